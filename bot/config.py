@@ -1,0 +1,118 @@
+"""Load config.yaml into frozen pydantic models; environment variables override the file."""
+
+import os
+from collections.abc import Mapping
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import Field, SecretStr, ValidationError
+
+from bot.errors import ConfigError
+from handlers.settings import Frozen, Settings
+
+DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "config.yaml"
+
+
+class Database(Frozen):
+    """Where data lives."""
+
+    url: str = "sqlite+aiosqlite:///data/doithoai.db"
+
+
+class WebChannel(Frozen):
+    """The web chat for the provincial portal."""
+
+    host: str = "127.0.0.1"
+    port: int = Field(8080, ge=0, le=65535)
+    frame_ancestors: str = "*"
+
+
+class TelegramChannel(Frozen):
+    """Telegram bot settings (the token comes only from the environment)."""
+
+    mode: Literal["polling", "webhook"] = "polling"
+    webhook_url: str | None = None
+    webhook_path: str = "/telegram/webhook"
+    api_base: str | None = None
+    token: SecretStr | None = None
+    webhook_secret: SecretStr | None = None
+
+
+class Channels(Frozen):
+    """Every channel the process may run."""
+
+    web: WebChannel = WebChannel()
+    telegram: TelegramChannel = TelegramChannel()
+
+
+class AppConfig(Settings):
+    """The whole configuration: campaign settings plus runtime wiring."""
+
+    database: Database = Database()
+    channels: Channels = Channels()
+
+
+def _env_overrides(raw: dict[str, Any], env: Mapping[str, str]) -> dict[str, Any]:
+    """Apply DATABASE_URL, WEB_HOST, WEB_PORT and the TELEGRAM_* variables."""
+    channels = raw.setdefault("channels", {}) or {}
+    raw["channels"] = channels
+    web = channels.setdefault("web", {}) or {}
+    channels["web"] = web
+    telegram = channels.setdefault("telegram", {}) or {}
+    channels["telegram"] = telegram
+    if env.get("DATABASE_URL"):
+        raw.setdefault("database", {})
+        raw["database"] = {**(raw["database"] or {}), "url": env["DATABASE_URL"]}
+    if env.get("WEB_HOST"):
+        web["host"] = env["WEB_HOST"]
+    if env.get("WEB_PORT"):
+        web["port"] = env["WEB_PORT"]
+    for key in ("token", "webhook_secret", "api_base"):
+        if key in telegram:
+            raise ConfigError(f"channels.telegram.{key}: set it with an environment variable, not in the file")
+    for var, key in (
+        ("TELEGRAM_BOT_TOKEN", "token"),
+        ("TELEGRAM_WEBHOOK_SECRET", "webhook_secret"),
+        ("TELEGRAM_API_BASE", "api_base"),
+        ("TELEGRAM_MODE", "mode"),
+        ("TELEGRAM_WEBHOOK_URL", "webhook_url"),
+    ):
+        if env.get(var):
+            telegram[key] = env[var]
+    return raw
+
+
+def _describe(exc: ValidationError) -> str:
+    """Each invalid key with its reason, one per line."""
+    lines = []
+    for error in exc.errors():
+        where = ".".join(str(part) for part in error["loc"]) or "(top level)"
+        lines.append(f"  {where}: {error['msg']}")
+    return "invalid configuration:\n" + "\n".join(lines)
+
+
+def load_config(
+    path: Path | str | None = None,
+    env: Mapping[str, str] | None = None,
+    *,
+    demo_today: date | None = None,
+) -> AppConfig:
+    """Parse and validate the configuration; `demo_today` moves the dialogue ahead of that day."""
+    env = os.environ if env is None else env
+    source = Path(path) if path else DEFAULT_CONFIG
+    try:
+        raw = yaml.safe_load(source.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise ConfigError(f"cannot read {source}: {exc}") from exc
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{source}: the top level must be a mapping")
+    raw = _env_overrides(raw, env)
+    if demo_today is not None and isinstance(raw.get("campaign"), dict):
+        ahead = int(raw["campaign"].get("demo_days_ahead", 30))
+        raw["campaign"]["dialogue_date"] = demo_today + timedelta(days=ahead)
+    try:
+        return AppConfig.model_validate(raw)
+    except ValidationError as exc:
+        raise ConfigError(f"{source}: {_describe(exc)}") from exc

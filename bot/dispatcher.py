@@ -1,0 +1,69 @@
+"""The single error boundary: dedupe, one transaction per message, polite failure."""
+
+import asyncio
+import logging
+from collections import OrderedDict
+
+from sqlalchemy.exc import IntegrityError
+
+from handlers import texts
+from handlers.clock import Clock
+from handlers.conversation import Conversation
+from handlers.types import Address, IncomingMessage, Reply, reply_from_dict, reply_to_dict
+from storage import Store
+
+log = logging.getLogger(__name__)
+
+
+class _ChatLocks:
+    """One lock per chat so a youth's rapid messages are handled in order (bounded LRU)."""
+
+    def __init__(self, size: int = 10_000) -> None:
+        self._locks: OrderedDict[Address, asyncio.Lock] = OrderedDict()
+        self._size = size
+
+    def get(self, address: Address) -> asyncio.Lock:
+        lock = self._locks.pop(address, None) or asyncio.Lock()
+        self._locks[address] = lock
+        while len(self._locks) > self._size:
+            oldest, old_lock = next(iter(self._locks.items()))
+            if old_lock.locked():
+                break
+            del self._locks[oldest]
+        return lock
+
+
+class Dispatcher:
+    """Turns an incoming message into replies, exactly once per update id."""
+
+    def __init__(self, store: Store, conversation: Conversation, clock: Clock) -> None:
+        self.store = store
+        self.conversation = conversation
+        self.clock = clock
+        self._locks = _ChatLocks()
+
+    async def handle(self, msg: IncomingMessage) -> list[Reply]:
+        """Replies for `msg`; a redelivered update gets the replies it got the first time."""
+        async with self._locks.get(msg.address):
+            try:
+                return await self._handle(msg)
+            except IntegrityError:
+                log.info("update %s on %s handled concurrently elsewhere", msg.update_id, msg.address.channel)
+                return []
+            except Exception:
+                log.exception("failed to handle a %s message on %s", msg.kind.value, msg.address.channel)
+                return [Reply(texts.INTERNAL_ERROR)]
+
+    async def _handle(self, msg: IncomingMessage) -> list[Reply]:
+        channel = msg.address.channel
+        async with self.store.unit() as uow:
+            if msg.update_id is not None:
+                cached = await uow.updates.replies_for(channel, msg.update_id)
+                if cached is not None:
+                    log.info("redelivered update on %s dropped", channel)
+                    return [reply_from_dict(r) for r in cached]
+            replies = await self.conversation.handle(msg, uow)
+            if msg.update_id is not None:
+                stored = [reply_to_dict(r) for r in replies]
+                await uow.updates.record(channel, msg.update_id, str(msg.address), stored, self.clock.now())
+        return replies

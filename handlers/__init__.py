@@ -1,0 +1,1 @@
+"""Transport-agnostic conversation and command logic (never imports a channel library)."""

@@ -1,0 +1,187 @@
+"""The intake conversation as a table of steps, and the engine that runs one message through it.
+
+Flow (also drawn in README.md):
+  /start → greeting + notice → [Đồng ý] → UNIT → NAME → QUESTION → CONFIRM_TOPIC ⇄ PICK_TOPIC → receipt → IDLE
+"""
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+from handlers import prompts, steps, texts
+from handlers.choices import match_choice
+from handlers.clock import Clock
+from handlers.settings import Settings
+from handlers.tagging import Tagger
+from handlers.turn import Step, Turn
+from handlers.types import IncomingMessage, Kind, Reply
+from storage import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+ButtonHandler = Callable[[Turn, str], Awaitable[None]]
+TextHandler = Callable[[Turn, str], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class StepSpec:
+    """What a step accepts: typed text, and buttons by their data prefix."""
+
+    on_text: TextHandler | None
+    buttons: dict[str, ButtonHandler] = field(default_factory=dict)
+    numbered: bool = True  # typed "2" selects the second offered button
+
+
+TABLE: dict[Step, StepSpec] = {
+    Step.UNIT: StepSpec(on_text=None, buttons={"unit": steps.unit_chosen}),
+    Step.NAME: StepSpec(on_text=steps.name_text, buttons={"name": steps.name_anonymous}, numbered=False),
+    Step.QUESTION: StepSpec(on_text=steps.question_text, numbered=False),
+    Step.CONFIRM_TOPIC: StepSpec(on_text=steps.question_text, buttons={"topic": steps.topic_button}),
+    Step.PICK_TOPIC: StepSpec(on_text=None, buttons={"topic": steps.topic_button}),
+    Step.IDLE: StepSpec(on_text=steps.question_text, numbered=False),
+    Step.DELETE: StepSpec(on_text=None, buttons={"del": steps.delete_button}),
+}
+# Buttons that stay valid from any step (they come from receipts).
+GLOBAL_BUTTONS: dict[str, ButtonHandler] = {"again": steps.again, "mine": steps.mine}
+
+
+class Conversation:
+    """Runs one incoming message through the step table inside the caller's transaction."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        tagger: Tagger | None,
+        clock: Clock,
+        normalise: Callable[[str], str] | None = None,
+    ) -> None:
+        self.settings = settings
+        self.tagger = tagger
+        self.clock = clock
+        self.normalise = normalise or (lambda text: " ".join(text.split()))
+
+    async def handle(self, msg: IncomingMessage, uow: UnitOfWork) -> list[Reply]:
+        """The replies to `msg`; state and data changes go into `uow`."""
+        address = msg.address
+        youth = await uow.youth.get(address.channel, address.chat_id)
+        turn = Turn(
+            msg=msg,
+            uow=uow,
+            settings=self.settings,
+            tagger=self.tagger,
+            now=self.clock.now(),
+            youth=youth,
+            normalise=self.normalise,
+        )
+        if youth is not None:
+            state = await uow.states.get(turn.chat_key)
+            if state is not None:
+                turn.step, turn.data = Step(state.step), dict(state.data)
+        if not msg.is_private:
+            turn.say(texts.GROUP_CHAT)
+            return turn.replies
+        await self._route(turn)
+        if turn.youth is not None and not turn.erased:
+            turn.data["choices"] = _last_choices(turn.replies, turn.data.get("choices", []))
+            await uow.states.put(turn.chat_key, turn.step.value, turn.data, turn.now)
+        return turn.replies
+
+    async def _route(self, turn: Turn) -> None:
+        msg = turn.msg
+        if msg.kind is Kind.COMMAND:
+            await self._command(turn, msg.command or "", msg.args)
+        elif turn.youth is None:
+            await self._before_consent(turn)
+        elif msg.kind is Kind.BUTTON:
+            await self._button(turn, msg.button_data or "")
+        elif msg.kind is Kind.TEXT:
+            await self._text(turn, msg.text)
+        else:
+            kind = texts.UNSUPPORTED_KINDS.get(msg.unsupported_kind or "", texts.UNSUPPORTED_DEFAULT)
+            turn.say(texts.UNSUPPORTED.format(kind=kind))
+            prompts.prompt(turn)
+
+    async def _before_consent(self, turn: Turn) -> None:
+        """Nothing is stored until the youth presses «Đồng ý»."""
+        msg = turn.msg
+        data = msg.button_data or ""
+        if msg.kind is Kind.TEXT:
+            data = match_choice(msg.text, [(texts.BTN_CONSENT_YES, "consent:yes"), (texts.BTN_CONSENT_NO, "consent:no")]) or ""
+        if data.startswith("consent:"):
+            await steps.consent(turn, data)
+            return
+        if msg.kind is Kind.TEXT:
+            turn.say(texts.CONSENT_REQUIRED)
+        prompts.greeting(turn, None)
+
+    async def _button(self, turn: Turn, data: str) -> None:
+        prefix = data.split(":", 1)[0]
+        handler = TABLE[turn.step].buttons.get(prefix) or GLOBAL_BUTTONS.get(prefix)
+        if prefix == "consent":
+            handler = None  # already consented: an old notice button
+        await (handler or steps.stale)(turn, data)
+
+    async def _text(self, turn: Turn, text: str) -> None:
+        spec = TABLE[turn.step]
+        choices = turn.data.get("choices", [])
+        chosen = match_choice(text, choices, allow_number=spec.numbered) if choices else None
+        if chosen is not None:
+            await self._button(turn, chosen)
+        elif spec.on_text is not None:
+            await spec.on_text(turn, text)
+        else:
+            prompts.prompt(turn)
+
+    async def _command(self, turn: Turn, command: str, args: str) -> None:
+        match command:
+            case "start":
+                await self._start(turn, args.strip())
+            case "cauhoi":
+                await steps.mine(turn)
+            case "xoa":
+                await self._delete(turn)
+            case "huy":
+                self._cancel(turn)
+            case "trogiup" | "help":
+                turn.say(texts.HELP.format(deadline=turn.deadline_text))
+            case _:
+                turn.say(texts.UNKNOWN_COMMAND.format(command=command[:32]))
+
+    async def _start(self, turn: Turn, payload: str) -> None:
+        if turn.youth is None:
+            prompts.greeting(turn, payload or None)
+            return
+        unit = self.settings.unit(payload) if payload else None
+        if unit is not None:
+            turn.youth.unit_code = unit.code
+            await turn.uow.youth.save(turn.youth)
+        prompts.greeting_short(turn)
+        turn.data.pop("draft", None)
+        await steps.flow_next(turn)
+
+    async def _delete(self, turn: Turn) -> None:
+        if turn.youth is None or turn.youth.id is None:
+            turn.say(texts.DELETE_NOTHING)
+            return
+        if turn.step is not Step.DELETE:
+            turn.data["return_step"] = turn.step.value
+        turn.data["delete_count"] = await turn.uow.questions.count_of_youth(turn.youth.id)
+        turn.step = Step.DELETE
+        prompts.prompt(turn)
+
+    def _cancel(self, turn: Turn) -> None:
+        if turn.youth is None or turn.step is Step.IDLE:
+            turn.say(texts.NOTHING_TO_CANCEL)
+            return
+        turn.data.pop("draft", None)
+        turn.data.pop("return_step", None)
+        turn.step = Step.IDLE
+        turn.say(texts.CANCELLED)
+
+
+def _last_choices(replies: list[Reply], previous: list[list[str]]) -> list[list[str]]:
+    """The buttons of the last reply that offered any: what a typed number refers to."""
+    for reply in reversed(replies):
+        if reply.buttons:
+            return [[b.label, b.data] for b in reply.flat_buttons()]
+    return [] if replies else previous

@@ -1,0 +1,64 @@
+"""One incoming message being handled: what we know, what we will say, where we go next."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import Enum
+from typing import Any
+
+from handlers.settings import Settings
+from handlers.tagging import Tagger
+from handlers.types import Button, IncomingMessage, Reply
+from storage import UnitOfWork, Youth
+
+
+class Step(str, Enum):
+    """The conversation's steps (see the table in handlers/conversation.py)."""
+
+    UNIT = "unit"
+    NAME = "name"
+    QUESTION = "question"
+    CONFIRM_TOPIC = "confirm_topic"
+    PICK_TOPIC = "pick_topic"
+    IDLE = "idle"
+    DELETE = "delete"
+
+
+@dataclass
+class Turn:
+    """Mutable context of one handled message; handlers fill `replies` and set `step`."""
+
+    msg: IncomingMessage
+    uow: UnitOfWork
+    settings: Settings
+    tagger: Tagger | None
+    now: datetime
+    youth: Youth | None
+    step: Step = Step.IDLE
+    data: dict[str, Any] = field(default_factory=dict)
+    replies: list[Reply] = field(default_factory=list)
+    erased: bool = False
+    normalise: Callable[[str], str] = lambda text: " ".join(text.split())
+
+    @property
+    def chat_key(self) -> str:
+        """The state key of this conversation."""
+        return str(self.msg.address)
+
+    def say(self, text: str, buttons: tuple[tuple[Button, ...], ...] = ()) -> None:
+        """Queue a reply to the sender."""
+        self.replies.append(Reply(text=text, buttons=buttons))
+
+    def format_date(self, moment: datetime) -> str:
+        """dd/mm/yyyy in the campaign's time zone."""
+        return moment.astimezone(self.settings.campaign.zone).strftime("%d/%m/%Y")
+
+    @property
+    def deadline_text(self) -> str:
+        """The last day for on-time questions, dd/mm/yyyy."""
+        return self.settings.campaign.deadline_date.strftime("%d/%m/%Y")
+
+    @property
+    def is_late(self) -> bool:
+        """Whether a question sent now is past the deadline."""
+        return self.settings.campaign.is_late(self.now)

@@ -1,0 +1,73 @@
+"""SQLModel tables: youth, questions, conversation states, processed updates, corrections."""
+
+from datetime import datetime
+from typing import Any, Optional
+
+from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+class Youth(SQLModel, table=True):
+    """A young person who consented, identified per channel."""
+
+    __table_args__ = (UniqueConstraint("channel", "chat_id", name="uq_youth_channel_chat"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    channel: str = Field(max_length=16, index=True)
+    chat_id: str = Field(max_length=128)
+    name: Optional[str] = Field(default=None, max_length=200)  # None: anonymous
+    unit_code: Optional[str] = Field(default=None, max_length=32, index=True)
+    consent_at: datetime
+    reminders_ok: bool = False
+    reachable: bool = True
+    created_at: datetime
+
+
+class Question(SQLModel, table=True):
+    """One question, as the youth wrote it, with its tagging and routing state."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    code: Optional[str] = Field(default=None, max_length=32, unique=True, index=True)
+    youth_id: Optional[int] = Field(default=None, foreign_key="youth.id", index=True)
+    channel: str = Field(max_length=16)
+    source: str = Field(default="chat", max_length=32)
+    unit_code: Optional[str] = Field(default=None, max_length=32, index=True)
+    asker_name: Optional[str] = Field(default=None, max_length=200)
+    text_raw: str
+    text_norm: str
+    topic: Optional[str] = Field(default=None, max_length=32, index=True)
+    topic_source: str = Field(default="tagger", max_length=16)  # tagger | youth | coordinator
+    topic_scores: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    needs_review: bool = False
+    status: str = Field(default="new", max_length=16, index=True)
+    late: bool = False
+    created_at: datetime = Field(index=True)
+
+
+class ConversationState(SQLModel, table=True):
+    """Where a consented youth is in the conversation (survives restarts)."""
+
+    chat_key: str = Field(primary_key=True, max_length=160)
+    step: str = Field(max_length=32)
+    data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    updated_at: datetime
+
+
+class ProcessedUpdate(SQLModel, table=True):
+    """An incoming update already handled; its replies are kept to answer a redelivery."""
+
+    key: str = Field(primary_key=True, max_length=64)  # sha256 of channel + update id
+    chat_key: str = Field(max_length=64, index=True)  # sha256 of the address, for deletion
+    replies: list[Any] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    processed_at: datetime = Field(index=True)
+
+
+class TopicCorrection(SQLModel, table=True):
+    """A topic changed by a person; training data for the tagger."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    question_id: int = Field(foreign_key="question.id", index=True)
+    old_topic: Optional[str] = Field(default=None, max_length=32)
+    new_topic: str = Field(max_length=32)
+    by: str = Field(max_length=160)  # "youth" or a coordinator address
+    created_at: datetime
