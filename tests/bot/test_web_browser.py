@@ -1,0 +1,151 @@
+"""The web chat page driven in headless Chromium against a scripted conversation."""
+
+import os
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from aiohttp import web
+from playwright.async_api import Page, async_playwright, expect
+
+from bot.channels.web import create_web_app
+from handlers.types import Button, IncomingMessage, Kind, Reply
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+SCREENSHOT = Path("/tmp/webchat.png")
+HOSTILE = "<script>alert(1)</script> Làm sao để vay vốn khởi nghiệp?"
+
+
+def require_chromium() -> None:
+    """Skip without Chromium, unless the run demands every service."""
+    if CHROMIUM.exists():
+        return
+    reason = f"{CHROMIUM} is missing: install Debian's chromium to run the browser test"
+    if os.environ.get("DOITHOAI_REQUIRE_SERVICES") == "1":
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+class TwoStepConversation:
+    """Greets with two topic buttons, asks for the question, then gives a receipt."""
+
+    def __init__(self) -> None:
+        self.received: list[IncomingMessage] = []
+        self.fail_next_text = False  # as a core restarting mid-request would
+
+    async def __call__(self, message: IncomingMessage) -> list[Reply]:
+        self.received.append(message)
+        if message.kind is Kind.TEXT and self.fail_next_text:
+            self.fail_next_text = False
+            raise RuntimeError("core restarting")
+        if message.kind is Kind.COMMAND and message.command == "start":
+            return [
+                Reply(
+                    f"Chào bạn! Đơn vị: {message.args or 'chưa rõ'}.\n"
+                    "Bạn muốn hỏi về lĩnh vực nào?",
+                    buttons=((Button("Việc làm", "topic:jobs"), Button("Giáo dục", "topic:edu")),),
+                )
+            ]
+        if message.kind is Kind.BUTTON:
+            return [Reply("Bạn hãy nhập câu hỏi của mình.")]
+        return [Reply(f"Đã nhận câu hỏi: {message.text}\nMã tiếp nhận: ST2023-0001")]
+
+
+@pytest.fixture
+def convo() -> TwoStepConversation:
+    return TwoStepConversation()
+
+
+@pytest.fixture
+async def base_url(convo: TwoStepConversation) -> AsyncIterator[str]:
+    runner = web.AppRunner(create_web_app(convo))
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    try:
+        port = runner.addresses[0][1]
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        await runner.cleanup()
+
+
+@pytest.fixture
+async def page(base_url: str) -> AsyncIterator[Page]:
+    require_chromium()
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            context = await browser.new_context(
+                viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
+                locale="vi-VN",
+            )
+            yield await context.new_page()
+            await context.close()
+        finally:
+            await browser.close()
+
+
+async def test_two_step_chat_in_the_browser(
+    page: Page, base_url: str, convo: TwoStepConversation
+) -> None:
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+
+    await page.goto(f"{base_url}/?unit=U05")
+    greeting = page.locator(".msg.bot").first
+    await expect(greeting).to_contain_text("Đơn vị: U05")
+    await expect(page.locator("#input")).to_have_attribute("placeholder", "Nhập tin nhắn…")
+
+    await page.locator(".msg .buttons button", has_text="Việc làm").click()
+    await expect(page.locator(".msg.user").last).to_have_text("Việc làm")
+    await expect(page.locator(".msg.bot").last).to_have_text("Bạn hãy nhập câu hỏi của mình.")
+    for button in await greeting.locator(".buttons button").all():
+        await expect(button).to_be_disabled()
+
+    await page.locator("#input").fill(HOSTILE)
+    await page.locator("#input").press("Enter")
+    await expect(page.get_by_text("ST2023-0001")).to_be_visible()
+    await expect(page.locator(".msg.user").last).to_have_text(HOSTILE)
+    assert await page.locator("#messages script").count() == 0
+    assert dialogs == []
+    assert errors == []
+    await page.screenshot(path=str(SCREENSHOT))
+
+    # A reload shows the transcript from localStorage and does not start over.
+    await page.reload()
+    await expect(page.get_by_text("ST2023-0001")).to_be_visible()
+    await expect(page.locator(".msg.user")).to_have_count(2)
+    assert [m.kind for m in convo.received] == [Kind.COMMAND, Kind.BUTTON, Kind.TEXT]
+    assert convo.received[0].args == "U05"
+    assert len({m.update_id for m in convo.received}) == 3
+
+
+
+async def test_retry_keeps_mid_and_restart_opens_new_session(
+    page: Page, base_url: str, convo: TwoStepConversation
+) -> None:
+    await page.goto(base_url)
+    await expect(page.locator(".msg.bot").first).to_contain_text("Đơn vị: chưa rõ")
+    convo.fail_next_text = True
+    await page.locator("#input").fill("Câu hỏi\nhai dòng")
+    await page.locator("#send").click()
+    await expect(page.locator("#status")).to_have_text("Mất kết nối, đang thử lại…")
+    await expect(page.get_by_text("ST2023-0001")).to_be_visible()
+    await expect(page.locator("#status")).to_have_text("")
+    first_try, retry = convo.received[-2:]
+    assert first_try.update_id == retry.update_id
+    assert retry.text == "Câu hỏi\nhai dòng"
+
+    await page.get_by_role("button", name="Bắt đầu lại").click()
+    await expect(page.locator(".msg.user")).to_have_count(0)
+    await expect(page.locator(".msg.bot")).to_have_count(1)
+    assert convo.received[-1].command == "start"
+    assert convo.received[-1].address != convo.received[0].address
