@@ -70,11 +70,12 @@ class QuestionRepo:
         self._session.add(question)
         await self._session.flush()
 
-    async def corrections(self) -> list[tuple[str, str]]:
-        """(text, label) pairs of every stored correction, oldest first."""
-        result = await self._session.exec(
-            select(Question.text_raw, TopicCorrection.new_topic)
-            .join(Question, col(Question.id) == col(TopicCorrection.question_id))
-            .order_by(col(TopicCorrection.id))
+    async def corrections(self, *, include_youth: bool = True) -> list[tuple[str, str]]:
+        """(text, label) pairs of stored corrections, oldest first."""
+        query = select(Question.text_raw, TopicCorrection.new_topic).join(
+            Question, col(Question.id) == col(TopicCorrection.question_id)
         )
+        if not include_youth:
+            query = query.where(TopicCorrection.by != "youth")
+        result = await self._session.exec(query.order_by(col(TopicCorrection.id)))
         return [(text, label) for text, label in result.all()]
