@@ -6,13 +6,16 @@ from dataclasses import dataclass, field
 
 from aiohttp import web
 
+from bot.channels.base import OutboundChannel
 from bot.channels.telegram_aiogram import AiogramChannel
 from bot.channels.web import WebChannel
 from bot.config import AppConfig
 from bot.dispatcher import Dispatcher
+from bot.errors import RecipientUnreachable
 from handlers.clock import Clock, SystemClock
 from handlers.conversation import Conversation
 from handlers.tagging import Tagger
+from handlers.types import Address, Reply
 from storage import Store, create_engine
 from storage.migrate import upgrade
 
@@ -39,9 +42,17 @@ class App:
     dispatcher: Dispatcher
     web: WebChannel
     telegram: AiogramChannel | None = None
+    channels: dict[str, OutboundChannel] = field(default_factory=dict)
     _runner: web.AppRunner | None = None
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
     web_port: int | None = None
+
+    async def deliver(self, address: Address, reply: Reply) -> None:
+        """Send a reply to anyone on the channel they use (raises bot.errors.ChannelError)."""
+        channel = self.channels.get(address.channel)
+        if channel is None:
+            raise RecipientUnreachable(f"channel {address.channel!r} is not running")
+        await channel.send(address, reply)
 
     async def start(self) -> None:
         """Open the web server and start each configured channel."""
@@ -55,8 +66,7 @@ class App:
         await self._runner.setup()
         site = web.TCPSite(self._runner, channels.web.host, channels.web.port)
         await site.start()
-        sockets = getattr(site._server, "sockets", None) or []  # aiohttp exposes no public port getter
-        self.web_port = sockets[0].getsockname()[1] if sockets else channels.web.port
+        self.web_port = self._runner.addresses[0][1]
         log.info("web chat on http://%s:%s/", channels.web.host, self.web_port)
         if self.telegram is not None:
             tg = channels.telegram
@@ -105,7 +115,12 @@ async def build_app(
     tg = config.channels.telegram
     if tg.token is not None:
         telegram = AiogramChannel(tg.token.get_secret_value(), dispatcher.handle, api_base=tg.api_base)
-    return App(config=config, store=store, dispatcher=dispatcher, web=web_channel, telegram=telegram)
+    channels: dict[str, OutboundChannel] = {}
+    if telegram is not None:
+        channels[telegram.name] = telegram
+    return App(
+        config=config, store=store, dispatcher=dispatcher, web=web_channel, telegram=telegram, channels=channels
+    )
 
 
 async def serve(config: AppConfig, stop: asyncio.Event | None = None) -> None:

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage import models  # noqa: F401  (registers the tables)
+from storage import tables  # noqa: F401  (registers every table)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -3,7 +3,7 @@
 from alembic import context
 from sqlmodel import SQLModel
 
-from storage import models  # noqa: F401  (registers the tables)
+from storage import tables  # noqa: F401  (registers every table)
 
 target_metadata = SQLModel.metadata
 
