@@ -1,0 +1,145 @@
+"""Send many messages exactly once: claim in the sent-log, send through the app's channels, mark.
+
+Claims are taken in chunks ahead of the senders, outcomes are written in small batches, and a
+claim left unsent by a crash is taken over after the lease. Pacing and inline retries (429
+retry_after, 5xx, timeouts) belong to the channel adapter and its shared Pacer; this engine owns
+concurrency, persistence and what a failure means for the recipient.
+"""
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from bot.errors import ChannelError, RecipientUnreachable
+from handlers.clock import Clock
+from handlers.types import Address, Reply
+from storage import Store
+from storage.coordination import CoordinationRepo
+from storage.deliveries import FAILED, SENT, UNREACHABLE, DeliveryRepo
+
+log = logging.getLogger(__name__)
+
+Deliver = Callable[[Address, Reply], Awaitable[None]]
+_DONE = None
+RUN_MARKER = "run:"  # the sent-log row of a whole run (no address looks like this)
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """Everything one recipient gets in one job occurrence (one sent-log row)."""
+
+    address: Address
+    replies: tuple[Reply, ...]
+
+
+@dataclass
+class BroadcastReport:
+    """What happened to each recipient in this run."""
+
+    sent: list[Address] = field(default_factory=list)
+    unreachable: list[Address] = field(default_factory=list)
+    failed: list[Address] = field(default_factory=list)
+    skipped: int = 0  # done before, or owned by another process right now
+
+
+class Broadcaster:
+    """Runs one (job, occurrence) over its recipients."""
+
+    def __init__(
+        self, store: Store, deliver: Deliver, clock: Clock, *, concurrency: int = 8,
+        lease: timedelta = timedelta(minutes=10), chunk: int = 200, flush_every: int = 25,
+    ) -> None:
+        self.store, self.deliver, self.clock = store, deliver, clock
+        self.concurrency, self.lease, self.chunk, self.flush_every = concurrency, lease, chunk, flush_every
+
+    async def run_once(
+        self, job: str, occurrence: str, build: Callable[[], Awaitable[Sequence[Outgoing]]]
+    ) -> BroadcastReport | None:
+        """Run a job occurrence unless another run owns it or finished it (None then).
+
+        A run claims a row of its own first; a run that crashed is taken over after the lease and
+        resumes, its recipients' rows skipping whoever was already sent to.
+        """
+        run_key = [RUN_MARKER]
+        async with self.store.unit() as uow:
+            owned = await DeliveryRepo(uow.session).claim(job, occurrence, run_key, self.clock.now(), self.lease)
+        if not owned:
+            log.info("%s/%s already done or running elsewhere", job, occurrence)
+            return None
+        report = await self.run(job, occurrence, await build())
+        async with self.store.unit() as uow:
+            await DeliveryRepo(uow.session).finish(job, occurrence, [(RUN_MARKER, SENT, None)], self.clock.now())
+        return report
+
+    async def run(self, job: str, occurrence: str, messages: Sequence[Outgoing]) -> BroadcastReport:
+        """Send each message whose recipient this process can claim; returns the outcome."""
+        report = BroadcastReport()
+        queue: asyncio.Queue[Outgoing | None] = asyncio.Queue(maxsize=self.chunk * 2)
+        pending: list[tuple[Address, str, str | None]] = []
+        lock = asyncio.Lock()
+
+        async def produce() -> None:
+            try:
+                for start in range(0, len(messages), self.chunk):
+                    batch = messages[start : start + self.chunk]
+                    owned = await self._claim(job, occurrence, batch)
+                    report.skipped += len(batch) - len(owned)
+                    for message in batch:
+                        if str(message.address) in owned:
+                            await queue.put(message)
+            finally:
+                for _ in range(self.concurrency):
+                    await queue.put(_DONE)
+
+        async def work() -> None:
+            while (message := await queue.get()) is not _DONE:
+                status, error = await self._send(message)
+                pending.append((message.address, status, error))
+                {SENT: report.sent, UNREACHABLE: report.unreachable}.get(status, report.failed).append(message.address)
+                if len(pending) >= self.flush_every and not lock.locked():
+                    async with lock:
+                        await self._flush(job, occurrence, pending)
+
+        await asyncio.gather(produce(), *(work() for _ in range(self.concurrency)))
+        async with lock:
+            await self._flush(job, occurrence, pending)
+        log.info("broadcast %s/%s: %d sent, %d unreachable, %d failed, %d skipped", job, occurrence,
+                 len(report.sent), len(report.unreachable), len(report.failed), report.skipped)
+        return report
+
+    async def _claim(self, job: str, occurrence: str, batch: Sequence[Outgoing]) -> set[str]:
+        async with self.store.unit() as uow:
+            return await DeliveryRepo(uow.session).claim(
+                job, occurrence, [str(m.address) for m in batch], self.clock.now(), self.lease
+            )
+
+    async def _send(self, message: Outgoing) -> tuple[str, str | None]:
+        """Deliver every reply; the adapter has already retried what was worth retrying."""
+        try:
+            for reply in message.replies:
+                await self.deliver(message.address, reply)
+        except RecipientUnreachable as exc:
+            return UNREACHABLE, str(exc)
+        except ChannelError as exc:
+            log.warning("send to a %s recipient failed: %s", message.address.channel, type(exc).__name__)
+            return FAILED, f"{type(exc).__name__}: {exc}"
+        except Exception as exc:  # noqa: BLE001 - the job's boundary: one bad send must not stop the rest
+            log.exception("unexpected error sending to a %s recipient", message.address.channel)
+            return FAILED, f"{type(exc).__name__}: {exc}"
+        return SENT, None
+
+    async def _flush(self, job: str, occurrence: str, pending: list[tuple[Address, str, str | None]]) -> None:
+        """Write outcomes; a blocked youth becomes unreachable in the same transaction."""
+        if not pending:
+            return
+        batch, pending[:] = list(pending), []
+        async with self.store.unit() as uow:
+            await DeliveryRepo(uow.session).finish(
+                job, occurrence, [(str(a), s, e) for a, s, e in batch], self.clock.now()
+            )
+            repo = CoordinationRepo(uow.session)
+            for address, status, _ in batch:
+                if status == UNREACHABLE:
+                    await repo.mark_unreachable(address.channel, address.chat_id)

@@ -1,0 +1,165 @@
+"""The coordination jobs: daily digests, deadline reminders, dated reminders, the final export.
+
+Each job builds its messages with handlers/coordination and sends them through the Broadcaster,
+so every (job, occurrence, recipient) goes out once even when two processes run the same job.
+"""
+
+import logging
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
+
+from bot.broadcast import Broadcaster, BroadcastReport, Deliver, Outgoing
+from bot.config import AppConfig
+from bot.pacing import Pacer
+from bot.scheduler import Scheduler
+from handlers.clock import Clock
+from handlers.coordination import texts
+from handlers.coordination.digest import Digest, address_of, build_digest, digest_files
+from handlers.coordination.export import rows_for
+from handlers.coordination.reminders import COORDINATORS, coordinator_reminders, dated_reminders, youth_reminders
+from handlers.coordination.routing import receives_final_export
+from handlers.settings import Person
+from handlers.types import Reply
+from storage import Store
+from storage.coordination import CoordinationRepo
+
+log = logging.getLogger(__name__)
+
+DIGEST_JOB, FINAL_JOB = "digest", "final_export"
+
+
+class CoordinationJobs:
+    """Runs a job by its id ("digest", "reminder:d7", "dated:district_plans", "final_export")."""
+
+    def __init__(
+        self, config: AppConfig, store: Store, broadcaster: Broadcaster, clock: Clock,
+        pushable: Callable[[], Sequence[str]],
+    ) -> None:
+        self.config, self.store, self.broadcaster, self.clock = config, store, broadcaster, clock
+        self.pushable = pushable  # channels we can send to first (telegram, zalo; not the web chat)
+
+    @property
+    def coordinators(self) -> list[Person]:
+        """Configured coordinators on channels this process can send to."""
+        channels = set(self.pushable())
+        return [p for p in self.config.roles.coordinators if p.channel in channels]
+
+    def local_day(self, now: datetime) -> str:
+        """The occurrence key of a daily job: the local date."""
+        return now.astimezone(self.config.campaign.zone).date().isoformat()
+
+    async def run(self, job_id: str) -> BroadcastReport | None:
+        """Run one scheduled job now."""
+        kind, _, key = job_id.partition(":")
+        if kind == DIGEST_JOB:
+            return await self.digests()
+        if kind == FINAL_JOB:
+            return await self.final_export()
+        if kind == "reminder":
+            return await self.reminder(key)
+        if kind == "dated":
+            return await self.dated(key)
+        raise ValueError(f"unknown job {job_id!r}")
+
+    async def digests(
+        self, people: Sequence[Person] | None = None, occurrence: str | None = None
+    ) -> BroadcastReport | None:
+        """Each coordinator's digest of what is new since their last one (daily, or on demand)."""
+        now = self.clock.now()
+        people = self.coordinators if people is None else people
+        built: dict[str, Digest] = {}
+
+        async def build() -> list[Outgoing]:
+            async with self.store.unit() as uow:
+                repo = CoordinationRepo(uow.session)
+                questions = await uow.questions.all()
+                for person in people:
+                    mark = await repo.mark(str(address_of(person)))
+                    built[str(address_of(person))] = build_digest(self.config, person, questions, since_id=mark, now=now)
+            return [Outgoing(address_of(p), tuple(built[str(address_of(p))].replies)) for p in people]
+
+        report = await self.broadcaster.run_once(DIGEST_JOB, occurrence or self.local_day(now), build)
+        if report is None:
+            return None
+        async with self.store.unit() as uow:
+            repo = CoordinationRepo(uow.session)
+            for address in report.sent:
+                await repo.set_mark(str(address), built[str(address)].last_question_id, now)
+        return report
+
+    async def digest_now(self, person: Person) -> BroadcastReport | None:
+        """An on-demand digest (the admin command /tonghop): its own occurrence, same marks."""
+        return await self.digests([person], occurrence=self.clock.now().isoformat())
+
+    async def reminder(self, reminder_id: str) -> BroadcastReport | None:
+        """A deadline reminder to its configured audiences."""
+        spec = next(r for r in self.config.coordination.reminders if r.id == reminder_id)
+
+        async def build() -> list[Outgoing]:
+            now = self.clock.now()
+            async with self.store.unit() as uow:
+                messages = await youth_reminders(uow, self.config, now, self.pushable(), spec.audiences)
+                if COORDINATORS in spec.audiences:
+                    messages += await coordinator_reminders(uow, self.config, now, self.coordinators)
+            return [Outgoing(address, (reply,)) for address, reply in messages]
+
+        occurrence = self.occurrence_of_reminder(spec.days_before_deadline)
+        return await self.broadcaster.run_once(f"reminder:{reminder_id}", occurrence, build)
+
+    def occurrence_of_reminder(self, days_before: int) -> str:
+        """A reminder's occurrence: its local date (so moving the dialogue date sends it again)."""
+        return (self.config.campaign.deadline_date - timedelta(days=days_before)).isoformat()
+
+    async def dated(self, dated_id: str) -> BroadcastReport | None:
+        """A dated coordinator reminder from config."""
+        spec = next(d for d in self.config.coordination.dated if d.id == dated_id)
+
+        async def build() -> list[Outgoing]:
+            messages = dated_reminders(self.coordinators, spec.title, spec.text)
+            return [Outgoing(address, (reply,)) for address, reply in messages]
+
+        return await self.broadcaster.run_once(f"dated:{dated_id}", spec.day.isoformat(), build)
+
+    async def final_export(self) -> BroadcastReport | None:
+        """At the deadline: the consolidated .xlsx of every question to the consolidator's coordinators."""
+        occurrence = self.config.campaign.deadline_date.isoformat()
+        return await self.broadcaster.run_once(FINAL_JOB, occurrence, self._final_messages)
+
+    async def _final_messages(self) -> list[Outgoing]:
+        now = self.clock.now()
+        consolidator = self.config.coordination.consolidator
+        people = [p for p in self.coordinators if receives_final_export(p, consolidator)]
+        async with self.store.unit() as uow:
+            questions = list(await uow.questions.all())
+        rows = rows_for(self.config, questions)
+        stamp = now.astimezone(self.config.campaign.zone).strftime("%Y%m%d-%H%M")
+        everyone = Person(name="", channel="", chat_id="", scope="all")
+        files = digest_files(self.config, everyone, questions, rows, stamp)
+        deadline = self.config.campaign.deadline_date.strftime("%d/%m/%Y")
+        return [
+            Outgoing(address_of(p), (Reply(
+                texts.FINAL_EXPORT.format(deadline=deadline, name=p.name or address_of(p), total=len(rows),
+                                          late=sum(r.late for r in rows)),
+                address=address_of(p), attachments=files,
+            ),))
+            for p in people
+        ]
+
+
+def build_coordination(
+    config: AppConfig, store: Store, deliver: Deliver, clock: Clock, pushable: Callable[[], Sequence[str]]
+) -> tuple[CoordinationJobs, Scheduler | None]:
+    """The jobs and, when coordination is enabled, the scheduler that fires them."""
+    limits = config.coordination.broadcast
+    broadcaster = Broadcaster(
+        store, deliver, clock, concurrency=limits.concurrency, lease=timedelta(minutes=limits.lease_minutes)
+    )
+    jobs = CoordinationJobs(config, store, broadcaster, clock, pushable)
+    scheduler = Scheduler(config, jobs.run, clock) if config.coordination.enabled else None
+    return jobs, scheduler
+
+
+def pacer_for(config: AppConfig) -> Pacer:
+    """The send budget of one Telegram bot token, from coordination.broadcast."""
+    limits = config.coordination.broadcast
+    return Pacer(limits.per_second, per_chat_interval=limits.per_chat_interval, per_chat_burst=limits.per_chat_burst)

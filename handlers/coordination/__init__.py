@@ -1,0 +1,1 @@
+"""Coordinators: routing to departments, digests with chart and .xlsx, reminders, the opt-in."""

@@ -1,0 +1,153 @@
+"""A coordinator's digest: counts, the questions needing review first, near-duplicates grouped,
+split below Telegram's limit between questions, with a chart and an .xlsx attached."""
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from handlers.coordination import texts
+from handlers.coordination.chart import render_chart
+from handlers.coordination.export import QuestionRow, build_workbook, rows_for
+from handlers.coordination.routing import in_scope, routes, scope_departments, scope_label
+from handlers.coordination.similar import group_similar
+from handlers.settings import Person, Settings
+from handlers.types import Address, Attachment, Reply
+from storage import Question
+
+TEXT_LIMIT = 3800  # below Telegram's 4,096, with room for the part marker and UTF-16 surrogates
+ITEM_TEXT_MAX = 1000  # the full text is in the .xlsx
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@dataclass(frozen=True)
+class Digest:
+    """What one coordinator receives, and the newest question it covers."""
+
+    replies: list[Reply]
+    new_count: int
+    last_question_id: int
+
+
+def address_of(person: Person) -> Address:
+    """Where a coordinator is reached."""
+    return Address(person.channel, person.chat_id)
+
+
+def build_digest(
+    settings: Settings, person: Person, questions: Sequence[Question], *, since_id: int, now: datetime,
+    limit: int = TEXT_LIMIT, files: bool = True,
+) -> Digest:
+    """The digest of questions newer than `since_id` in the coordinator's scope (`questions`: all, by id)."""
+    routing = routes(settings)
+    scoped = [q for q in questions if in_scope(person, q.topic, routing)]
+    new = [q for q in scoped if (q.id or 0) > since_id]
+    last_id = max((q.id or 0 for q in questions), default=since_id)
+    moment = now.astimezone(settings.campaign.zone).strftime("%H:%M %d/%m/%Y")
+    to = address_of(person)
+    if not new:
+        text = texts.DIGEST_NONE.format(name=person.name or to, moment=moment)
+        return Digest([Reply(text, address=to)], 0, max(last_id, since_id))
+    rows = rows_for(settings, new)
+    blocks = [_summary(settings, person, scoped, new, moment), *_question_blocks(rows)]
+    if files:
+        blocks.append(texts.DIGEST_FILES)
+    pieces = pack(blocks, limit)
+    replies = [Reply(piece, address=to) for piece in pieces]
+    if files:
+        stamp = now.astimezone(settings.campaign.zone).strftime("%Y%m%d-%H%M")
+        attachments = digest_files(settings, person, scoped, rows, stamp)
+        replies[-1] = Reply(replies[-1].text, address=to, attachments=attachments)
+    return Digest(replies, len(new), max(last_id, since_id))
+
+
+def digest_files(
+    settings: Settings, person: Person, scoped: Sequence[Question], rows: Sequence[QuestionRow], stamp: str
+) -> tuple[Attachment, ...]:
+    """The chart (PNG) of everything in scope and the .xlsx of the given rows, one sheet per department."""
+    chart = render_chart(settings, scoped)
+    workbook = build_workbook(scope_departments(settings, person), rows)
+    return (
+        Attachment(texts.CHART_FILENAME.format(stamp=stamp), chart, "image/png"),
+        Attachment(texts.XLSX_FILENAME.format(stamp=stamp), workbook, XLSX_MIME),
+    )
+
+
+def _summary(settings: Settings, person: Person, scoped: Sequence[Question], new: Sequence[Question], moment: str) -> str:
+    """Head, totals, counts per topic and per unit (against the unit's allocation)."""
+    lines = [
+        texts.DIGEST_HEAD.format(
+            name=person.name or address_of(person), moment=moment,
+            scope=scope_label(settings, person, texts.DIGEST_SCOPE_ALL),
+        ),
+        texts.DIGEST_TOTALS.format(new=len(new), total=len(scoped)),
+        texts.DIGEST_BY_TOPIC,
+    ]
+    new_topics, all_topics = Counter(q.topic or "khac" for q in new), Counter(q.topic or "khac" for q in scoped)
+    for topic in settings.topics:
+        if all_topics[topic.id]:
+            lines.append(texts.DIGEST_TOPIC_LINE.format(topic=topic.short, new=new_topics[topic.id], total=all_topics[topic.id]))
+    lines.append(texts.DIGEST_BY_UNIT)
+    new_units, all_units = Counter(q.unit_code for q in new), Counter(q.unit_code for q in scoped)
+    youth = {u.code: set() for u in settings.units}  # type: dict[str, set[int]]
+    for q in scoped:
+        if q.unit_code in youth and q.youth_id is not None:
+            youth[q.unit_code].add(q.youth_id)
+    for unit in settings.units:
+        if all_units[unit.code] or unit.allocation:
+            lines.append(texts.DIGEST_UNIT_LINE.format(
+                unit=unit.name, new=new_units[unit.code], total=all_units[unit.code],
+                youth=len(youth[unit.code]), allocation=unit.allocation,
+            ))
+    return "\n".join(lines)
+
+
+def _item(row: QuestionRow) -> str:
+    text = row.text if len(row.text) <= ITEM_TEXT_MAX else row.text[: ITEM_TEXT_MAX - 1] + "…"
+    return texts.DIGEST_ITEM.format(
+        code=row.code, unit=row.unit, topic=row.topic, late=texts.DIGEST_LATE if row.late else "", text=text
+    )
+
+
+def _question_blocks(rows: Sequence[QuestionRow]) -> list[str]:
+    """Questions needing review first, then the others with near-duplicates grouped."""
+    review = [r for r in rows if r.needs_review]
+    rest = [r for r in rows if not r.needs_review]
+    blocks: list[str] = []
+    if review:
+        blocks.append(texts.DIGEST_REVIEW_HEAD.format(count=len(review)))
+        blocks.extend(_item(r) for r in review)
+    if rest:
+        blocks.append(texts.DIGEST_LIST_HEAD.format(count=len(rest)))
+        grouped = {g[0]: g for g in group_similar([r.text for r in rest])}
+        inside = {i for g in grouped.values() for i in g[1:]}
+        for index, row in enumerate(rest):
+            if index in inside:
+                continue
+            group = grouped.get(index)
+            if group:
+                codes = ", ".join(rest[i].code for i in group)
+                blocks.append(texts.DIGEST_GROUP.format(count=len(group), codes=codes) + "\n" + _item(row))
+            else:
+                blocks.append(_item(row))
+    return blocks
+
+
+def pack(blocks: Sequence[str], limit: int) -> list[str]:
+    """Join blocks into messages of at most `limit` characters, never cutting a block."""
+    marker = len(texts.DIGEST_PART.format(index=999, count=999)) + 2
+    budget = limit - marker
+    pieces: list[str] = []
+    current = ""
+    for block in blocks:
+        block = block if len(block) <= budget else block[: budget - 1] + "…"
+        if current and len(current) + 2 + len(block) > budget:
+            pieces.append(current)
+            current = block
+        else:
+            current = f"{current}\n\n{block}" if current else block
+    if current:
+        pieces.append(current)
+    if len(pieces) > 1:
+        pieces = [f"{p}\n\n{texts.DIGEST_PART.format(index=i, count=len(pieces))}" for i, p in enumerate(pieces, 1)]
+    return pieces

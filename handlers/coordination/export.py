@@ -1,0 +1,109 @@
+"""The .xlsx a provincial office forwards: one sheet per answering department."""
+
+import io
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+
+from handlers import texts as youth_texts
+from handlers.coordination import texts
+from handlers.coordination.routing import routes
+from handlers.settings import Department, Settings
+from storage import Question
+from storage.clock import from_db
+
+_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+_WIDTHS = (6, 14, 24, 20, 80, 18, 30, 18, 17)
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # control characters openpyxl refuses
+
+
+@dataclass(frozen=True)
+class QuestionRow:
+    """A question flattened for the digest text and the spreadsheet."""
+
+    code: str
+    unit: str
+    asker: str
+    text: str
+    topic: str
+    departments: tuple[str, ...]
+    department_names: str
+    status: str
+    time: str
+    late: bool
+    needs_review: bool
+
+
+def rows_for(settings: Settings, questions: Sequence[Question]) -> list[QuestionRow]:
+    """Rows in question order, routed by each question's current topic."""
+    routing = routes(settings)
+    zone = settings.campaign.zone
+    units = {u.code: u.name for u in settings.units}
+    topics = {t.id: t.short for t in settings.topics}
+    names = {d.code: d.name for d in settings.departments}
+    rows = []
+    for q in questions:
+        topic = q.topic or "khac"
+        departments = routing.get(topic, routing["khac"])
+        status = youth_texts.STATUS.get(q.status, q.status) + (texts.XLSX_LATE if q.late else "")
+        rows.append(QuestionRow(
+            code=q.code or "", unit=units.get(q.unit_code or "", q.unit_code or ""),
+            asker=q.asker_name or texts.XLSX_ANONYMOUS, text=q.text_raw, topic=topics.get(topic, topic),
+            departments=departments, department_names=", ".join(names.get(d, d) for d in departments),
+            status=status, time=from_db(q.created_at).astimezone(zone).strftime("%d/%m/%Y %H:%M"),
+            late=q.late, needs_review=q.needs_review,
+        ))
+    return rows
+
+
+def sheet_title(name: str, taken: set[str]) -> str:
+    """An Excel-safe, unique sheet title (≤ 31 characters)."""
+    base = _SHEET_FORBIDDEN.sub(" ", name).strip()[:31] or "Sheet"
+    title, n = base, 2
+    while title.lower() in taken:
+        suffix = f" ({n})"
+        title, n = base[: 31 - len(suffix)] + suffix, n + 1
+    taken.add(title.lower())
+    return title
+
+
+def build_workbook(departments: Sequence[Department], rows: Sequence[QuestionRow]) -> bytes:
+    """The .xlsx bytes: a sheet per department with the rows routed to it, numbered from 1."""
+    book = Workbook(write_only=True)
+    taken: set[str] = set()
+    bold = Font(bold=True)
+    for department in departments:
+        sheet = book.create_sheet(sheet_title(department.name, taken))
+        for column, width in zip("ABCDEFGHI", _WIDTHS):
+            sheet.column_dimensions[column].width = width
+        sheet.freeze_panes = "A2"
+        header = []
+        for title in texts.XLSX_COLUMNS:
+            cell = WriteOnlyCell(sheet, value=title)
+            cell.font = bold
+            header.append(cell)
+        sheet.append(header)
+        number = 0
+        for row in rows:
+            if department.code in row.departments:
+                number += 1
+                sheet.append([number, row.code, row.unit, _text(sheet, row.asker), _text(sheet, row.text),
+                              row.topic, row.department_names, row.status, row.time])
+    if not departments:
+        book.create_sheet("Sheet")
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _text(sheet: object, text: str) -> WriteOnlyCell:
+    """Youth text as a plain string cell: never a formula, no control characters."""
+    cell = WriteOnlyCell(sheet, value=_ILLEGAL.sub(" ", text))  # type: ignore[arg-type]
+    cell.data_type = "s"
+    return cell
+
+

@@ -1,0 +1,66 @@
+"""Helpers for coordination tests: coordinators in config, rows in the database, a recording sender."""
+
+import asyncio
+from collections import Counter
+from datetime import datetime
+
+from bot.config import AppConfig
+from handlers.settings import Person, Roles
+from handlers.types import Address, Reply
+from storage import Question, Store, Youth
+from storage.clock import to_db
+
+HEALTH = Person(name="Sở Y tế", channel="telegram", chat_id="9001", scope=("suc_khoe",))
+STARTUP = Person(name="Sở KH&ĐT", channel="telegram", chat_id="9002", scope=("so_khdt",))
+HOME = Person(name="Sở Nội vụ", channel="telegram", chat_id="9003", scope=("so_noi_vu",))
+UNION = Person(name="Tỉnh đoàn", channel="telegram", chat_id="9004", scope="all")
+COORDINATORS = (HEALTH, STARTUP, HOME, UNION)
+
+
+def with_coordinators(config: AppConfig, *people: Person, **coordination: object) -> AppConfig:
+    """The shipped config with these coordinators (and coordination overrides)."""
+    update: dict[str, object] = {"roles": Roles(coordinators=people or COORDINATORS)}
+    if coordination:
+        update["coordination"] = config.coordination.model_copy(update=coordination)
+    return config.model_copy(update=update)
+
+
+async def add_youth(store: Store, chat_id: str, now: datetime, *, channel: str = "telegram", unit: str = "KESACH",
+                    reminders_ok: bool = False) -> int:
+    async with store.unit() as uow:
+        youth = Youth(channel=channel, chat_id=chat_id, unit_code=unit, consent_at=to_db(now), created_at=to_db(now),
+                      reminders_ok=reminders_ok)
+        uow.session.add(youth)
+        await uow.session.flush()
+        assert youth.id is not None
+        return youth.id
+
+
+async def add_question(store: Store, youth_id: int | None, text: str, topic: str, now: datetime, *,
+                       unit: str = "KESACH", needs_review: bool = False, late: bool = False,
+                       name: str | None = None) -> Question:
+    async with store.unit() as uow:
+        question = Question(youth_id=youth_id, channel="telegram", unit_code=unit, asker_name=name, text_raw=text,
+                            text_norm=text, topic=topic, needs_review=needs_review, late=late, created_at=to_db(now))
+        return await uow.questions.add(question, "ST2023")
+
+
+class RecordingSender:
+    """App.deliver's stand-in: remembers what went where; some chats can be made to fail."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[Address, Reply]] = []
+        self.errors: dict[str, Exception] = {}
+
+    async def __call__(self, address: Address, reply: Reply) -> None:
+        await asyncio.sleep(0)
+        error = self.errors.get(address.chat_id)
+        if error is not None:
+            raise error
+        self.sent.append((address, reply))
+
+    def per_chat(self) -> Counter[str]:
+        return Counter(address.chat_id for address, _ in self.sent)
+
+    def to(self, chat_id: str) -> list[Reply]:
+        return [reply for address, reply in self.sent if address.chat_id == chat_id]

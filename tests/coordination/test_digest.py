@@ -1,0 +1,139 @@
+"""Digests: scope per coordinator, routing follows retagging, splitting, the .xlsx and the chart."""
+
+import io
+import random
+
+from openpyxl import load_workbook
+
+from bot.config import AppConfig
+from handlers.coordination import texts
+from handlers.coordination.digest import build_digest, pack
+from handlers.coordination.routing import departments_for, in_scope, receives_final_export, routes
+from handlers.coordination.similar import group_similar
+from storage import Store
+from tests.coordination.support import HEALTH, HOME, STARTUP, UNION, add_question, add_youth, with_coordinators
+from tests.support import FakeClock
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+async def seeded(store: Store, clock: FakeClock) -> list:
+    youth = await add_youth(store, "1", clock.now())
+    other = await add_youth(store, "2", clock.now(), unit="TPST")
+    await add_question(store, youth, "Làm sao để vay vốn khởi nghiệp nuôi tôm ở huyện?", "khoi_nghiep", clock.now(),
+                       name="Nguyễn Văn An")
+    await add_question(store, other, "Tỉnh có khám sức khỏe miễn phí cho thanh niên không?", "suc_khoe", clock.now(),
+                       unit="TPST")
+    await add_question(store, other, "=SUM(A1) câu hỏi khác về thủ tục hành chính", "khac", clock.now(),
+                       needs_review=True, unit="TPST")
+    async with store.unit() as uow:
+        return list(await uow.questions.all())
+
+
+def test_routing_and_scopes(config: AppConfig) -> None:
+    table = routes(config)
+    assert departments_for(config, "khoi_nghiep") == ("so_khdt", "nhcsxh", "so_ldtbxh")
+    assert departments_for(config, None) == ("so_noi_vu",)
+    assert in_scope(HEALTH, "suc_khoe", table) and not in_scope(HEALTH, "khoi_nghiep", table)
+    assert in_scope(STARTUP, "khoi_nghiep", table) and not in_scope(STARTUP, "khac", table)  # by department
+    assert in_scope(HOME, "khac", table) and in_scope(UNION, "doan_hoi", table)
+    assert receives_final_export(HOME) and receives_final_export(UNION) and not receives_final_export(HEALTH)
+
+
+async def test_each_coordinator_sees_only_their_scope(config: AppConfig, store: Store, clock: FakeClock) -> None:
+    config = with_coordinators(config)
+    questions = await seeded(store, clock)
+    health = build_digest(config, HEALTH, questions, since_id=0, now=clock.now())
+    text = "\n".join(r.text for r in health.replies)
+    assert "ST2023-0002" in text and "ST2023-0001" not in text and "ST2023-0003" not in text
+    assert health.new_count == 1 and health.last_question_id == 3
+    everyone = build_digest(config, UNION, questions, since_id=0, now=clock.now())
+    text = "\n".join(r.text for r in everyone.replies)
+    assert all(f"ST2023-000{i}" in text for i in (1, 2, 3))
+    # Needing review comes first.
+    assert text.index("ST2023-0003") < text.index("ST2023-0001")
+    assert "Huyện Kế Sách: 1 / 1; 1/15 bạn" in text and "Thành phố Sóc Trăng: 2 / 2; 1/15 bạn" in text
+    # Nothing new since the mark: a one-line note and no files.
+    again = build_digest(config, HEALTH, questions, since_id=3, now=clock.now())
+    assert again.new_count == 0 and not again.replies[0].attachments
+
+
+async def test_retagged_question_follows_to_the_new_department(config: AppConfig, store: Store, clock: FakeClock) -> None:
+    questions = await seeded(store, clock)
+    async with store.unit() as uow:
+        question = await uow.questions.by_code("ST2023-0001")
+        assert question is not None
+        await uow.questions.correct_topic(question, "suc_khoe", "telegram:9004", clock.now())
+        questions = list(await uow.questions.all())
+    digest = build_digest(config, HEALTH, questions, since_id=0, now=clock.now())
+    assert "ST2023-0001" in "\n".join(r.text for r in digest.replies)
+    assert "ST2023-0001" not in "\n".join(r.text for r in build_digest(config, STARTUP, questions, since_id=0, now=clock.now()).replies)
+
+
+async def test_xlsx_has_one_sheet_per_department_and_the_forwarded_layout(
+    config: AppConfig, store: Store, clock: FakeClock
+) -> None:
+    questions = await seeded(store, clock)
+    digest = build_digest(config, UNION, questions, since_id=0, now=clock.now())
+    chart, xlsx = digest.replies[-1].attachments
+    assert chart.content.startswith(PNG_MAGIC) and chart.mime_type == "image/png"
+    book = load_workbook(io.BytesIO(xlsx.content), read_only=True)
+    assert len(book.sheetnames) == len(config.departments)
+    rows = list(book["Sở Kế hoạch và Đầu tư"].values)
+    assert rows[0] == texts.XLSX_COLUMNS
+    assert rows[1][:6] == (1, "ST2023-0001", "Huyện Kế Sách", "Nguyễn Văn An",
+                           "Làm sao để vay vốn khởi nghiệp nuôi tôm ở huyện?", "Khởi nghiệp")
+    assert "Ngân hàng Chính sách" in rows[1][6] and rows[1][7] == "đã tiếp nhận"
+    assert rows[1][8] == "10/05/2023 09:00"
+    noi_vu = list(book["Sở Nội vụ"].values)
+    assert noi_vu[1][3] == texts.XLSX_ANONYMOUS and noi_vu[1][4].startswith("=SUM")  # text, not a formula
+    assert len(list(book["Sở Y tế"].values)) == 2 and len(list(book["Tỉnh đoàn"].values)) == 1
+    book.close()
+
+
+async def test_long_digest_is_split_between_questions(config: AppConfig, store: Store, clock: FakeClock) -> None:
+    youth = await add_youth(store, "1", clock.now())
+    rng = random.Random(4)
+    words = "vốn đất nuôi tôm lúa hợp tác xã bảo hiểm học nghề du lịch điện mặt trời chợ mạng internet".split()
+    for i in range(60):
+        text = f"Câu hỏi số {i}: " + " ".join(rng.choice(words) for _ in range(40 + 20 * (i % 4)))
+        await add_question(store, youth, text, "khoi_nghiep", clock.now())
+    async with store.unit() as uow:
+        questions = list(await uow.questions.all())
+    digest = build_digest(config, UNION, questions, since_id=0, now=clock.now())
+    assert len(digest.replies) > 1
+    assert all(len(r.text) <= 3800 for r in digest.replies)
+    for i in range(1, 61):
+        code = f"ST2023-{i:04d}"
+        [holder] = [r.text for r in digest.replies if code in r.text]  # each question whole, in one piece
+        assert holder.count(code) == 1
+    assert digest.replies[-1].attachments and not digest.replies[0].attachments
+    assert "(phần 1/" in digest.replies[0].text
+
+
+def test_pack_never_exceeds_the_limit() -> None:
+    pieces = pack(["a" * 900] * 10 + ["b" * 5000], 2000)
+    assert all(len(p) <= 2000 for p in pieces) and len(pieces) == 6
+
+
+def test_near_duplicates_are_grouped_accent_insensitively() -> None:
+    texts_ = [
+        "Làm sao để vay vốn khởi nghiệp ở tỉnh Sóc Trăng?",
+        "Bệnh viện tỉnh có khám sức khỏe sinh sản cho thanh niên không?",
+        "lam sao de vay von khoi nghiep o tinh soc trang",
+        "Làm sao để vay vốn khởi nghiệp ở tỉnh Sóc Trăng ạ?",
+    ]
+    assert group_similar(texts_) == [[0, 2, 3]]
+
+
+async def test_duplicates_are_grouped_in_the_digest(config: AppConfig, store: Store, clock: FakeClock) -> None:
+    youth = await add_youth(store, "1", clock.now())
+    for i in range(7):
+        await add_question(store, youth, "Tỉnh có hỗ trợ vay vốn khởi nghiệp cho thanh niên nông thôn không ạ" + "?" * i,
+                           "khoi_nghiep", clock.now())
+    await add_question(store, youth, "Khi nào có sân bóng đá cho thanh niên ở xã?", "van_hoa_tinh_than", clock.now())
+    async with store.unit() as uow:
+        questions = list(await uow.questions.all())
+    text = "\n".join(r.text for r in build_digest(config, UNION, questions, since_id=0, now=clock.now()).replies)
+    assert "7 bạn hỏi nội dung tương tự" in text
+    assert text.count("Tỉnh có hỗ trợ vay vốn") == 1

@@ -1,0 +1,33 @@
+"""The reminder opt-in offered with the first receipt."""
+
+from handlers.coordination import texts
+from storage import Store
+from tests.support import MemoryChannel, buttons_of, texts_of
+
+QUESTION = "Em muốn mở tiệm sửa xe máy mà thiếu vốn, tỉnh có chính sách cho vay ưu đãi không ạ?"
+
+
+async def submit(chat: MemoryChannel) -> list:
+    await chat.text("u1", QUESTION)
+    return await chat.press("u1", "topic:ok:" + str(chat.last["u1"][-1].flat_buttons()[0].data.split(":")[2]))
+
+
+async def test_first_receipt_asks_once_and_the_answer_is_stored(chat: MemoryChannel, store: Store) -> None:
+    await chat.text("u1", "/start KESACH")
+    await chat.press("u1", "consent:yes:KESACH")
+    await chat.press("u1", "name:anon")
+    receipt = await submit(chat)
+    assert texts.OPTIN_ASK.split("(")[0] in texts_of(receipt)
+    assert buttons_of(receipt)[:2] == ["remind:yes", "remind:no"]
+    reply = await chat.text("u1", "co")  # typed label, no diacritics
+    assert texts.OPTIN_YES in texts_of(reply)
+    async with store.unit() as uow:
+        youth = await uow.youth.get("memory", "u1")
+        assert youth is not None and youth.reminders_ok is True
+    second = await submit(chat)
+    assert "remind:yes" not in buttons_of(second)  # asked once only
+    reply = await chat.press("u1", "remind:no")  # an old button still works: withdraw
+    assert texts.OPTIN_NO in texts_of(reply)
+    async with store.unit() as uow:
+        youth = await uow.youth.get("memory", "u1")
+        assert youth is not None and youth.reminders_ok is False

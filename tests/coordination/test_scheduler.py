@@ -1,0 +1,150 @@
+"""APScheduler with the persistent job store, driven by a fake clock: local times, restarts, two schedulers."""
+
+import asyncio
+from collections.abc import Iterator
+from datetime import datetime, time
+from pathlib import Path
+
+import pytest
+from apscheduler.executors import base as executors_base
+from apscheduler.schedulers import base as schedulers_base
+
+from bot.broadcast import Broadcaster
+from bot.config import AppConfig
+from bot.coordination import CoordinationJobs
+from bot.coordination_config import DatedReminder
+from bot.scheduler import Scheduler, job_specs, job_store
+from storage import Store, create_all, create_engine
+from tests.coordination.support import HOME, UNION, RecordingSender, add_question, add_youth, with_coordinators
+from tests.support import FakeClock, local
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeClock]:
+    """One fake clock for our code and for APScheduler's own idea of 'now'."""
+    fake = FakeClock(local(2023, 5, 12, 7))
+
+    class FakeDatetime(datetime):
+        @classmethod
+        def now(cls, tz=None):  # type: ignore[no-untyped-def, override]
+            return fake.now().astimezone(tz) if tz else fake.now().replace(tzinfo=None)
+
+    monkeypatch.setattr(schedulers_base, "datetime", FakeDatetime)
+    monkeypatch.setattr(executors_base, "datetime", FakeDatetime)
+    yield fake
+
+
+class Process:
+    """One bot process: its own engine, sender, jobs and scheduler on the shared database."""
+
+    def __init__(self, config: AppConfig, db: Path, clock: FakeClock, name: str) -> None:
+        self.store = Store(create_engine(f"sqlite+aiosqlite:///{db}"))
+        self.sender = RecordingSender()
+        broadcaster = Broadcaster(self.store, self.sender, clock)
+        self.jobs = CoordinationJobs(config, self.store, broadcaster, clock, lambda: ["telegram"])
+        self.scheduler = Scheduler(config, self.jobs.run, clock, name=name,
+                                   store=job_store(f"sqlite+aiosqlite:///{db}"))
+
+    async def tick(self) -> None:
+        """Let APScheduler look at the (fake) time and finish the jobs it started."""
+        self.scheduler.aps.wakeup()
+        for _ in range(5):
+            await asyncio.sleep(0)
+        pending = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()
+                   and "run_coroutine_job" in repr(t.get_coro())]
+        await asyncio.gather(*pending)
+
+    async def close(self) -> None:
+        self.scheduler.stop()
+        await self.store.close()
+
+
+@pytest.fixture
+async def db(tmp_path: Path, clock: FakeClock) -> Path:
+    path = tmp_path / "bot.db"
+    engine = create_engine(f"sqlite+aiosqlite:///{path}")
+    await create_all(engine)
+    store = Store(engine)
+    youth = await add_youth(store, "501", clock.now())
+    await add_question(store, youth, "Tỉnh có hỗ trợ vay vốn khởi nghiệp không?", "khoi_nghiep", clock.now())
+    await add_youth(store, "502", clock.now())  # started, no question yet
+    await add_youth(store, "503", clock.now(), reminders_ok=True)
+    await add_youth(store, "504", clock.now(), channel="web")  # cannot be pushed to
+    await store.close()
+    return path
+
+
+def test_jobs_fire_at_local_times(config: AppConfig) -> None:
+    config = with_coordinators(config, dated=(DatedReminder(id="district_plans", day="2023-04-10", title="Kế hoạch đối thoại cấp huyện"),))
+    runs = {s.id: s.trigger.get_next_fire_time(None, local(2023, 4, 1, 0)) for s in job_specs(config)}
+    zone = config.campaign.zone
+    assert runs["reminder:d14"] == datetime(2023, 5, 12, 8, tzinfo=zone)
+    assert runs["reminder:d0"] == datetime(2023, 5, 26, 8, tzinfo=zone)  # the deadline morning
+    assert runs["final_export"] == datetime(2023, 5, 27, 7, tzinfo=zone)  # just after the deadline day
+    assert runs["dated:district_plans"] == datetime(2023, 4, 10, 8, tzinfo=zone)
+    assert runs["digest"] == datetime(2023, 4, 1, 17, tzinfo=zone)
+
+
+async def test_reminder_fires_once_across_a_restart_and_two_schedulers(
+    config: AppConfig, db: Path, clock: FakeClock
+) -> None:
+    config = with_coordinators(config, UNION)
+    first = Process(config, db, clock, "a")
+    first.scheduler.start()
+    await first.tick()
+    assert first.sender.sent == []  # 07:00: nothing due
+    await first.close()  # the bot goes down before 08:00 …
+    clock.advance(hours=3)  # … and comes back at 10:00, within the 6-hour grace
+    second, third = Process(config, db, clock, "b"), Process(config, db, clock, "c")
+    second.scheduler.start()
+    third.scheduler.start()  # a second process on the same database
+    await asyncio.gather(second.tick(), third.tick())
+    counts = second.sender.per_chat() + third.sender.per_chat()
+    assert counts == {"502": 1, "503": 1, "9004": 1}  # started, opted in, coordinator; not 501, not web
+    [reminder] = second.sender.to("502") + third.sender.to("502")
+    assert "14 ngày" in reminder.text
+    await second.close()
+    await third.close()
+    fourth = Process(config, db, clock, "d")  # yet another restart: nothing twice
+    fourth.scheduler.start()
+    await fourth.tick()
+    assert fourth.sender.sent == []
+    await fourth.close()
+
+
+async def test_missed_beyond_the_grace_is_skipped_and_the_deadline_sends_the_export(
+    config: AppConfig, db: Path, clock: FakeClock
+) -> None:
+    config = with_coordinators(config, HOME, UNION)
+    clock.advance(days=14, hours=23)  # 27/5 06:00: every reminder is long past
+    process = Process(config, db, clock, "a")
+    process.scheduler.start()
+    await process.tick()
+    assert process.sender.sent == []
+    assert config.campaign.is_late(clock.now())  # the intake is in late mode already
+    clock.advance(hours=1, minutes=1)  # 07:01: the final export
+    await process.tick()
+    assert set(process.sender.per_chat()) == {"9003", "9004"}
+    [export] = process.sender.to("9003")
+    assert "1 câu hỏi" in export.text and [a.mime_type for a in export.attachments][1].endswith("sheet")
+    clock.advance(hours=10)  # 17:01: the daily digest
+    await process.tick()
+    assert process.sender.per_chat()["9003"] == 2
+    await process.close()
+
+
+async def test_changed_config_replaces_jobs_without_duplicates(config: AppConfig, db: Path, clock: FakeClock) -> None:
+    process = Process(with_coordinators(config, UNION), db, clock, "a")
+    process.scheduler.start()
+    ids = sorted(j.id for j in process.scheduler.aps.get_jobs())
+    process.scheduler.sync()
+    assert sorted(j.id for j in process.scheduler.aps.get_jobs()) == ids
+    await process.close()
+    later = with_coordinators(config, UNION, reminders=(), digest_time=time(18, 30))
+    process = Process(later, db, clock, "a")
+    process.scheduler.start()
+    jobs = {j.id: j for j in process.scheduler.aps.get_jobs()}
+    assert sorted(jobs) == ["digest", "final_export"]
+    assert jobs["digest"].next_run_time == datetime(2023, 5, 12, 18, 30, tzinfo=config.campaign.zone)
+    await process.close()
+
