@@ -2,6 +2,8 @@
 
 from typing import Protocol
 
+from aiohttp import web
+
 from handlers.types import Address, Reply
 
 
@@ -16,3 +18,19 @@ class OutboundChannel(Protocol):
     name: str
 
     async def send(self, address: Address, reply: Reply) -> None: ...
+
+
+class RunnableChannel(OutboundChannel, Protocol):
+    """A channel the app runs: routes mounted before the web server starts, then start/stop."""
+
+    def mount(self, app: web.Application) -> None:
+        """Add webhook routes to the shared web server (nothing in polling mode)."""
+        ...
+
+    async def start(self) -> None:
+        """Begin receiving: start polling or register the webhook (the server is already up)."""
+        ...
+
+    async def stop(self) -> None:
+        """Stop receiving and close network resources."""
+        ...

@@ -7,10 +7,11 @@ import re
 import secrets
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from aiohttp import web
 
+from bot.errors import RecipientUnreachable
 from handlers.types import Address, IncomingMessage, Kind, Reply
 
 logger = logging.getLogger(__name__)
@@ -37,7 +38,16 @@ MAX_TEXT_CHARS = 100_000
 MAX_BUTTON_BYTES = 64
 NO_STORE = {"Cache-Control": "no-store"}
 
+AFTER_RE = re.compile(r"\d{1,18}")
 Handle = Callable[[IncomingMessage], Awaitable[list[Reply]]]
+
+
+class Outbox(Protocol):
+    """Where messages wait until the page polls (bot/channels/web_outbox.py)."""
+
+    async def put(self, chat_id: str, message: dict[str, Any]) -> int: ...
+
+    async def since(self, chat_id: str, after: int) -> list[tuple[int, dict[str, Any]]]: ...
 
 
 class Rejected(Exception):
@@ -113,16 +123,20 @@ def reply_to_json(reply: Reply) -> dict[str, Any]:
 class WebChannel:
     """Holds the conversation coroutine and serves the chat page and its API."""
 
+    name = CHANNEL
+
     def __init__(
         self,
         handle: Handle,
         *,
+        outbox: Outbox | None = None,
         frame_ancestors: str = "*",
         max_body_bytes: int = 64_000,
         title: str = "Hỏi đáp thanh niên",
         static_dir: Path = STATIC_DIR,
     ) -> None:
         self.handle = handle
+        self.outbox = outbox
         self.max_body_bytes = max_body_bytes
         self.static_dir = static_dir
         self.csp = (
@@ -143,6 +157,7 @@ class WebChannel:
         app.router.add_get("/healthz", self.healthz)
         app.router.add_post("/api/session", self.new_session)
         app.router.add_post("/api/message", self.post_message)
+        app.router.add_get("/api/poll", self.poll)
         app.router.add_static("/static", self.static_dir)
         return app
 
@@ -202,6 +217,23 @@ class WebChannel:
                 continue
             body.append(reply_to_json(reply))
         return web.json_response({"replies": body}, headers=NO_STORE)
+
+    async def send(self, address: Address, reply: Reply) -> None:
+        """Queue a message that is not a direct reply; the page fetches it with /api/poll."""
+        if self.outbox is None:
+            raise RecipientUnreachable("the web chat has no outbox")
+        await self.outbox.put(address.chat_id, reply_to_json(reply))
+
+    async def poll(self, request: web.Request) -> web.Response:
+        """GET /api/poll?session=…&after=<id>: the session's queued messages after that id."""
+        session, after = request.query.get("session", ""), request.query.get("after", "0")
+        if not SESSION_RE.fullmatch(session):
+            return error_response("bad_session", 400)
+        if not AFTER_RE.fullmatch(after):
+            return error_response("bad_json", 400)
+        rows = await self.outbox.since(session, int(after)) if self.outbox is not None else []
+        messages = [{"id": message_id, **message} for message_id, message in rows]
+        return web.json_response({"messages": messages}, headers=NO_STORE)
 
     async def _read_json(self, request: web.Request) -> Any:
         """The decoded JSON body, or Rejected (413 when over the size limit)."""

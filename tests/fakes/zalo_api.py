@@ -238,6 +238,11 @@ class FakeZaloAPI:
             )
         return self.sent_messages(chat_id)
 
+    async def wait_until(self, predicate: Any, timeout: float = 5.0) -> None:
+        """Wait until predicate() holds; re-checked after every fake API event."""
+        if not await self._signal.wait_for(predicate, timeout):
+            raise AssertionError(f"condition not met in {timeout}s")
+
     async def wait_drained(self, timeout: float = 5.0) -> None:
         """Wait until every queued event was handed out."""
         if not await self._signal.wait_for(lambda: not self._queue, timeout):

@@ -12,6 +12,8 @@
   };
   var KEY_SESSION = 'doithoai.session';
   var KEY_LOG = 'doithoai.transcript';
+  var KEY_AFTER = 'doithoai.after'; // id of the last outbox message shown
+  var POLL_MS = 15000;              // answers and reminders arrive through /api/poll
   var MAX_LOG = 100;
   var DELAYS = [1000, 2000, 4000, 8000, 15000]; // about 30 s in all
   var SESSION_RE = /^[A-Za-z0-9_-]{16,64}$/;
@@ -136,6 +138,10 @@
   }
 
   function post(url, body, done) {
+    request('POST', url, body, done);
+  }
+
+  function request(method, url, body, done) {
     var xhr = new XMLHttpRequest();
     var finished = false;
     function finish(status) {
@@ -145,13 +151,32 @@
       try { data = JSON.parse(xhr.responseText); } catch (e) { data = null; }
       done(status, data);
     }
-    xhr.open('POST', url, true);
-    xhr.setRequestHeader('Content-Type', 'application/json');
+    xhr.open(method, url, true);
+    if (body !== null) { xhr.setRequestHeader('Content-Type', 'application/json'); }
     xhr.timeout = 30000;
     xhr.onload = function () { finish(xhr.status); };
     xhr.onerror = function () { finish(0); };
     xhr.ontimeout = function () { finish(0); };
-    xhr.send(JSON.stringify(body));
+    xhr.send(body === null ? null : JSON.stringify(body));
+  }
+
+  // Messages that are not a reply (answers, reminders): shown without closing the current buttons.
+  function poll() {
+    var myGen = gen;
+    if (!session || document.hidden) { return; }
+    var after = store.get(KEY_AFTER) || '0';
+    if (!/^[0-9]{1,18}$/.test(after)) { after = '0'; }
+    request('GET', 'api/poll?session=' + encodeURIComponent(session) + '&after=' + after, null,
+      function (status, data) {
+        if (myGen !== gen || status !== 200 || !data || !data.messages || !data.messages.length) { return; }
+        var last = Number(after);
+        data.messages.forEach(function (m) {
+          if (typeof m.id === 'number' && m.id > last) { last = m.id; }
+          addBubble({ who: 'bot', text: m.text || '', rows: m.buttons || [], att: m.attachments || [] });
+        });
+        store.set(KEY_AFTER, String(last));
+        save();
+      });
   }
 
   function showReplies(replies) {
@@ -275,6 +300,7 @@
     gen++;
     store.remove(KEY_SESSION);
     store.remove(KEY_LOG);
+    store.remove(KEY_AFTER);
     session = null;
     entries = [];
     nodes = [];
@@ -295,5 +321,7 @@
   };
   input.oninput = autosize;
   restartBtn.onclick = restart;
+  setInterval(poll, POLL_MS);
+  document.addEventListener('visibilitychange', poll);
   start();
 }());

@@ -1,0 +1,287 @@
+"""Telegram through python-telegram-bot 22, inside our event loop; PTB types stop here.
+
+Same behaviour as the aiogram adapter (telegram_aiogram.py): same IncomingMessage for the same
+update, inline keyboards, the pressed keyboard removed, text split at 4,096 characters and the
+same retry policy. PTB never owns the loop: initialize/start/start_polling and the reverse.
+"""
+
+import asyncio
+import datetime as dtm
+import hmac
+import json
+import logging
+import os
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+from aiohttp import web
+
+# Opt in to PTB's future timedelta attributes: reading RetryAfter.retry_after otherwise warns.
+os.environ.setdefault("PTB_TIMEDELTA", "true")
+
+from telegram import (  # noqa: E402
+    BotCommand,
+    BotCommandScopeChat,
+    BotCommandScopeDefault,
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputFile,
+    Message,
+    Update,
+)
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError  # noqa: E402
+from telegram.ext import Application, ContextTypes, TypeHandler  # noqa: E402
+
+from bot.channels.retry import Sleep, with_retry  # noqa: E402
+from bot.channels.textsplit import split_text  # noqa: E402
+from bot.errors import (  # noqa: E402
+    ChannelError,
+    PermanentChannelError,
+    RateLimited,
+    RecipientUnreachable,
+    TransientChannelError,
+)
+from handlers.types import Address, IncomingMessage, Kind, Reply  # noqa: E402
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "telegram"
+TEXT_LIMIT = 4096
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+Handle = Callable[[IncomingMessage], Awaitable[list[Reply]]]
+T = TypeVar("T")
+CONTENT_KINDS = ("sticker", "photo", "voice", "audio", "video", "video_note", "document", "location",
+                 "contact", "poll", "animation")
+
+
+def translate(exc: TelegramError) -> ChannelError:
+    """Our error for a PTB error (BadRequest is a NetworkError subclass: check it first)."""
+    if isinstance(exc, RetryAfter):
+        wait = exc.retry_after
+        seconds = wait.total_seconds() if isinstance(wait, dtm.timedelta) else float(wait)
+        return RateLimited(seconds, exc.message)
+    if isinstance(exc, Forbidden):
+        return RecipientUnreachable(exc.message)
+    if isinstance(exc, BadRequest):
+        return PermanentChannelError(exc.message)
+    if isinstance(exc, NetworkError):  # TimedOut and 5xx too
+        return TransientChannelError(exc.message)
+    return PermanentChannelError(exc.message)
+
+
+async def call_with_retry(make_call: Callable[[], Awaitable[T]], *, sleep: Sleep, attempts: int = 6) -> T:
+    """A PTB call under our retry policy (429 retry_after, 5xx/timeouts with backoff)."""
+
+    async def mapped() -> T:
+        try:
+            return await make_call()
+        except TelegramError as exc:
+            raise translate(exc) from exc
+
+    return await with_retry(mapped, sleep=sleep, attempts=attempts)
+
+
+def _content_kind(message: Message) -> str:
+    """aiogram's content_type names for what a non-text message carries."""
+    for kind in CONTENT_KINDS:
+        if getattr(message, kind, None):
+            return kind
+    return "unknown"
+
+
+def incoming_from_message(message: Message, update_id: int, *, edited: bool = False) -> IncomingMessage:
+    """Our message type from a PTB Message."""
+    user = message.from_user
+    common: dict[str, Any] = {
+        "address": Address(CHANNEL, str(message.chat.id)),
+        "update_id": str(update_id),
+        "display_name": user.full_name if user else None,
+        "is_private": message.chat.type == "private",
+    }
+    text = message.text
+    if edited or text is None:
+        return IncomingMessage(kind=Kind.UNSUPPORTED, unsupported_kind="edited" if edited else _content_kind(message),
+                               **common)
+    if text.startswith("/"):
+        head, _, args = text[1:].partition(" ")
+        command = head.split("@", 1)[0].lower()
+        return IncomingMessage(kind=Kind.COMMAND, text=text, command=command, args=args.strip(), **common)
+    return IncomingMessage(kind=Kind.TEXT, text=text, **common)
+
+
+def incoming_from_callback(callback: CallbackQuery, update_id: int) -> IncomingMessage:
+    """Our message type from a pressed inline button."""
+    chat = callback.message.chat if callback.message else None
+    return IncomingMessage(
+        address=Address(CHANNEL, str(chat.id) if chat else str(callback.from_user.id)),
+        kind=Kind.BUTTON,
+        button_data=str(callback.data or ""),
+        update_id=str(update_id),
+        display_name=callback.from_user.full_name,
+        is_private=chat is None or chat.type == "private",
+    )
+
+
+def _markup(reply: Reply) -> InlineKeyboardMarkup | None:
+    if not reply.buttons:
+        return None
+    rows = [[InlineKeyboardButton(text=b.label, callback_data=b.data) for b in row] for row in reply.buttons]
+    return InlineKeyboardMarkup(rows)
+
+
+class PtbChannel:
+    """Receives Telegram updates with python-telegram-bot and sends our replies back."""
+
+    name = CHANNEL
+
+    def __init__(
+        self,
+        token: str,
+        handle: Handle,
+        *,
+        api_base: str | None = None,
+        mode: str = "polling",
+        webhook_url: str | None = None,
+        webhook_path: str = "/telegram/webhook",
+        webhook_secret: str | None = None,
+        sleep: Sleep | None = None,
+        poll_timeout: int = 10,
+    ) -> None:
+        builder = Application.builder().token(token).job_queue(None)  # our own scheduler runs jobs
+        if api_base:
+            base = api_base.rstrip("/")
+            builder = builder.base_url(f"{base}/bot").base_file_url(f"{base}/file/bot")
+        self.application: Application[Any, Any, Any, Any, Any, Any] = builder.build()
+        self.application.add_handler(TypeHandler(Update, self._on_update))
+        self.application.add_error_handler(self._on_error)
+        self.handle = handle
+        self.mode = mode
+        self.webhook_url = webhook_url
+        self.webhook_path = webhook_path
+        self._secret = webhook_secret
+        self._sleep: Sleep = sleep or asyncio.sleep
+        self._poll_timeout = poll_timeout
+
+    def __repr__(self) -> str:
+        return f"PtbChannel(mode={self.mode!r}, token=<redacted>)"
+
+    @property
+    def bot(self) -> Any:
+        """PTB's Bot (for tests and diagnostics)."""
+        return self.application.bot
+
+    # --- receiving ---------------------------------------------------------------------
+
+    async def _on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if update.callback_query is not None:
+            await self._on_callback(update.callback_query, update.update_id)
+        elif update.message is not None:
+            await self._answer(incoming_from_message(update.message, update.update_id))
+        elif update.edited_message is not None:
+            await self._answer(incoming_from_message(update.edited_message, update.update_id, edited=True))
+
+    async def _on_callback(self, callback: CallbackQuery, update_id: int) -> None:
+        incoming = incoming_from_callback(callback, update_id)
+        await self._quietly(callback.answer())
+        if isinstance(callback.message, Message) and callback.message.reply_markup:
+            # Remove the pressed keyboard so the same choice is not pressed twice by accident.
+            await self._quietly(callback.message.edit_reply_markup(reply_markup=None))
+        await self._answer(incoming)
+
+    async def _quietly(self, call: Awaitable[Any]) -> None:
+        """A cosmetic call whose failure must not stop the conversation."""
+        try:
+            await call
+        except TelegramError as exc:
+            log.debug("cosmetic Telegram call failed: %s", exc)
+
+    async def _answer(self, incoming: IncomingMessage) -> None:
+        for reply in await self.handle(incoming):
+            try:
+                await self.send(reply.address or incoming.address, reply)
+            except ChannelError as exc:
+                log.warning("telegram reply not delivered: %s", exc)
+
+    async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        log.error("telegram update failed", exc_info=context.error)
+
+    # --- sending -----------------------------------------------------------------------
+
+    async def send(self, address: Address, reply: Reply) -> None:
+        """Deliver one reply (split at 4,096 characters; buttons on the last piece)."""
+        chat_id = int(address.chat_id)
+        pieces = split_text(reply.text, TEXT_LIMIT) if reply.text else []
+        bot = self.application.bot
+        try:
+            for index, piece in enumerate(pieces):
+                markup = _markup(reply) if index == len(pieces) - 1 else None
+                await call_with_retry(
+                    lambda piece=piece, markup=markup: bot.send_message(chat_id, piece, reply_markup=markup),
+                    sleep=self._sleep,
+                )
+            for attachment in reply.attachments:
+                upload = InputFile(attachment.content, filename=attachment.filename)
+                if attachment.mime_type.startswith("image/"):  # charts show inline as photos
+                    await call_with_retry(lambda upload=upload: bot.send_photo(chat_id, upload), sleep=self._sleep)
+                else:
+                    await call_with_retry(lambda upload=upload: bot.send_document(chat_id, upload), sleep=self._sleep)
+        except RecipientUnreachable:
+            log.info("telegram chat unreachable (403)")
+            raise
+
+    async def set_menus(self, menus: list[tuple[Address | None, list[tuple[str, str]]]]) -> None:
+        """setMyCommands: the default scope for youth, one chat scope per Telegram staff chat."""
+        for address, commands in menus:
+            if address is not None and address.channel != CHANNEL:
+                continue
+            scope = BotCommandScopeDefault() if address is None else BotCommandScopeChat(int(address.chat_id))
+            listed = [BotCommand(name, text) for name, text in commands]
+            await call_with_retry(
+                lambda scope=scope, listed=listed: self.application.bot.set_my_commands(listed, scope=scope),
+                sleep=self._sleep,
+            )
+
+    # --- lifecycle ---------------------------------------------------------------------
+
+    def mount(self, app: web.Application) -> None:
+        """Serve the webhook on the shared web server (webhook mode only)."""
+        if self.mode == "webhook":
+            app.router.add_post(self.webhook_path, self.on_webhook)
+
+    async def on_webhook(self, request: web.Request) -> web.Response:
+        """Check the secret header, then process the update inside this request."""
+        if self._secret is not None:
+            given = request.headers.get(SECRET_HEADER, "")
+            if not hmac.compare_digest(given.encode(), self._secret.encode()):
+                return web.Response(status=401)
+        try:
+            data = json.loads(await request.read())
+        except (ValueError, UnicodeDecodeError):
+            return web.Response(status=400)
+        update = Update.de_json(data, self.application.bot)
+        await self.application.process_update(update)
+        return web.Response(status=200)
+
+    async def start(self) -> None:
+        """Initialise PTB in our loop, then poll or register the webhook."""
+        await self.application.initialize()
+        await self.application.start()
+        if self.mode == "polling":
+            await call_with_retry(lambda: self.application.bot.delete_webhook(), sleep=self._sleep)
+            assert self.application.updater is not None
+            await self.application.updater.start_polling(timeout=self._poll_timeout, poll_interval=0.0)
+        elif self.webhook_url:
+            await call_with_retry(
+                lambda: self.application.bot.set_webhook(self.webhook_url or "", secret_token=self._secret),
+                sleep=self._sleep,
+            )
+
+    async def stop(self) -> None:
+        """Stop polling and PTB, in the reverse order of start."""
+        updater = self.application.updater
+        if updater is not None and updater.running:
+            await updater.stop()
+        if self.application.running:
+            await self.application.stop()
+        await self.application.shutdown()

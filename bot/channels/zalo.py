@@ -1,0 +1,223 @@
+"""Zalo Bot Platform: long polling or webhook; Zalo's JSON stops here.
+
+Zalo has no inline keyboards, so buttons are rendered as numbered choices the youth answers
+by typing the number or the label (handlers/choices.py understands both).
+"""
+
+import asyncio
+import hashlib
+import hmac
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
+from typing import Any, Literal
+
+from aiohttp import web
+
+from bot.channels.retry import Sleep, with_retry
+from bot.channels.textsplit import split_text
+from bot.channels.web import parse_text
+from bot.channels.zalo_api import POLL_TIMEOUT, TEXT_LIMIT, ZaloApiError, ZaloBotAPI
+from bot.errors import ChannelError, RecipientUnreachable
+from handlers import texts
+from handlers.types import Address, IncomingMessage, Kind, Reply
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "zalo"
+SECRET_HEADER = "X-Bot-Api-Secret-Token"
+MAX_WEBHOOK_BYTES = 256 * 1024
+UNSUPPORTED_EVENTS = {
+    "message.image.received": "photo",
+    "message.sticker.received": "sticker",
+    "message.voice.received": "voice",
+    "message.unsupported.received": "unsupported",  # Zalo hides the content of some senders
+}
+Handle = Callable[[IncomingMessage], Awaitable[list[Reply]]]
+
+
+def _update_id(event: dict[str, Any], chat_id: str) -> str:
+    """message_id scoped by chat; a hash of the event when Zalo gives no id."""
+    message = event.get("message") or {}
+    message_id = message.get("message_id")
+    if message_id:
+        return f"{chat_id}:{message_id}"
+    canonical = json.dumps(event, sort_keys=True, ensure_ascii=False).encode()
+    return "h:" + hashlib.sha256(canonical).hexdigest()[:40]
+
+
+def incoming_from_event(event: dict[str, Any]) -> IncomingMessage | None:
+    """Our message type from one Zalo event; None for events we do not handle."""
+    name = event.get("event_name")
+    message = event.get("message")
+    if not isinstance(message, dict) or not isinstance(message.get("chat"), dict):
+        log.info("zalo event %r without a message ignored", name)
+        return None
+    sender = message.get("from") or {}
+    if sender.get("is_bot"):
+        return None
+    chat_id = str(message["chat"].get("id") or "")
+    if not chat_id:
+        return None
+    address = Address(CHANNEL, chat_id)
+    update_id = _update_id(event, chat_id)
+    extra: dict[str, Any] = {
+        "display_name": sender.get("display_name"),
+        "is_private": str(message["chat"].get("chat_type") or "PRIVATE").upper() == "PRIVATE",
+    }
+    if name == "message.text.received" and isinstance(message.get("text"), str):
+        return replace(parse_text(address, message["text"], update_id), **extra)
+    if name in UNSUPPORTED_EVENTS:
+        kind = UNSUPPORTED_EVENTS[name]
+        return IncomingMessage(address, Kind.UNSUPPORTED, update_id=update_id, unsupported_kind=kind, **extra)
+    log.info("zalo event %r ignored", name)
+    return None
+
+
+def render(reply: Reply) -> str:
+    """The reply text with its buttons as numbered choices."""
+    buttons = reply.flat_buttons()
+    if not buttons:
+        return reply.text
+    choices = "\n".join(f"{number}. {button.label}" for number, button in enumerate(buttons, 1))
+    return f"{reply.text}\n\n{choices}\n{texts.CHOICE_HINT_TYPED}"
+
+
+class ZaloChannel:
+    """Receives Zalo events (polling or webhook) and sends our replies back."""
+
+    name = CHANNEL
+
+    def __init__(
+        self,
+        api: ZaloBotAPI,
+        handle: Handle,
+        *,
+        mode: Literal["polling", "webhook"] = "polling",
+        webhook_url: str | None = None,
+        webhook_path: str = "/zalo/webhook",
+        webhook_secret: str | None = None,
+        poll_timeout: int = POLL_TIMEOUT,
+        sleep: Sleep = asyncio.sleep,
+    ) -> None:
+        if mode == "webhook" and not webhook_secret:
+            raise ValueError("Zalo webhook mode needs ZALO_WEBHOOK_SECRET")
+        self.api = api
+        self.handle = handle
+        self.mode = mode
+        self.webhook_url = webhook_url
+        self.webhook_path = webhook_path
+        self._secret = webhook_secret
+        self._poll_timeout = poll_timeout
+        self._sleep = sleep
+        self._poller: asyncio.Task[None] | None = None
+        self._handling: set[asyncio.Task[None]] = set()
+
+    def __repr__(self) -> str:
+        return f"ZaloChannel(mode={self.mode!r}, api={self.api!r})"
+
+    # --- receiving -------------------------------------------------------------------
+
+    async def process(self, event: dict[str, Any]) -> None:
+        """Run one event through the conversation and send the replies."""
+        incoming = incoming_from_event(event)
+        if incoming is None:
+            return
+        replies = await self.handle(incoming)
+        for reply in replies:
+            try:
+                await self.send(reply.address or incoming.address, reply)
+            except ChannelError as exc:
+                log.warning("zalo reply not delivered: %s", exc)
+
+    def mount(self, app: web.Application) -> None:
+        """Serve the webhook on the shared web server (webhook mode only)."""
+        if self.mode == "webhook":
+            app.router.add_post(self.webhook_path, self.on_webhook)
+
+    async def on_webhook(self, request: web.Request) -> web.Response:
+        """Check the secret header in constant time, then handle the one event in the body."""
+        given = request.headers.get(SECRET_HEADER)
+        if given is None:
+            return web.json_response({"ok": False}, status=401)
+        if self._secret is None or not hmac.compare_digest(given.encode(), self._secret.encode()):
+            return web.json_response({"ok": False}, status=403)
+        if request.content_length is not None and request.content_length > MAX_WEBHOOK_BYTES:
+            return web.json_response({"ok": False}, status=413)
+        try:
+            body = json.loads(await request.read())
+        except (ValueError, UnicodeDecodeError):
+            return web.json_response({"ok": False}, status=400)
+        event = body.get("result", body) if isinstance(body, dict) else None
+        if not isinstance(event, dict):
+            return web.json_response({"ok": False}, status=400)
+        await self.process(event)
+        return web.json_response({"ok": True})
+
+    async def run_polling(self) -> None:
+        """Long-poll getUpdates until cancelled; each event is handled in its own task."""
+        delay = 1.0
+        while True:
+            try:
+                event = await self.api.get_update(self._poll_timeout)
+            except ZaloApiError as exc:
+                if exc.status in (401, 404):
+                    log.error("zalo polling stopped: %s (check ZALO_BOT_TOKEN)", exc)
+                    return
+                log.warning("zalo polling: %s", exc)
+                await self._sleep(delay)
+                delay = min(delay * 2, 30.0)
+                continue
+            except ChannelError as exc:
+                log.warning("zalo polling: %s", exc)
+                await self._sleep(delay)
+                delay = min(delay * 2, 30.0)
+                continue
+            delay = 1.0
+            if event is not None:
+                task = asyncio.create_task(self._process_logged(event))
+                self._handling.add(task)
+                task.add_done_callback(self._handling.discard)
+
+    async def _process_logged(self, event: dict[str, Any]) -> None:
+        try:
+            await self.process(event)
+        except Exception:  # noqa: BLE001 - one bad event must not stop polling
+            log.exception("zalo event failed")
+
+    async def start(self) -> None:
+        """Start polling, or register the webhook when its public URL is configured."""
+        if self.mode == "polling":
+            self._poller = asyncio.create_task(self.run_polling(), name="zalo-polling")
+        elif self.webhook_url and self._secret:
+            await with_retry(lambda: self.api.set_webhook(self.webhook_url or "", self._secret or ""), sleep=self._sleep)
+            log.info("zalo webhook set")
+
+    async def stop(self) -> None:
+        """Stop polling, let running handlers finish, close the session."""
+        if self._poller is not None:
+            self._poller.cancel()
+            try:
+                await self._poller
+            except asyncio.CancelledError:
+                pass
+            self._poller = None
+        if self._handling:
+            await asyncio.gather(*self._handling, return_exceptions=True)
+        await self.api.close()
+
+    # --- sending ----------------------------------------------------------------------
+
+    async def send(self, address: Address, reply: Reply) -> None:
+        """Deliver one reply, split at 2,000 characters (403: RecipientUnreachable)."""
+        pieces = split_text(render(reply), TEXT_LIMIT) if reply.text or reply.buttons else []
+        try:
+            for piece in pieces:
+                await with_retry(lambda piece=piece: self.api.send_message(address.chat_id, piece), sleep=self._sleep)
+        except RecipientUnreachable:
+            log.info("zalo chat unreachable (403)")
+            raise
+        if reply.attachments:
+            # sendPhoto takes a public URL only; files are offered on the web chat instead.
+            log.warning("zalo: %d attachment(s) not sent (no upload API)", len(reply.attachments))

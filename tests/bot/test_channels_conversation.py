@@ -1,0 +1,136 @@
+"""The whole conversation on every channel: aiogram and PTB against the fake Telegram Bot API,
+Zalo against the fake Zalo Bot API, and the web chat through its HTTP API.
+
+The topic assertions need the shipped tagger (`from nlp import TopicTagger`).
+"""
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from sqlmodel import select
+
+from bot.app import App, build_app
+from bot.config import load_config
+from handlers import texts
+from handlers.types import Address, Reply
+from storage import Question, Youth, create_all
+from tests.bot.channel_users import CHANNELS, Harness, harness_for
+from tests.conftest import ROOT
+from tests.support import FakeClock
+
+QUESTION = "Em muốn mở tiệm sửa xe máy mà thiếu vốn, tỉnh có chính sách cho vay ưu đãi không ạ?"
+
+
+@pytest.fixture(params=CHANNELS)
+async def harness(request: pytest.FixtureRequest) -> AsyncIterator[Harness]:
+    async with harness_for(request.param) as h:
+        yield h
+
+
+async def started(harness: Harness, db: Path, clock: FakeClock) -> App:
+    env = {"DATABASE_URL": f"sqlite+aiosqlite:///{db}", "WEB_PORT": "0", **harness.env()}
+    app = await build_app(load_config(ROOT / "config.yaml", env=env), clock=clock)
+    await create_all(app.store.engine)  # tables newer than the migrations (the lead regenerates them)
+    await app.start()
+    return app
+
+
+async def questions(app: App) -> list[Question]:
+    async with app.store.unit() as uow:
+        return list((await uow.session.exec(select(Question))).all())
+
+
+async def test_whole_conversation(harness: Harness, tmp_path: Path, clock: FakeClock) -> None:
+    app = await started(harness, tmp_path / "bot.db", clock)
+    try:
+        youth = harness.user(app)
+        greeting, notice = await youth.say("/start", expect=2)
+        assert "26/05/2023" in greeting.text
+        assert notice.choices == (texts.BTN_CONSENT_YES, texts.BTN_CONSENT_NO)
+        [ask_unit] = await youth.choose("Đồng ý")
+        assert "Thành phố Sóc Trăng" in ask_unit.choices
+        await youth.choose("Mỹ Xuyên", expect=2)
+        await youth.choose("Ẩn danh", expect=2)
+        [confirm] = await youth.say(QUESTION)
+        assert confirm.choices == (texts.BTN_TOPIC_OK, texts.BTN_TOPIC_PICK)
+        assert "Khởi nghiệp" in confirm.text or "khởi nghiệp" in confirm.text
+        [receipt] = await youth.choose("Đúng")
+        assert "ST2023-0001" in receipt.text
+        [stored] = await questions(app)
+        assert (stored.code, stored.channel, stored.unit_code, stored.topic) == (
+            "ST2023-0001", harness.channel, "MYXUYEN", "khoi_nghiep"
+        )
+    finally:
+        await app.stop()
+
+
+async def test_restart_mid_conversation_resumes(harness: Harness, tmp_path: Path, clock: FakeClock) -> None:
+    db = tmp_path / "bot.db"
+    app = await started(harness, db, clock)
+    youth = harness.user(app)
+    try:
+        await youth.say("/start", expect=2)
+        await youth.choose("Đồng ý")
+        await youth.choose("Trần Đề", expect=2)
+    finally:
+        await app.stop()
+    app = await started(harness, db, clock)  # a new process: nothing kept in memory
+    if hasattr(youth, "app"):
+        youth.app = app  # the web user talks to the new server
+    try:
+        replies = await youth.say("Trần Văn Bình", expect=2)
+        assert texts.ASK_QUESTION in replies[-1].text
+        await youth.say(QUESTION)
+        [receipt] = await youth.choose("Đúng")
+        assert "ST2023-0001" in receipt.text
+        async with app.store.unit() as uow:
+            [person] = (await uow.session.exec(select(Youth))).all()
+        assert (person.name, person.unit_code, person.channel) == ("Trần Văn Bình", "TRANDE", harness.channel)
+    finally:
+        await app.stop()
+
+
+async def test_bad_input(harness: Harness, tmp_path: Path, clock: FakeClock) -> None:
+    app = await started(harness, tmp_path / "bot.db", clock)
+    try:
+        youth = harness.user(app)
+        await youth.say("/start", expect=2)
+        await youth.choose("Đồng ý")
+        await youth.choose("Thành phố Sóc Trăng", expect=2)
+        await youth.choose("Ẩn danh", expect=2)
+        if harness.name != "web":  # the web chat only sends text
+            [reply, _prompt] = await youth.send_kind("sticker")
+            assert "nhãn dán" in reply.text
+            [reply, _prompt] = await youth.send_kind("photo")
+            assert "hình ảnh" in reply.text
+        [reply] = await youth.say("😀😀😀")
+        assert reply.text == texts.QUESTION_EMPTY
+        [reply] = await youth.say("x" * 4090)
+        assert "4090" in reply.text
+        await youth.say(QUESTION)
+        await youth.choose("Đúng")
+        assert len(await questions(app)) == 1
+    finally:
+        await app.stop()
+
+
+async def test_every_channel_in_one_process(tmp_path: Path, clock: FakeClock) -> None:
+    async with harness_for("ptb") as telegram, harness_for("zalo") as zalo:
+        env = {"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}", "WEB_PORT": "0",
+               **telegram.env(), **zalo.env()}
+        app = await build_app(load_config(ROOT / "config.yaml", env=env), clock=clock)
+        await create_all(app.store.engine)
+        await app.start()
+        try:
+            assert set(app.channels) == {"web", "telegram", "zalo"}
+            on_telegram, on_zalo = telegram.user(app), zalo.user(app)
+            await on_telegram.say("/start", expect=2)
+            await on_zalo.say("/start", expect=2)
+            await app.deliver(Address("telegram", "601"), Reply("Câu hỏi của bạn đã có trả lời."))
+            await app.deliver(Address("zalo", "zalo-user-1"), Reply("Câu hỏi của bạn đã có trả lời."))
+            assert (await on_telegram.say("/trogiup"))[0].text.startswith("Mình giúp bạn")
+            assert telegram.api.sent_messages(601)[2]["text"] == "Câu hỏi của bạn đã có trả lời."
+            assert zalo.api.sent_messages("zalo-user-1")[2] == "Câu hỏi của bạn đã có trả lời."
+        finally:
+            await app.stop()

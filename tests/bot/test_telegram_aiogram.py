@@ -1,0 +1,169 @@
+"""The real aiogram and PTB bots, polling a fake Telegram Bot API on 127.0.0.1, through the whole conversation.
+
+Every test runs once per library (channels.telegram.library: aiogram | ptb).
+"""
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from sqlmodel import select
+
+from bot.app import App, build_app
+from bot.config import load_config
+from handlers import texts
+from storage import Question, Youth, create_all
+from tests.bot.telegram_user import TelegramUser
+from tests.conftest import ROOT
+from tests.fakes.telegram_api import FakeTelegramAPI
+from tests.support import FakeClock
+
+TOKEN = "123456:TEST-token"
+QUESTION = "Em muốn mở tiệm sửa xe máy mà thiếu vốn, tỉnh có chính sách cho vay ưu đãi không ạ?"
+
+
+LIBRARIES = ("aiogram", "ptb")
+
+
+class LibraryAPI(FakeTelegramAPI):
+    """The fake Bot API plus the client library the bot under test uses."""
+
+    library = "aiogram"
+
+
+def app_config(api: FakeTelegramAPI, db: Path):
+    return load_config(
+        ROOT / "config.yaml",
+        env={
+            "TELEGRAM_BOT_TOKEN": TOKEN,
+            "TELEGRAM_API_BASE": api.base_url,
+            "DATABASE_URL": f"sqlite+aiosqlite:///{db}",
+            "WEB_PORT": "0",
+            "TELEGRAM_LIBRARY": getattr(api, "library", "aiogram"),
+        },
+    )
+
+
+@pytest.fixture(params=LIBRARIES)
+async def api(request: pytest.FixtureRequest) -> AsyncIterator[FakeTelegramAPI]:
+    async with LibraryAPI(TOKEN) as fake:
+        fake.library = request.param
+        yield fake
+
+
+async def started(api: FakeTelegramAPI, db: Path, clock: FakeClock) -> App:
+    app = await build_app(app_config(api, db), clock=clock)
+    await create_all(app.store.engine)  # tables newer than the migrations (the lead regenerates them)
+    await app.start()
+    return app
+
+
+async def questions(app: App) -> list[Question]:
+    async with app.store.unit() as uow:
+        return list((await uow.session.exec(select(Question))).all())
+
+
+async def test_whole_conversation_over_telegram(api: FakeTelegramAPI, tmp_path: Path, clock: FakeClock) -> None:
+    app = await started(api, tmp_path / "bot.db", clock)
+    try:
+        youth = TelegramUser(api, 501)
+        greeting, notice = await youth.say("/start", expect=2)
+        assert "26/05/2023" in greeting["text"]
+        assert youth.buttons(notice) == ["consent:yes", "consent:no"]
+        [ask_unit] = await youth.press("consent:yes")
+        assert "unit:TPST" in youth.buttons(ask_unit)
+        await youth.press("unit:MYXUYEN", expect=2)
+        await youth.press("name:anon", expect=2)
+        [confirm] = await youth.say(QUESTION)
+        assert youth.buttons(confirm) == ["topic:ok:1", "topic:pick:1"]
+        assert "Khởi nghiệp" in confirm["text"]
+        [receipt] = await youth.press("topic:ok:1")
+        assert "ST2023-0001" in receipt["text"]
+        [stored] = await questions(app)
+        assert (stored.code, stored.channel, stored.unit_code, stored.topic) == (
+            "ST2023-0001", "telegram", "MYXUYEN", "khoi_nghiep"
+        )
+        # The pressed keyboards were removed and every callback was answered.
+        assert all(answer is not None for answer in api.callback_answers.values())
+        assert api.calls_to("editMessageReplyMarkup")
+    finally:
+        await app.stop()
+
+
+async def test_redelivered_update_creates_nothing_new(api: FakeTelegramAPI, tmp_path: Path, clock: FakeClock) -> None:
+    app = await started(api, tmp_path / "bot.db", clock)
+    try:
+        youth = TelegramUser(api, 502)
+        await youth.say("/start VINHCHAU", expect=2)
+        await youth.press("consent:yes:VINHCHAU", expect=2)
+        await youth.press("name:anon", expect=2)
+        await youth.say(QUESTION)
+        before = len(youth.received)
+        update_id = api.push_callback(502, "topic:ok:1")
+        await api.wait_for_messages(502, before + 1)
+        api.redeliver(update_id)
+        await api.wait_drained()
+        # The redelivery is answered with the same receipt again, never stored twice.
+        assert [q.code for q in await questions(app)] == ["ST2023-0001"]
+    finally:
+        await app.stop()
+
+
+async def test_restart_mid_conversation_resumes(api: FakeTelegramAPI, tmp_path: Path, clock: FakeClock) -> None:
+    db = tmp_path / "bot.db"
+    app = await started(api, db, clock)
+    youth = TelegramUser(api, 503)
+    try:
+        await youth.say("/start", expect=2)
+        await youth.press("consent:yes")
+        await youth.press("unit:TRANDE", expect=2)
+    finally:
+        await app.stop()
+    app = await started(api, db, clock)  # a new process: nothing kept in memory
+    try:
+        replies = await youth.say("Trần Văn Bình", expect=2)
+        assert texts.ASK_QUESTION in replies[-1]["text"]
+        await youth.say(QUESTION)
+        [receipt] = await youth.press("topic:ok:1")
+        assert "ST2023-0001" in receipt["text"]
+        async with app.store.unit() as uow:
+            [person] = (await uow.session.exec(select(Youth))).all()
+        assert person.name == "Trần Văn Bình" and person.unit_code == "TRANDE"
+    finally:
+        await app.stop()
+
+
+async def test_bad_input_over_telegram(api: FakeTelegramAPI, tmp_path: Path, clock: FakeClock) -> None:
+    app = await started(api, tmp_path / "bot.db", clock)
+    try:
+        youth = TelegramUser(api, 504)
+        await youth.say("/start", expect=2)
+        await youth.press("consent:yes")
+        await youth.press("unit:TPST", expect=2)
+        await youth.press("name:anon", expect=2)
+        before = len(youth.received)
+        api.push_sticker(504)
+        [reply, _prompt] = await youth._expect(before, 2)
+        assert "nhãn dán" in reply["text"]
+        before = len(youth.received)
+        api.push_photo(504)
+        [reply, _prompt] = await youth._expect(before, 2)
+        assert "hình ảnh" in reply["text"]
+        [reply] = await youth.say("😀😀😀")
+        assert reply["text"] == texts.QUESTION_EMPTY
+        [reply] = await youth.say("x" * 4090)
+        assert "4090" in reply["text"]
+        await youth.say(QUESTION)
+        await youth.press("topic:ok:1")
+        [stale, _again] = await youth.press("topic:ok:1", expect=2)  # pressed twice
+        assert stale["text"] == texts.STALE_BUTTON
+        assert len(await questions(app)) == 1
+        [group] = await _group_message(api)
+        assert group["text"] == texts.GROUP_CHAT
+    finally:
+        await app.stop()
+
+
+async def _group_message(api: FakeTelegramAPI) -> list[dict]:
+    api.push_text(505, "cho hỏi về vay vốn", chat_id=-1001, chat_type="supergroup")
+    return await api.wait_for_messages(-1001, 1)
