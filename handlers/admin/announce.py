@@ -1,0 +1,64 @@
+"""/thongbao: an announcement to youth (all, or one unit), previewed, then handed to the Announcer."""
+
+from handlers.admin import texts
+from handlers.admin.args import parse_pairs
+from handlers.admin.context import Act
+from handlers.types import Address, Button, Reply
+from storage import UnitOfWork
+
+PENDING_ANNOUNCE = "announce"
+
+
+async def recipients(uow: UnitOfWork, unit_code: str | None) -> list[Address]:
+    """Youth to reach: consented, reachable, not blocked, optionally of one unit."""
+    blocked = await uow.admin.blocked_chats()
+    return [
+        Address(y.channel, y.chat_id)
+        for y in await uow.admin.youth_list(unit_code)
+        if y.reachable and (y.channel, y.chat_id) not in blocked
+    ]
+
+
+async def preview(act: Act) -> None:
+    """/thongbao [don_vi=CODE] text: show what will be sent and to how many, with Send/Cancel."""
+    pairs, _rest = parse_pairs(act.msg.args)
+    unit = None
+    if "don_vi" in pairs:
+        unit = act.settings.unit(pairs["don_vi"])
+        if unit is None:
+            act.say(texts.ANNOUNCE_UNKNOWN_UNIT.format(unit=pairs["don_vi"][:32]))
+            return
+    body = " ".join(w for w in act.msg.args.split() if not w.lower().startswith("don_vi=")).strip()
+    if not body:
+        act.say(texts.USAGE.format(usage=texts.ANNOUNCE_USAGE))
+        return
+    count = len(await recipients(act.uow, unit.code if unit else None))
+    previous = await act.uow.admin.pending(act.chat_key)
+    n = int(previous.payload.get("n", 0)) + 1 if previous and previous.kind == PENDING_ANNOUNCE else 1
+    payload = {"n": n, "text": body, "unit": unit.code if unit else None}
+    await act.uow.admin.set_pending(act.chat_key, PENDING_ANNOUNCE, payload, act.now)
+    act.say(
+        texts.ANNOUNCE_PREVIEW.format(count=count, target=unit.name if unit else texts.ANNOUNCE_ALL, text=body),
+        ((Button(texts.BTN_SEND, f"adm:ann:yes:{n}"), Button(texts.BTN_CANCEL, f"adm:ann:no:{n}")),),
+    )
+
+
+async def confirm_button(act: Act, data: str) -> None:
+    """adm:ann:yes|no:N — only the current preview of this admin counts."""
+    pending = await act.uow.admin.pending(act.chat_key)
+    parts = data.split(":")
+    if pending is None or pending.kind != PENDING_ANNOUNCE or len(parts) != 4 or parts[3] != str(pending.payload.get("n")):
+        act.say(texts.STALE)
+        return
+    await act.uow.admin.clear_pending(act.chat_key)
+    if parts[2] != "yes":
+        act.say(texts.ANNOUNCE_CANCELLED)
+        return
+    if act.seams.announcer is None:
+        act.say(texts.ANNOUNCE_UNAVAILABLE)
+        return
+    payload = pending.payload
+    addresses = await recipients(act.uow, payload.get("unit"))
+    accepted = act.seams.announcer.submit(addresses, Reply(text=str(payload["text"])))
+    await act.audit("thongbao", detail=f"unit={payload.get('unit') or 'all'} to {accepted}: {str(payload['text'])[:120]}")
+    act.say(texts.ANNOUNCE_SENT.format(count=accepted))

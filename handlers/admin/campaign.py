@@ -1,0 +1,101 @@
+"""/chien_dich, and the campaign override every deadline rule reads."""
+
+import logging
+from datetime import date, datetime
+
+from handlers.admin import texts
+from handlers.admin.args import parse_date, parse_pairs
+from handlers.admin.context import Act
+from handlers.settings import Campaign, Settings
+from storage import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+
+async def effective_settings(settings: Settings, uow: UnitOfWork) -> Settings:
+    """The settings with the admins' stored change to the dialogue date or deadline rule applied."""
+    override = await uow.admin.campaign_override()
+    if override is None:
+        return settings
+    return _apply(settings, override.dialogue_date, override.deadline_days_before)
+
+
+def countdown(campaign: Campaign, now: datetime) -> str:
+    """Days left until the deadline, in Vietnamese."""
+    today = now.astimezone(campaign.zone).date()
+    days = (campaign.deadline_date - today).days
+    values = {
+        "deadline": campaign.deadline_date.strftime("%d/%m/%Y"),
+        "dialogue": campaign.dialogue_date.strftime("%d/%m/%Y"),
+    }
+    if days > 0:
+        return texts.COUNTDOWN_LEFT.format(days=days, **values)
+    if days == 0:
+        return texts.COUNTDOWN_TODAY.format(**values)
+    return texts.COUNTDOWN_PAST.format(days=-days, **values)
+
+
+async def show(act: Act) -> None:
+    """/chien_dich [ngay=…] [han=…]: show the campaign; admins change it."""
+    if act.msg.args.strip():
+        if act.actor.role != "admin":
+            await act.audit("chien_dich", detail="change refused", allowed=False)
+            act.say(texts.FORBIDDEN)
+            return
+        if not await _change(act):
+            return
+    campaign = act.settings.campaign
+    questions = await act.uow.questions.all()
+    override = await act.uow.admin.campaign_override()
+    act.say(
+        texts.CAMPAIGN.format(
+            name=campaign.name,
+            dialogue=campaign.dialogue_date.strftime("%d/%m/%Y"),
+            changed=texts.CAMPAIGN_CHANGED if override is not None else "",
+            deadline=campaign.deadline_date.strftime("%d/%m/%Y"),
+            days=campaign.deadline_days_before,
+            total=len(questions),
+            late=sum(q.late for q in questions),
+            answered=sum(q.status == "answered" for q in questions),
+        )
+        + "\n"
+        + countdown(campaign, act.now)
+    )
+
+
+async def _change(act: Act) -> bool:
+    """Apply ngay=/han=; False (after saying why) when an argument is wrong."""
+    pairs, rest = parse_pairs(act.msg.args)
+    dialogue: date | None = None
+    days: int | None = None
+    for key, value in pairs.items():
+        if key == "ngay" and (parsed := parse_date(value)) is not None:
+            dialogue = parsed
+        elif key == "han" and value.isdigit() and 0 <= int(value) <= 365:
+            days = int(value)
+        else:
+            act.say(texts.CAMPAIGN_BAD.format(item=f"{key}={value}") + "\n" + texts.USAGE.format(usage=texts.CAMPAIGN_USAGE))
+            return False
+    if rest or (dialogue is None and days is None):
+        act.say(texts.USAGE.format(usage=texts.CAMPAIGN_USAGE))
+        return False
+    await act.uow.admin.set_campaign_override(dialogue, days, str(act.actor.address), act.now)
+    act.settings = _apply(act.settings, dialogue, days)
+    await act.audit("chien_dich", detail=f"dialogue={dialogue} days={days}")
+    for listener in act.seams.campaign_listeners:
+        try:
+            listener(act.settings.campaign)
+        except Exception:  # noqa: BLE001 - a scheduler hook must not undo the change
+            log.exception("campaign listener failed")
+    act.say(texts.CAMPAIGN_DONE)
+    return True
+
+
+def _apply(settings: Settings, dialogue: date | None, days: int | None) -> Settings:
+    """The settings with a new dialogue date and/or deadline rule (model_copy skips validation)."""
+    changes: dict[str, object] = {}
+    if dialogue is not None:
+        changes["dialogue_date"] = dialogue
+    if days is not None:
+        changes["deadline_days_before"] = days
+    return settings.model_copy(update={"campaign": settings.campaign.model_copy(update=changes)})

@@ -1,0 +1,74 @@
+"""The staff commands as data: who may run each, its handler, and the per-role command menus."""
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from handlers.admin import announce, answers, campaign, export, importing, moderation, questions, stats, texts
+from handlers.admin.context import Act
+from handlers.admin.roles import ADMIN, COORDINATOR
+from handlers.settings import Settings
+from handlers.types import Address
+
+BOTH = frozenset({ADMIN, COORDINATOR})
+ADMINS = frozenset({ADMIN})
+
+
+@dataclass(frozen=True)
+class Command:
+    """One staff command."""
+
+    roles: frozenset[str]
+    run: Callable[[Act], Awaitable[None]]
+
+
+COMMANDS: dict[str, Command] = {
+    "thongke": Command(BOTH, stats.show),
+    "xuat": Command(BOTH, export.export),
+    "xem": Command(BOTH, questions.view),
+    "gan_chu_de": Command(BOTH, questions.retag_command),
+    "tra_loi": Command(BOTH, answers.start),
+    "chien_dich": Command(BOTH, campaign.show),  # coordinators see it; only admins change it
+    "thongbao": Command(ADMINS, announce.preview),
+    "chan": Command(ADMINS, moderation.block),
+    "bo_chan": Command(ADMINS, moderation.unblock),
+    "nhap": Command(ADMINS, importing.start),
+    "cap_quyen": Command(ADMINS, moderation.grant),
+    "thu_quyen": Command(ADMINS, moderation.revoke),
+    "nhat_ky": Command(ADMINS, moderation.audit_log),
+}
+# Button data prefixes of staff buttons ("adm:<action>:…") and who may press them.
+BUTTONS: dict[str, tuple[frozenset[str], Callable[[Act, str], Awaitable[None]]]] = {
+    "retag": (BOTH, questions.retag_button),
+    "ann": (ADMINS, announce.confirm_button),
+}
+
+YOUTH_MENU = ("start", "cauhoi", "huy", "xoa", "trogiup")
+STAFF_COMMON = ("trogiup", "huy")
+
+
+def menu(role: str) -> list[tuple[str, str]]:
+    """(command, Vietnamese description) shown in the role's command menu."""
+    if role not in (ADMIN, COORDINATOR):
+        return [(name, texts.CMD[name]) for name in YOUTH_MENU]
+    names = [name for name, command in COMMANDS.items() if role in command.roles]
+    return [(name, texts.CMD[name]) for name in (*names, *STAFF_COMMON)]
+
+
+def menus(settings: Settings) -> list[tuple[Address | None, list[tuple[str, str]]]]:
+    """Every menu to publish: None is the default (youth) menu, then one per configured staff chat."""
+    published: list[tuple[Address | None, list[tuple[str, str]]]] = [(None, menu("youth"))]
+    seen: set[Address] = set()
+    for role, people in ((ADMIN, settings.roles.admins), (COORDINATOR, settings.roles.coordinators)):
+        for person in people:
+            address = Address(person.channel, person.chat_id)
+            if address not in seen:
+                seen.add(address)
+                published.append((address, menu(role)))
+    return published
+
+
+def help_text(role: str) -> str:
+    """The staff help: the role's commands with their descriptions."""
+    lines = [texts.HELP_HEAD.format(role=texts.ROLE_NAMES.get(role, role))]
+    lines += [f"/{name} — {description}" for name, description in menu(role)]
+    return "\n".join(lines)

@@ -1,0 +1,78 @@
+"""One staff (or rating youth) message being handled, and the seams the admin features need."""
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+
+from handlers.admin.roles import Actor
+from handlers.settings import Campaign, Settings
+from handlers.tagging import Tagger
+from handlers.types import Address, Button, IncomingMessage, Reply
+from storage import UnitOfWork
+from storage.clock import from_db
+
+Rows = tuple[tuple[Button, ...], ...]
+
+
+class Announcer(Protocol):
+    """Sends one announcement to many people in the background (bot/ implements it)."""
+
+    def submit(self, recipients: Sequence[Address], reply: Reply) -> int:
+        """Queue the sends; returns how many recipients were accepted."""
+        ...
+
+
+CampaignListener = Callable[[Campaign], None]
+
+
+@dataclass
+class Seams:
+    """What the admin desk gets from outside handlers/: injected by the app, fakes in tests."""
+
+    tagger: Tagger | None = None
+    normalise: Callable[[str], str] = lambda text: " ".join(text.split())
+    announcer: Announcer | None = None
+    # Called with the new effective campaign after /chien_dich changes it (the scheduler reschedules).
+    campaign_listeners: list[CampaignListener] = field(default_factory=list)
+
+
+@dataclass
+class Act:
+    """Mutable context of one handled staff message."""
+
+    msg: IncomingMessage
+    uow: UnitOfWork
+    settings: Settings
+    now: datetime
+    actor: Actor
+    seams: Seams
+    replies: list[Reply] = field(default_factory=list)
+
+    @property
+    def chat_key(self) -> str:
+        """The pending-input key of this chat."""
+        return str(self.msg.address)
+
+    def say(self, text: str, buttons: Rows = (), attachments: tuple = ()) -> None:
+        """Queue a reply to the sender."""
+        self.replies.append(Reply(text=text, buttons=buttons, attachments=attachments))
+
+    def send(self, address: Address, text: str, buttons: Rows = ()) -> None:
+        """Queue a message to someone else (the dispatcher delivers it on their channel)."""
+        self.replies.append(Reply(text=text, buttons=buttons, address=address))
+
+    async def audit(self, action: str, *, code: str | None = None, detail: str = "", allowed: bool = True) -> None:
+        """Log this action in the audit table."""
+        await self.uow.admin.audit(
+            str(self.actor.address), self.actor.role, action, self.now, code=code, detail=detail, allowed=allowed
+        )
+
+    def topic_label(self, topic_id: str | None) -> str:
+        """The short Vietnamese topic name."""
+        topic = self.settings.topic(topic_id or "khac")
+        return topic.short if topic else (topic_id or "")
+
+    def date_text(self, moment: datetime) -> str:
+        """dd/mm/yyyy hh:mm in the campaign's time zone."""
+        return from_db(moment).astimezone(self.settings.campaign.zone).strftime("%d/%m/%Y %H:%M")

@@ -1,0 +1,100 @@
+"""/chan, /bo_chan (spammers), /cap_quyen, /thu_quyen (roles) and /nhat_ky (the audit log)."""
+
+from handlers.admin import texts
+from handlers.admin.args import looks_like_code
+from handlers.admin.context import Act
+from handlers.admin.roles import ADMIN, COORDINATOR, configured, parse_address, valid_scope_item
+from handlers.types import Address
+from storage.models_admin import RoleGrant
+
+
+async def _target(act: Act, text: str) -> Address | None:
+    """A person by the receipt code of one of their questions, or channel:chat_id."""
+    text = text.strip()
+    if looks_like_code(text):
+        question = await act.uow.questions.by_code(text)
+        youth = await act.uow.admin.youth_by_id(question.youth_id) if question and question.youth_id else None
+        return Address(youth.channel, youth.chat_id) if youth else None
+    return parse_address(text)
+
+
+async def block(act: Act) -> None:
+    """/chan MÃ | kênh:id."""
+    await _set_block(act, blocked=True)
+
+
+async def unblock(act: Act) -> None:
+    """/bo_chan MÃ | kênh:id."""
+    await _set_block(act, blocked=False)
+
+
+async def _set_block(act: Act, *, blocked: bool) -> None:
+    target = act.msg.args.strip()
+    if not target:
+        act.say(texts.USAGE.format(usage=texts.BLOCK_USAGE if blocked else texts.UNBLOCK_USAGE))
+        return
+    address = await _target(act, target)
+    if address is None:
+        act.say(texts.WHO_UNKNOWN.format(target=target[:60]))
+        return
+    who = target if looks_like_code(target) else str(address)
+    if blocked:
+        if configured(act.settings, address) or await act.uow.admin.grant(address.channel, address.chat_id):
+            act.say(texts.BLOCK_STAFF)
+            return
+        changed = await act.uow.admin.block(address.channel, address.chat_id, str(act.actor.address), act.now)
+        act.say((texts.BLOCK_DONE if changed else texts.BLOCK_ALREADY).format(who=who))
+    else:
+        changed = await act.uow.admin.unblock(address.channel, address.chat_id)
+        act.say((texts.UNBLOCK_DONE if changed else texts.UNBLOCK_NONE).format(who=who))
+    code = target.upper() if looks_like_code(target) else None
+    await act.audit("chan" if blocked else "bo_chan", code=code, detail=str(address) if changed else "no change")
+
+
+async def grant(act: Act) -> None:
+    """/cap_quyen kênh:id admin|coordinator [scope,scope] [name…]."""
+    words = act.msg.args.split()
+    address = parse_address(words[0]) if words else None
+    role = words[1].lower() if len(words) > 1 else ""
+    if address is None or role not in (ADMIN, COORDINATOR):
+        act.say(texts.USAGE.format(usage=texts.GRANT_USAGE))
+        return
+    scope: list[str] = []
+    rest = words[2:]
+    if rest and ("," in rest[0] or valid_scope_item(act.settings, rest[0])):
+        scope = [s for s in rest[0].split(",") if s]
+        rest = rest[1:]
+        bad = [s for s in scope if not valid_scope_item(act.settings, s)]
+        if bad:
+            act.say(texts.GRANT_BAD_SCOPE.format(item=bad[0][:32]))
+            return
+    name = " ".join(rest)[:200]
+    await act.uow.admin.put_grant(RoleGrant(
+        channel=address.channel, chat_id=address.chat_id, role=role, name=name, scope=scope,
+        granted_by=str(act.actor.address), created_at=act.now,
+    ))
+    await act.audit("cap_quyen", detail=f"{address} {role} {','.join(scope) or 'all'}")
+    act.say(texts.GRANT_DONE.format(who=name or address, role=texts.ROLE_NAMES[role], scope=", ".join(scope) or texts.SCOPE_ALL))
+
+
+async def revoke(act: Act) -> None:
+    """/thu_quyen kênh:id."""
+    address = parse_address(act.msg.args)
+    if address is None:
+        act.say(texts.USAGE.format(usage=texts.REVOKE_USAGE))
+        return
+    removed = await act.uow.admin.revoke(address.channel, address.chat_id)
+    await act.audit("thu_quyen", detail=f"{address} {'removed' if removed else 'none'}")
+    act.say((texts.REVOKE_DONE if removed else texts.REVOKE_NONE).format(who=address))
+
+
+async def audit_log(act: Act) -> None:
+    """/nhat_ky: the latest audit lines."""
+    entries = await act.uow.admin.audit_log(30)
+    lines = [texts.AUDIT_HEAD.format(count=len(entries))]
+    for e in entries:
+        lines.append(texts.AUDIT_LINE.format(
+            time=act.date_text(e.created_at), actor=e.actor, action=e.action,
+            code=f" {e.question_code}" if e.question_code else "", refused="" if e.allowed else texts.AUDIT_REFUSED,
+        ))
+    act.say("\n".join(lines))

@@ -1,0 +1,170 @@
+"""Every Vietnamese string of the admin and coordinator commands and of the answer loop."""
+
+FORBIDDEN = "Bạn không có quyền dùng lệnh này."
+FORBIDDEN_QUESTION = "Bạn không có quyền xem hoặc xử lý câu hỏi {code}."
+STALE = "Nút này đã hết hiệu lực."
+NOT_FOUND = "Không tìm thấy câu hỏi có mã {code}."
+USAGE = "Cách dùng: {usage}"
+CANCELLED = "Đã hủy thao tác đang chờ."
+ROLE_NAMES = {"admin": "quản trị", "coordinator": "điều phối"}
+
+HELP_HEAD = "Bạn đang dùng bot với vai trò {role}. Các lệnh:"
+
+# --- command menu descriptions (Telegram setMyCommands: 1–256 characters) ---
+CMD = {
+    "start": "Bắt đầu gửi câu hỏi",
+    "cauhoi": "Xem câu hỏi đã gửi và câu trả lời",
+    "huy": "Hủy bước đang làm",
+    "xoa": "Rút lại đồng ý và xóa dữ liệu",
+    "trogiup": "Hướng dẫn",
+    "thongke": "Thống kê câu hỏi",
+    "xuat": "Xuất danh sách câu hỏi (.xlsx, .csv)",
+    "xem": "Xem chi tiết một câu hỏi: /xem MÃ",
+    "gan_chu_de": "Gán lại chủ đề: /gan_chu_de MÃ [chủ đề]",
+    "tra_loi": "Trả lời câu hỏi: /tra_loi MÃ[,MÃ…]",
+    "thongbao": "Gửi thông báo tới thanh niên",
+    "chien_dich": "Xem hoặc đổi ngày đối thoại, hạn chót",
+    "chan": "Chặn người gửi spam: /chan MÃ hoặc kênh:id",
+    "bo_chan": "Bỏ chặn: /bo_chan MÃ hoặc kênh:id",
+    "nhap": "Nhập câu hỏi từ tệp .xlsx hoặc .csv",
+    "cap_quyen": "Cấp quyền: /cap_quyen kênh:id admin|coordinator [phạm vi]",
+    "thu_quyen": "Thu hồi quyền: /thu_quyen kênh:id",
+    "nhat_ky": "Xem nhật ký thao tác",
+}
+
+# --- /thongke ---
+STATS_HEAD = "📊 Thống kê câu hỏi{scope}"
+STATS_SCOPE = " (phạm vi: {scope})"
+STATS_TOTAL = "Tổng số: {total} • cần xem lại: {review} • gửi trễ: {late} • đã trả lời: {answered}"
+STATS_TOPICS = "Theo chủ đề:"
+STATS_UNITS = "Theo đơn vị (câu hỏi / số đại biểu phân bổ):"
+STATS_CHANNELS = "Theo kênh:"
+STATS_DAYS = "Theo ngày (7 ngày gần nhất):"
+STATS_LINE = "• {label}: {count}"
+STATS_UNIT_LINE = "• {label}: {count} / {allocation}"
+STATS_RATINGS = "Đánh giá câu trả lời: 👍 {good} hài lòng • 👎 {bad} chưa hài lòng"
+COUNTDOWN_LEFT = "⏰ Còn {days} ngày đến hạn chót ({deadline}); đối thoại ngày {dialogue}."
+COUNTDOWN_TODAY = "⏰ Hôm nay là ngày cuối nhận câu hỏi ({deadline}); đối thoại ngày {dialogue}."
+COUNTDOWN_PAST = "⏰ Đã quá hạn chót ({deadline}) {days} ngày; đối thoại ngày {dialogue}."
+CHANNEL_NAMES = {"telegram": "Telegram", "web": "Web", "zalo": "Zalo", "import": "Nhập từ tệp"}
+
+# --- /xuat ---
+EXPORT_USAGE = "/xuat [chu_de=…] [don_vi=…] [trang_thai=…] [tu=dd/mm/yyyy] [den=dd/mm/yyyy]"
+EXPORT_BAD_FILTER = "Bộ lọc không hợp lệ: {item}."
+EXPORT_DONE = "📎 {count} câu hỏi, kèm tệp .xlsx và .csv."
+EXPORT_EMPTY = "Không có câu hỏi nào khớp bộ lọc."
+EXPORT_HEADERS = (
+    "Mã", "Thời gian", "Đơn vị", "Chủ đề", "Cơ quan trả lời", "Người hỏi", "Nội dung",
+    "Trạng thái", "Gửi trễ", "Cần xem lại", "Nguồn", "Kênh", "Trả lời",
+)
+YES, NO = "Có", "Không"
+ANONYMOUS = "Ẩn danh"
+
+# --- /xem ---
+VIEW = (
+    "🔎 {code} — {status}{late}\n"
+    "Thời gian: {time} • Kênh: {channel} • Nguồn: {source}\n"
+    "Đơn vị: {unit} • Người hỏi: {asker}\n"
+    "Chủ đề: {topic} (xác định bởi: {topic_source}){review}\n"
+    "Cơ quan trả lời: {departments}\n"
+    "Điểm phân loại: {scores}\n\n"
+    "{text}"
+)
+VIEW_REVIEW = " ⚠️ cần xem lại"
+VIEW_ANSWER = "\n\n💬 Trả lời ({by}, {time}):\n{text}{rating}"
+VIEW_RATING = {"good": "\n👍 Thanh niên hài lòng", "bad": "\n👎 Thanh niên chưa hài lòng"}
+VIEW_COMMENT = " — góp ý: {comment}"
+TOPIC_SOURCES = {"tagger": "máy", "youth": "thanh niên", "coordinator": "cán bộ"}
+
+# --- /gan_chu_de ---
+RETAG_USAGE = "/gan_chu_de MÃ [chủ đề]"
+RETAG_PICK = "Chọn chủ đề mới cho {code} (hiện tại: {topic}):"
+RETAG_UNKNOWN_TOPIC = "Chủ đề «{topic}» không có. Các chủ đề: {topics}."
+RETAG_DONE = "✅ {code}: chủ đề đổi từ «{old}» sang «{new}». Chuyển đến: {departments}."
+RETAG_SAME = "{code} đã ở chủ đề «{topic}»."
+ROUTED_NOTICE = "📥 Câu hỏi {code} ({topic}) vừa được chuyển đến cơ quan của bạn. Gõ /xem {code} để xem."
+
+# --- /tra_loi ---
+ANSWER_USAGE = "/tra_loi MÃ, /tra_loi MÃ1,MÃ2 (trả lời chung), hoặc /tra_loi MÃ tuong_tu (kèm các câu hỏi gần giống)"
+ANSWER_ASK = "✍️ Mời bạn nhập nội dung trả lời cho {codes} trong tin nhắn tiếp theo. Gõ /huy để hủy."
+ANSWER_NEED_TEXT = "Nội dung trả lời cần là chữ. Mời bạn nhập lại, hoặc gõ /huy để hủy."
+ANSWER_DONE = "✅ Đã lưu câu trả lời cho {codes}. Đang gửi tới {reach} bạn hỏi; những bạn không nhận được tin sẽ xem được bằng /cauhoi."
+ANSWER_TO_YOUTH = "📬 Câu hỏi {code} của bạn đã có trả lời từ {by}:\n\n{text}\n\nBạn thấy câu trả lời này thế nào?"
+ANSWER_BY_DEFAULT = "Ban tổ chức"
+BTN_GOOD = "👍 Hài lòng"
+BTN_BAD = "👎 Chưa hài lòng"
+BTN_SKIP = "Bỏ qua"
+RATING_THANKS = "Cảm ơn bạn đã đánh giá! Nếu muốn, bạn gửi thêm góp ý trong tin nhắn tiếp theo, hoặc bấm «Bỏ qua»."
+COMMENT_THANKS = "Cảm ơn góp ý của bạn, Ban tổ chức đã ghi nhận."
+SKIP_DONE = "Đã ghi nhận đánh giá của bạn."
+MY_ANSWER = "\n  💬 Trả lời: {text}"
+OVERDUE_HEAD = "⏳ {count} câu hỏi thuộc phạm vi của bạn chưa được trả lời, còn {days} ngày đến buổi đối thoại ({dialogue}):"
+OVERDUE_ITEM = "• {code} — {topic}"
+
+# --- /thongbao ---
+ANNOUNCE_USAGE = "/thongbao [don_vi=MÃ_ĐƠN_VỊ] nội dung thông báo"
+ANNOUNCE_PREVIEW = "📣 Xem trước thông báo gửi tới {count} bạn ({target}):\n\n{text}"
+ANNOUNCE_ALL = "tất cả đơn vị"
+BTN_SEND = "📤 Gửi"
+BTN_CANCEL = "Hủy"
+ANNOUNCE_SENT = "📤 Đã chuyển thông báo tới {count} bạn để gửi."
+ANNOUNCE_CANCELLED = "Đã hủy thông báo."
+ANNOUNCE_UNAVAILABLE = "Hệ thống gửi thông báo chưa sẵn sàng, thông báo chưa được gửi."
+ANNOUNCE_UNKNOWN_UNIT = "Không có đơn vị «{unit}»."
+
+# --- /chien_dich ---
+CAMPAIGN = (
+    "🗓️ {name}\n"
+    "Ngày đối thoại: {dialogue}{changed}\n"
+    "Hạn gửi câu hỏi: hết ngày {deadline} ({days} ngày trước đối thoại)\n"
+    "Số câu hỏi: {total} (gửi trễ {late}, đã trả lời {answered})"
+)
+CAMPAIGN_CHANGED = " (đã điều chỉnh)"
+CAMPAIGN_USAGE = "/chien_dich [ngay=dd/mm/yyyy] [han=số ngày trước đối thoại]"
+CAMPAIGN_BAD = "Giá trị không hợp lệ: {item}."
+CAMPAIGN_DONE = "✅ Đã cập nhật chiến dịch. Lịch nhắc được sắp xếp lại."
+
+# --- /chan, /bo_chan ---
+BLOCK_USAGE = "/chan MÃ_CÂU_HỎI hoặc /chan kênh:id"
+UNBLOCK_USAGE = "/bo_chan MÃ_CÂU_HỎI hoặc /bo_chan kênh:id"
+BLOCK_DONE = "⛔ Đã chặn {who}. Tin nhắn của họ vẫn được lưu nhưng không được trả lời."
+BLOCK_ALREADY = "{who} đã bị chặn từ trước."
+BLOCK_STAFF = "Không thể chặn một quản trị viên hoặc điều phối viên."
+UNBLOCK_DONE = "✅ Đã bỏ chặn {who}."
+UNBLOCK_NONE = "{who} không bị chặn."
+WHO_UNKNOWN = "Không xác định được người dùng «{target}»."
+
+# --- /cap_quyen, /thu_quyen ---
+GRANT_USAGE = "/cap_quyen kênh:id admin|coordinator [phạm_vi1,phạm_vi2] [tên]"
+REVOKE_USAGE = "/thu_quyen kênh:id"
+GRANT_DONE = "✅ {who} có vai trò {role} (phạm vi: {scope})."
+GRANT_BAD_SCOPE = "Phạm vi «{item}» không phải chủ đề, cơ quan hay đơn vị nào."
+REVOKE_DONE = "✅ Đã thu hồi quyền của {who}."
+REVOKE_NONE = "{who} không có quyền nào được cấp trong hệ thống (quyền trong tệp cấu hình chỉ đổi được ở tệp cấu hình)."
+SCOPE_ALL = "tất cả"
+
+# --- /nhap ---
+IMPORT_ASK = (
+    "📥 Gửi tệp .xlsx hoặc .csv (tối đa 5 MB). Cột bắt buộc: «nội dung»; "
+    "cột tùy chọn: «đơn vị», «người hỏi», «nguồn», «thời gian». Gõ /huy để hủy."
+)
+IMPORT_NEED_FILE = "Mình đang chờ tệp .xlsx hoặc .csv. Gõ /huy để hủy."
+IMPORT_BAD_FILE = "Không đọc được tệp «{name}»: chỉ nhận .xlsx hoặc .csv đúng định dạng."
+IMPORT_NO_TEXT_COLUMN = "Tệp không có cột «nội dung»."
+IMPORT_EMPTY = "Tệp không có dòng dữ liệu nào."
+IMPORT_TOO_MANY = "Tệp có {count} dòng, vượt giới hạn {max} dòng mỗi lần nhập."
+IMPORT_ERRORS = "❌ Chưa nhập dòng nào vì có {count} dòng lỗi:"
+IMPORT_ERROR_LINE = "• Dòng {line}: {problem}"
+IMPORT_DONE = "✅ Đã nhập {count} câu hỏi ({first} … {last}); {review} câu cần xem lại chủ đề."
+IMPORT_TEXT_MISSING = "thiếu nội dung"
+IMPORT_TEXT_SHORT = "nội dung quá ngắn (ít nhất {min} ký tự)"
+IMPORT_TEXT_LONG = "nội dung quá dài (tối đa {max} ký tự)"
+IMPORT_UNIT_UNKNOWN = "không có đơn vị «{unit}»"
+IMPORT_TIME_BAD = "thời gian «{value}» không đúng dạng dd/mm/yyyy [hh:mm]"
+IMPORT_NAME_LONG = "tên người hỏi quá dài"
+IMPORT_DEFAULT_SOURCE = "nhap_tep"
+
+# --- /nhat_ky ---
+AUDIT_HEAD = "🧾 Nhật ký {count} thao tác gần nhất:"
+AUDIT_LINE = "• {time} {actor} {action}{code}{refused}"
+AUDIT_REFUSED = " (bị từ chối)"

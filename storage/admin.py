@@ -1,0 +1,205 @@
+"""Repository of the admin features: grants, audit log, pending inputs, answers, blocks, overrides."""
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import delete
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.clock import to_db
+from storage.models import Question, Youth
+from storage.models_admin import (
+    Answer,
+    AuditEntry,
+    BlockedChat,
+    BlockedMessage,
+    CampaignOverride,
+    PendingInput,
+    RoleGrant,
+)
+
+
+class AdminRepo:
+    """Everything the admin and coordinator commands read and write."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    # --- roles ----------------------------------------------------------------
+
+    async def grant(self, channel: str, chat_id: str) -> RoleGrant | None:
+        """The stored role of a chat, if any."""
+        result = await self._session.exec(
+            select(RoleGrant).where(RoleGrant.channel == channel, RoleGrant.chat_id == chat_id)
+        )
+        return result.first()
+
+    async def grants(self) -> Sequence[RoleGrant]:
+        """Every stored role."""
+        return (await self._session.exec(select(RoleGrant).order_by(col(RoleGrant.id)))).all()
+
+    async def put_grant(self, grant: RoleGrant) -> RoleGrant:
+        """Create or replace the role of grant.channel:grant.chat_id."""
+        await self.revoke(grant.channel, grant.chat_id)
+        grant.created_at = to_db(grant.created_at)
+        self._session.add(grant)
+        await self._session.flush()
+        return grant
+
+    async def revoke(self, channel: str, chat_id: str) -> bool:
+        """Remove a stored role; True when there was one."""
+        existing = await self.grant(channel, chat_id)
+        if existing is None:
+            return False
+        await self._session.delete(existing)
+        await self._session.flush()
+        return True
+
+    # --- audit ----------------------------------------------------------------
+
+    async def audit(
+        self, actor: str, role: str, action: str, now: datetime, *,
+        code: str | None = None, detail: str = "", allowed: bool = True,
+    ) -> None:
+        """Append one line to the audit log."""
+        self._session.add(
+            AuditEntry(actor=actor, role=role, action=action, question_code=code,
+                       detail=detail[:500], allowed=allowed, created_at=to_db(now))
+        )
+        await self._session.flush()
+
+    async def audit_log(self, limit: int = 100) -> Sequence[AuditEntry]:
+        """The latest audit lines, newest first."""
+        query = select(AuditEntry).order_by(col(AuditEntry.id).desc()).limit(limit)
+        return (await self._session.exec(query)).all()
+
+    # --- pending input --------------------------------------------------------
+
+    async def pending(self, chat_key: str) -> PendingInput | None:
+        """What this chat's next message is awaited for, if anything."""
+        return await self._session.get(PendingInput, chat_key)
+
+    async def set_pending(self, chat_key: str, kind: str, payload: dict[str, Any], now: datetime) -> None:
+        """Await a message of `kind` from this chat (replaces what was awaited)."""
+        row = await self._session.get(PendingInput, chat_key)
+        if row is None:
+            row = PendingInput(chat_key=chat_key, kind=kind, payload=dict(payload), created_at=to_db(now))
+        else:
+            row.kind, row.payload, row.created_at = kind, dict(payload), to_db(now)
+        self._session.add(row)
+        await self._session.flush()
+
+    async def clear_pending(self, chat_key: str) -> None:
+        """Stop awaiting anything from this chat."""
+        await self._session.exec(delete(PendingInput).where(PendingInput.chat_key == chat_key))  # type: ignore[arg-type]
+        await self._session.flush()
+
+    # --- answers --------------------------------------------------------------
+
+    async def add_answer(self, answer: Answer) -> Answer:
+        """Store an answer."""
+        answer.created_at = to_db(answer.created_at)
+        self._session.add(answer)
+        await self._session.flush()
+        return answer
+
+    async def answer(self, answer_id: int) -> Answer | None:
+        """An answer by id."""
+        return await self._session.get(Answer, answer_id)
+
+    async def answers_of(self, question_ids: Sequence[int]) -> dict[int, Answer]:
+        """The latest answer of each question that has one."""
+        if not question_ids:
+            return {}
+        query = select(Answer).where(col(Answer.question_id).in_(list(question_ids))).order_by(col(Answer.id))
+        return {a.question_id: a for a in (await self._session.exec(query)).all()}
+
+    async def save(self, row: Any) -> None:
+        """Persist changed fields of any admin row."""
+        self._session.add(row)
+        await self._session.flush()
+
+    async def ratings(self, question_ids: Sequence[int] | None = None) -> dict[str, int]:
+        """How many answers were rated good and bad (optionally among some questions)."""
+        query = select(Answer.rating).where(col(Answer.rating).is_not(None))
+        if question_ids is not None:
+            query = query.where(col(Answer.question_id).in_(list(question_ids)))
+        counts = {"good": 0, "bad": 0}
+        for rating in (await self._session.exec(query)).all():
+            if rating in counts:
+                counts[rating] += 1
+        return counts
+
+    # --- questions and youth --------------------------------------------------
+
+    async def question(self, question_id: int) -> Question | None:
+        """A question by id."""
+        return await self._session.get(Question, question_id)
+
+    async def youth_by_id(self, youth_id: int) -> Youth | None:
+        """A youth by id."""
+        return await self._session.get(Youth, youth_id)
+
+    async def youth_list(self, unit_code: str | None = None) -> Sequence[Youth]:
+        """Consented youth, optionally of one unit."""
+        query = select(Youth).order_by(col(Youth.id))
+        if unit_code:
+            query = query.where(Youth.unit_code == unit_code)
+        return (await self._session.exec(query)).all()
+
+    # --- blocks ---------------------------------------------------------------
+
+    async def is_blocked(self, channel: str, chat_id: str) -> bool:
+        """Whether this chat is blocked."""
+        query = select(BlockedChat.id).where(BlockedChat.channel == channel, BlockedChat.chat_id == chat_id)
+        return (await self._session.exec(query)).first() is not None
+
+    async def blocked_chats(self) -> set[tuple[str, str]]:
+        """Every blocked (channel, chat_id)."""
+        rows = (await self._session.exec(select(BlockedChat.channel, BlockedChat.chat_id))).all()
+        return {(channel, chat_id) for channel, chat_id in rows}
+
+    async def block(self, channel: str, chat_id: str, by: str, now: datetime) -> bool:
+        """Block a chat; False when it already was."""
+        if await self.is_blocked(channel, chat_id):
+            return False
+        self._session.add(BlockedChat(channel=channel, chat_id=chat_id, blocked_by=by, created_at=to_db(now)))
+        await self._session.flush()
+        return True
+
+    async def unblock(self, channel: str, chat_id: str) -> bool:
+        """Unblock a chat; False when it was not blocked."""
+        if not await self.is_blocked(channel, chat_id):
+            return False
+        await self._session.exec(
+            delete(BlockedChat).where(BlockedChat.channel == channel, BlockedChat.chat_id == chat_id)  # type: ignore[arg-type]
+        )
+        await self._session.flush()
+        return True
+
+    async def keep_blocked_message(self, channel: str, chat_id: str, text: str, now: datetime) -> None:
+        """Keep what a blocked chat sent."""
+        self._session.add(BlockedMessage(channel=channel, chat_id=chat_id, text=text[:4000], created_at=to_db(now)))
+        await self._session.flush()
+
+    # --- campaign -------------------------------------------------------------
+
+    async def campaign_override(self) -> CampaignOverride | None:
+        """The admins' change to the campaign dates, if any."""
+        return await self._session.get(CampaignOverride, 1)
+
+    async def set_campaign_override(
+        self, dialogue_date: date | None, deadline_days_before: int | None, by: str, now: datetime
+    ) -> CampaignOverride:
+        """Store the dialogue date and/or deadline rule (None keeps the previous value)."""
+        row = await self._session.get(CampaignOverride, 1) or CampaignOverride(changed_by=by, changed_at=to_db(now))
+        if dialogue_date is not None:
+            row.dialogue_date = dialogue_date
+        if deadline_days_before is not None:
+            row.deadline_days_before = deadline_days_before
+        row.changed_by, row.changed_at = by, to_db(now)
+        self._session.add(row)
+        await self._session.flush()
+        return row
