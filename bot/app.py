@@ -2,16 +2,27 @@
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from aiohttp import web
+from pydantic import SecretStr
 
-from bot.channels.base import OutboundChannel
-from bot.channels.telegram_aiogram import AiogramChannel
+from bot.announce import BroadcastAnnouncer
+from bot.broadcast import Broadcaster
+from bot.channels.base import OutboundChannel, RunnableChannel
+from bot.channels.telegram_aiogram import AiogramChannel, Handle
 from bot.channels.web import WebChannel
+from bot.channels.web_outbox import WebOutbox
+from bot.channels.zalo import ZaloChannel
+from bot.channels.zalo_api import ZaloBotAPI
 from bot.config import AppConfig
+from bot.coordination import CoordinationJobs, build_coordination, pacer_for
+from bot.scheduler import Scheduler
 from bot.dispatcher import Dispatcher
-from bot.errors import RecipientUnreachable
+from bot.errors import ChannelError, RecipientUnreachable
+from handlers.admin import menus
+from handlers.admin.roles import resolve
 from handlers.clock import Clock, SystemClock
 from handlers.conversation import Conversation
 from handlers.tagging import Tagger
@@ -41,11 +52,15 @@ class App:
     store: Store
     dispatcher: Dispatcher
     web: WebChannel
-    telegram: AiogramChannel | None = None
+    telegram: RunnableChannel | None = None
+    zalo: RunnableChannel | None = None
     channels: dict[str, OutboundChannel] = field(default_factory=dict)
     _runner: web.AppRunner | None = None
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
     web_port: int | None = None
+    coordination: CoordinationJobs | None = None  # digests, reminders, final export (issue #4)
+    scheduler: Scheduler | None = None
+    announcer: BroadcastAnnouncer | None = None  # /thongbao (issue #5)
 
     async def deliver(self, address: Address, reply: Reply) -> None:
         """Send a reply to anyone on the channel they use (raises bot.errors.ChannelError)."""
@@ -54,34 +69,51 @@ class App:
             raise RecipientUnreachable(f"channel {address.channel!r} is not running")
         await channel.send(address, reply)
 
+    async def _publish_menus(self) -> None:
+        """Command menus per role (youth by default, staff per chat) on channels that have them."""
+        published = menus(self.config)
+        for channel in self.runnable():
+            set_menus = getattr(channel, "set_menus", None)
+            if set_menus is None:
+                continue
+            try:
+                await set_menus(published)
+            except ChannelError as exc:
+                log.warning("%s command menus not set: %s", channel.name, type(exc).__name__)
+
+    def runnable(self) -> list[RunnableChannel]:
+        """The channels this process runs besides the web chat, in start order."""
+        return [channel for channel in (self.telegram, self.zalo) if channel is not None]
+
     async def start(self) -> None:
-        """Open the web server and start each configured channel."""
+        """Open the web server (with every webhook route) and start each configured channel."""
         channels = self.config.channels
-        if self.telegram is not None:
-            tg = channels.telegram
-            secret = tg.webhook_secret.get_secret_value() if tg.webhook_secret else None
-            if tg.mode == "webhook":
-                self.telegram.mount_webhook(self.web.app, tg.webhook_path, secret)
+        for channel in self.runnable():
+            channel.mount(self.web.app)  # routes must exist before the server freezes its router
         self._runner = web.AppRunner(self.web.app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, channels.web.host, channels.web.port)
         await site.start()
         self.web_port = self._runner.addresses[0][1]
         log.info("web chat on http://%s:%s/", channels.web.host, self.web_port)
-        if self.telegram is not None:
-            tg = channels.telegram
-            if tg.mode == "webhook" and tg.webhook_url:
-                secret = tg.webhook_secret.get_secret_value() if tg.webhook_secret else None
-                await self.telegram.set_webhook(tg.webhook_url, secret)
-                log.info("telegram webhook set")
-            elif tg.mode == "polling":
-                self._tasks.append(asyncio.create_task(self.telegram.run_polling(), name="telegram-polling"))
-                log.info("telegram polling started")
+        for channel in self.runnable():
+            await channel.start()
+            log.info("%s channel started", channel.name)
+        if self.scheduler is not None:
+            self.scheduler.start()
+        await self._publish_menus()
 
     async def stop(self) -> None:
         """Stop channels, the web server and the database."""
-        if self.telegram is not None:
-            await self.telegram.stop_polling()
+        if self.announcer is not None:
+            await self.announcer.drain()
+        if self.scheduler is not None:
+            self.scheduler.stop()
+        for channel in reversed(self.runnable()):
+            try:
+                await channel.stop()
+            except Exception:  # noqa: BLE001 - keep stopping the others
+                log.exception("stopping the %s channel failed", channel.name)
         for task in self._tasks:
             task.cancel()
         for task in self._tasks:
@@ -89,11 +121,51 @@ class App:
                 await task
             except asyncio.CancelledError:
                 pass
-        if self.telegram is not None:
-            await self.telegram.close()
         if self._runner is not None:
             await self._runner.cleanup()
         await self.store.close()
+
+
+def _staff_check(config: AppConfig, store: Store) -> Callable[[Address], Awaitable[bool]]:
+    """Whether an address is an admin or coordinator (their documents are downloaded for /nhap)."""
+
+    async def may_upload(address: Address) -> bool:
+        async with store.unit() as uow:
+            return (await resolve(config, uow, address)).is_staff
+
+    return may_upload
+
+
+def _secret(value: SecretStr | None) -> str | None:
+    return value.get_secret_value() if value is not None else None
+
+
+def build_telegram(config: AppConfig, handle: Handle) -> RunnableChannel | None:
+    """The Telegram adapter chosen by channels.telegram.library, when a token is set."""
+    tg = config.channels.telegram
+    if tg.token is None:
+        return None
+    options = {
+        "api_base": tg.api_base, "mode": tg.mode, "webhook_url": tg.webhook_url,
+        "webhook_path": tg.webhook_path, "webhook_secret": _secret(tg.webhook_secret),
+    }
+    if tg.library == "ptb":
+        from bot.channels.telegram_ptb import PtbChannel
+
+        return PtbChannel(tg.token.get_secret_value(), handle, **options)  # type: ignore[arg-type]
+    return AiogramChannel(tg.token.get_secret_value(), handle, **options)  # type: ignore[arg-type]
+
+
+def build_zalo(config: AppConfig, handle: Handle) -> ZaloChannel | None:
+    """The Zalo adapter, when ZALO_BOT_TOKEN is set."""
+    zc = config.channels.zalo
+    if zc.token is None:
+        return None
+    api = ZaloBotAPI(zc.token.get_secret_value(), base_url=zc.api_base)
+    return ZaloChannel(
+        api, handle, mode=zc.mode, webhook_url=zc.webhook_url, webhook_path=zc.webhook_path,
+        webhook_secret=_secret(zc.webhook_secret),
+    )
 
 
 async def build_app(
@@ -110,17 +182,25 @@ async def build_app(
         tagger, normalise = load_tagger()
     conversation = Conversation(config, tagger, clock, normalise)  # type: ignore[arg-type]
     dispatcher = Dispatcher(store, conversation, clock)
-    web_channel = WebChannel(dispatcher.handle, frame_ancestors=config.channels.web.frame_ancestors)
-    telegram = None
-    tg = config.channels.telegram
-    if tg.token is not None:
-        telegram = AiogramChannel(tg.token.get_secret_value(), dispatcher.handle, api_base=tg.api_base)
-    channels: dict[str, OutboundChannel] = {}
-    if telegram is not None:
-        channels[telegram.name] = telegram
-    return App(
-        config=config, store=store, dispatcher=dispatcher, web=web_channel, telegram=telegram, channels=channels
+    web_channel = WebChannel(
+        dispatcher.handle, frame_ancestors=config.channels.web.frame_ancestors, outbox=WebOutbox(store, clock.now)
     )
+    telegram = build_telegram(config, dispatcher.handle)
+    zalo = build_zalo(config, dispatcher.handle)
+    channels: dict[str, OutboundChannel] = {c.name: c for c in (web_channel, telegram, zalo) if c is not None}
+    if isinstance(telegram, AiogramChannel):
+        telegram.pacer = pacer_for(config)
+    app = App(
+        config=config, store=store, dispatcher=dispatcher, web=web_channel, telegram=telegram, zalo=zalo,
+        channels=channels,
+    )
+    app.coordination, app.scheduler = build_coordination(config, store, app.deliver, clock, lambda: list(app.channels))
+    dispatcher.outbound = app.deliver  # answers to youth, notices to coordinators (issue #5)
+    app.announcer = BroadcastAnnouncer(Broadcaster(store, app.deliver, clock), clock)
+    conversation.admin.seams.announcer = app.announcer
+    if isinstance(telegram, AiogramChannel):
+        telegram.may_upload = _staff_check(config, store)
+    return app
 
 
 async def serve(config: AppConfig, stop: asyncio.Event | None = None) -> None:

@@ -7,9 +7,11 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import Field, SecretStr, ValidationError
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 
+from bot.coordination_config import Coordination
 from bot.errors import ConfigError
+from handlers.coordination.routing import unknown_scope_entries
 from handlers.settings import Frozen, Settings
 
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "config.yaml"
@@ -38,6 +40,25 @@ class TelegramChannel(Frozen):
     api_base: str | None = None
     token: SecretStr | None = None
     webhook_secret: SecretStr | None = None
+    library: Literal["aiogram", "ptb"] = "aiogram"  # which client library runs the bot
+
+
+class ZaloChannel(Frozen):
+    """Zalo Bot Platform settings (token and webhook secret come only from the environment)."""
+
+    mode: Literal["polling", "webhook"] = "polling"
+    webhook_url: str | None = None
+    webhook_path: str = "/zalo/webhook"
+    api_base: str | None = None
+    token: SecretStr | None = None
+    webhook_secret: SecretStr | None = None
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _secret_length(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not 8 <= len(value.get_secret_value()) <= 256:
+            raise ValueError("ZALO_WEBHOOK_SECRET must be 8-256 characters")
+        return value
 
 
 class Channels(Frozen):
@@ -45,6 +66,7 @@ class Channels(Frozen):
 
     web: WebChannel = WebChannel()
     telegram: TelegramChannel = TelegramChannel()
+    zalo: ZaloChannel = ZaloChannel()
 
 
 class AppConfig(Settings):
@@ -52,10 +74,18 @@ class AppConfig(Settings):
 
     database: Database = Database()
     channels: Channels = Channels()
+    coordination: Coordination = Coordination()
+
+    @model_validator(mode="after")
+    def _known_scopes(self) -> "AppConfig":
+        unknown = unknown_scope_entries(self, self.roles.coordinators)
+        if unknown:
+            raise ValueError(f"roles.coordinators scope: not a topic id or department code: {unknown}")
+        return self
 
 
 def _env_overrides(raw: dict[str, Any], env: Mapping[str, str]) -> dict[str, Any]:
-    """Apply DATABASE_URL, WEB_HOST, WEB_PORT and the TELEGRAM_* variables."""
+    """Apply DATABASE_URL, WEB_HOST, WEB_PORT, the TELEGRAM_* and the ZALO_* variables."""
     channels = raw.setdefault("channels", {}) or {}
     raw["channels"] = channels
     web = channels.setdefault("web", {}) or {}
@@ -78,10 +108,30 @@ def _env_overrides(raw: dict[str, Any], env: Mapping[str, str]) -> dict[str, Any
         ("TELEGRAM_API_BASE", "api_base"),
         ("TELEGRAM_MODE", "mode"),
         ("TELEGRAM_WEBHOOK_URL", "webhook_url"),
+        ("TELEGRAM_LIBRARY", "library"),
     ):
         if env.get(var):
             telegram[key] = env[var]
+    _zalo_overrides(channels, env)
     return raw
+
+
+def _zalo_overrides(channels: dict[str, Any], env: Mapping[str, str]) -> None:
+    """Apply the ZALO_* variables; secrets may not be written in the file."""
+    zalo = channels.setdefault("zalo", {}) or {}
+    channels["zalo"] = zalo
+    for key in ("token", "webhook_secret", "api_base"):
+        if key in zalo:
+            raise ConfigError(f"channels.zalo.{key}: set it with an environment variable, not in the file")
+    for var, key in (
+        ("ZALO_BOT_TOKEN", "token"),
+        ("ZALO_WEBHOOK_SECRET", "webhook_secret"),
+        ("ZALO_API_BASE", "api_base"),
+        ("ZALO_MODE", "mode"),
+        ("ZALO_WEBHOOK_URL", "webhook_url"),
+    ):
+        if env.get(var):
+            zalo[key] = env[var]
 
 
 def _describe(exc: ValidationError) -> str:

@@ -3,8 +3,12 @@
 import asyncio
 import logging
 from collections import OrderedDict
+from collections.abc import Awaitable, Callable
 
 from sqlalchemy.exc import IntegrityError
+
+from bot.errors import ChannelError
+from bot.flood import FloodGuard, Verdict
 
 from handlers import texts
 from handlers.clock import Clock
@@ -13,6 +17,8 @@ from handlers.types import Address, IncomingMessage, Reply, reply_from_dict, rep
 from storage import Store
 
 log = logging.getLogger(__name__)
+
+Outbound = Callable[[Address, Reply], Awaitable[None]]  # App.deliver
 
 
 class _ChatLocks:
@@ -36,23 +42,46 @@ class _ChatLocks:
 class Dispatcher:
     """Turns an incoming message into replies, exactly once per update id."""
 
-    def __init__(self, store: Store, conversation: Conversation, clock: Clock) -> None:
+    def __init__(self, store: Store, conversation: Conversation, clock: Clock, outbound: Outbound | None = None) -> None:
         self.store = store
         self.conversation = conversation
         self.clock = clock
+        self.outbound = outbound  # delivers replies addressed to someone else (an answer to a youth)
         self._locks = _ChatLocks()
+        limits = conversation.settings.limits
+        self._flood = FloodGuard(clock, limits.flood_messages, limits.flood_window_seconds)
 
     async def handle(self, msg: IncomingMessage) -> list[Reply]:
         """Replies for `msg`; a redelivered update gets the replies it got the first time."""
+        verdict = self._flood.check(msg.address)
+        if verdict is not Verdict.PASS:
+            log.info("flood from a chat on %s: %s", msg.address.channel, verdict.value)
+            return [Reply(texts.FLOOD)] if verdict is Verdict.WARN else []
         async with self._locks.get(msg.address):
             try:
-                return await self._handle(msg)
+                replies = await self._handle(msg)
             except IntegrityError:
                 log.info("update %s on %s handled concurrently elsewhere", msg.update_id, msg.address.channel)
                 return []
             except Exception:
                 log.exception("failed to handle a %s message on %s", msg.kind.value, msg.address.channel)
                 return [Reply(texts.INTERNAL_ERROR)]
+            await self._deliver_elsewhere([r for r in replies if not _for_sender(r, msg)])
+        return [r for r in replies if _for_sender(r, msg)]
+
+    async def _deliver_elsewhere(self, replies: list[Reply]) -> None:
+        """Send replies meant for other people; a failure leaves what was stored for them to read later."""
+        for reply in replies:
+            assert reply.address is not None
+            if self.outbound is None:
+                log.warning("no outbound channel: a reply to %s was dropped", reply.address.channel)
+                continue
+            try:
+                await self.outbound(reply.address, reply)
+            except ChannelError as exc:
+                log.info("reply to a chat on %s not delivered: %s", reply.address.channel, type(exc).__name__)
+            except Exception:
+                log.exception("reply to a chat on %s failed", reply.address.channel)
 
     async def _handle(self, msg: IncomingMessage) -> list[Reply]:
         channel = msg.address.channel
@@ -64,6 +93,11 @@ class Dispatcher:
                     return [reply_from_dict(r) for r in cached]
             replies = await self.conversation.handle(msg, uow)
             if msg.update_id is not None:
-                stored = [reply_to_dict(r) for r in replies]
+                stored = [reply_to_dict(r) for r in replies if _for_sender(r, msg)]
                 await uow.updates.record(channel, msg.update_id, str(msg.address), stored, self.clock.now())
         return replies
+
+
+def _for_sender(reply: Reply, msg: IncomingMessage) -> bool:
+    """Whether a reply goes back to the chat that sent `msg`."""
+    return reply.address is None or reply.address == msg.address

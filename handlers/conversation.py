@@ -6,10 +6,13 @@ Flow (also drawn in README.md):
 
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from handlers import prompts, steps, texts
+from handlers.admin import AdminDesk, Seams, effective_settings
 from handlers.choices import match_choice
+from handlers.sanitize import clean_text
+from handlers.coordination import optin
 from handlers.clock import Clock
 from handlers.settings import Settings
 from handlers.tagging import Tagger
@@ -42,7 +45,7 @@ TABLE: dict[Step, StepSpec] = {
     Step.DELETE: StepSpec(on_text=None, buttons={"del": steps.delete_button}),
 }
 # Buttons that stay valid from any step (they come from receipts).
-GLOBAL_BUTTONS: dict[str, ButtonHandler] = {"again": steps.again, "mine": steps.mine}
+GLOBAL_BUTTONS: dict[str, ButtonHandler] = {"again": steps.again, "mine": steps.mine, "remind": optin.answer}
 
 
 class Conversation:
@@ -59,17 +62,26 @@ class Conversation:
         self.tagger = tagger
         self.clock = clock
         self.normalise = normalise or (lambda text: " ".join(text.split()))
+        self.admin = AdminDesk(Seams(tagger=tagger, normalise=self.normalise))  # staff commands, ratings, blocks
 
     async def handle(self, msg: IncomingMessage, uow: UnitOfWork) -> list[Reply]:
         """The replies to `msg`; state and data changes go into `uow`."""
+        msg = replace(msg, text=clean_text(msg.text), args=clean_text(msg.args),
+                      button_data=clean_text(msg.button_data) if msg.button_data is not None else None)
         address = msg.address
+        now = self.clock.now()
+        settings = await effective_settings(self.settings, uow)  # admins may move the dialogue date
+        if msg.is_private:
+            handled = await self.admin.handle(msg, uow, settings, now)
+            if handled is not None:
+                return handled
         youth = await uow.youth.get(address.channel, address.chat_id)
         turn = Turn(
             msg=msg,
             uow=uow,
-            settings=self.settings,
+            settings=settings,
             tagger=self.tagger,
-            now=self.clock.now(),
+            now=now,
             youth=youth,
             normalise=self.normalise,
         )

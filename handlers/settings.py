@@ -110,6 +110,8 @@ class Limits(Frozen):
     question_min_chars: int = Field(10, ge=1)
     question_max_chars: int = Field(4000, ge=100, le=100_000)
     name_max_chars: int = Field(80, ge=10, le=200)
+    flood_messages: int = Field(20, ge=1)  # per chat …
+    flood_window_seconds: float = Field(60.0, gt=0)  # … per this many seconds
 
 
 class Settings(Frozen):

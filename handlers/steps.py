@@ -3,6 +3,9 @@
 import logging
 
 from handlers import prompts, texts
+from handlers.admin import texts as admin_texts
+from handlers.admin.answers import answers_for_youth
+from handlers.coordination import optin
 from handlers.turn import Step, Turn
 from storage import Question, digest
 from storage.clock import to_db
@@ -172,10 +175,12 @@ async def store_question(turn: Turn, topic: str) -> None:
     )
     await turn.uow.questions.add(question, turn.settings.campaign.receipt_prefix)
     log.info("question %s stored (topic %s, late %s)", question.code, topic, question.late)
-    turn.say(
-        texts.RECEIPT.format(code=question.code, topic=prompts.topic_label(turn, topic)),
-        prompts.after_receipt_buttons() if not turn.is_late else (),
-    )
+    receipt = texts.RECEIPT.format(code=question.code, topic=prompts.topic_label(turn, topic))
+    if optin.should_offer(turn):  # the reminder opt-in rides on the first receipt (issue #4)
+        ask, buttons = optin.offer(turn)
+        turn.say(f"{receipt}\n\n{ask}", buttons)
+    else:
+        turn.say(receipt, prompts.after_receipt_buttons() if not turn.is_late else ())
     if turn.is_late:
         turn.say(texts.RECEIPT_LATE.format(deadline=turn.deadline_text), prompts.after_receipt_buttons())
     turn.step = Step.IDLE
@@ -198,6 +203,7 @@ async def mine(turn: Turn, _data: str = "") -> None:
         return
     total = await turn.uow.questions.count_of_youth(turn.youth.id)
     lines = [texts.MY_QUESTIONS_HEAD.format(count=total)]
+    answers = await answers_for_youth(turn.uow, questions)  # kept here when delivery failed
     for q in questions:
         excerpt = q.text_raw if len(q.text_raw) <= 80 else q.text_raw[:77] + "…"
         lines.append(
@@ -208,6 +214,8 @@ async def mine(turn: Turn, _data: str = "") -> None:
                 excerpt=excerpt,
             )
         )
+        if q.id in answers:
+            lines.append(admin_texts.MY_ANSWER.format(text=answers[q.id]))
     turn.say("\n".join(lines))
 
 

@@ -131,9 +131,12 @@ UNSUPPORTED_KINDS = {
     "contact": "danh bạ",
     "poll": "bình chọn",
     "animation": "ảnh động",
+    "edited": "tin nhắn đã chỉnh sửa (bạn gửi lại tin mới nhé)",
 }
 UNSUPPORTED_DEFAULT = "loại tin nhắn này"
 GROUP_CHAT = "Để bảo vệ thông tin của bạn, mời bạn nhắn riêng cho mình để gửi câu hỏi nhé."
 CHOICE_HINT = "(Bạn có thể bấm nút hoặc gõ số thứ tự.)"
+CHOICE_HINT_TYPED = "(Bạn trả lời bằng cách gõ số thứ tự hoặc nội dung lựa chọn.)"  # channels without buttons (Zalo)
+FLOOD = "Bạn đang gửi tin nhắn quá nhanh. Bạn vui lòng chờ khoảng một phút rồi gửi tiếp nhé."
 INTERNAL_ERROR = "Hệ thống đang gặp sự cố, bạn vui lòng thử lại sau ít phút. Dữ liệu bạn đã gửi không bị mất."
 NAME_FALLBACK = "bạn"

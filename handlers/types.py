@@ -46,6 +46,7 @@ class IncomingMessage:
     display_name: str | None = None
     is_private: bool = True
     unsupported_kind: str | None = None  # "sticker", "photo", … when kind is UNSUPPORTED
+    attachments: "tuple[Attachment, ...]" = ()  # files staff send (downloaded by the adapter)
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from contextlib import asynccontextmanager
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage.admin import AdminRepo
 from storage.db import session_factory
 from storage.questions import QuestionRepo
 from storage.states import StateRepo
@@ -22,6 +23,7 @@ class UnitOfWork:
         self.questions = QuestionRepo(session)
         self.states = StateRepo(session)
         self.updates = UpdateRepo(session)
+        self.admin = AdminRepo(session)
 
 
 class Store:

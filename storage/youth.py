@@ -8,6 +8,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.clock import to_db
 from storage.models import ConversationState, ProcessedUpdate, Question, TopicCorrection, Youth
+from storage.models_admin import Answer, PendingInput
 
 
 class YouthRepo:
@@ -42,8 +43,10 @@ class YouthRepo:
         )
         if ids:
             await self._session.exec(delete(TopicCorrection).where(TopicCorrection.question_id.in_(ids)))  # type: ignore[attr-defined]
+            await self._session.exec(delete(Answer).where(Answer.question_id.in_(ids)))  # type: ignore[attr-defined]
             await self._session.exec(delete(Question).where(Question.id.in_(ids)))  # type: ignore[union-attr]
         await self._session.exec(delete(ConversationState).where(ConversationState.chat_key == chat_key))  # type: ignore[arg-type]
+        await self._session.exec(delete(PendingInput).where(PendingInput.chat_key == chat_key))  # type: ignore[arg-type]
         await self._session.exec(delete(ProcessedUpdate).where(ProcessedUpdate.chat_key == hashed_chat_key))  # type: ignore[arg-type]
         await self._session.delete(youth)
         await self._session.flush()

@@ -1,6 +1,8 @@
 """Telegram through aiogram 3: polling or webhook; aiogram types stop here."""
 
 import asyncio
+import dataclasses
+import io
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -9,6 +11,7 @@ from aiogram import Bot, Dispatcher, F, Router
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import (
+    TelegramAPIError,
     TelegramBadRequest,
     TelegramForbiddenError,
     TelegramNetworkError,
@@ -16,6 +19,9 @@ from aiogram.exceptions import (
     TelegramServerError,
 )
 from aiogram.types import (
+    BotCommand,
+    BotCommandScopeChat,
+    BotCommandScopeDefault,
     BufferedInputFile,
     CallbackQuery,
     InlineKeyboardButton,
@@ -24,11 +30,12 @@ from aiogram.types import (
     Update,
 )
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler
-from aiohttp import web
+from aiohttp import ClientError, web
 
 from bot.channels.textsplit import split_text
+from bot.pacing import Pacer
 from bot.errors import PermanentChannelError, RecipientUnreachable, TransientChannelError
-from handlers.types import Address, IncomingMessage, Kind, Reply
+from handlers.types import Address, Attachment, IncomingMessage, Kind, Reply
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +43,8 @@ CHANNEL = "telegram"
 TEXT_LIMIT = 4096
 Handle = Callable[[IncomingMessage], Awaitable[list[Reply]]]
 Sleep = Callable[[float], Awaitable[None]]
+MayUpload = Callable[[Address], Awaitable[bool]]
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024  # staff imports (/nhap)
 
 
 def _incoming_from_message(message: Message, update_id: int, *, edited: bool = False) -> IncomingMessage:
@@ -50,7 +59,7 @@ def _incoming_from_message(message: Message, update_id: int, *, edited: bool = F
     }
     text = message.text
     if edited or text is None:
-        kind = "edited" if edited else str(message.content_type)
+        kind = "edited" if edited else str(message.content_type.value)  # str() gives "ContentType.X"
         return IncomingMessage(kind=Kind.UNSUPPORTED, unsupported_kind=kind, **common)
     if text.startswith("/"):
         head, _, args = text[1:].partition(" ")
@@ -67,17 +76,31 @@ def _markup(reply: Reply) -> InlineKeyboardMarkup | None:
 
 
 async def call_with_retry(
-    make_call: Callable[[], Awaitable[Any]], *, sleep: Sleep = asyncio.sleep, attempts: int = 6
+    make_call: Callable[[], Awaitable[Any]],
+    *,
+    sleep: Sleep = asyncio.sleep,
+    attempts: int = 6,
+    pacer: Pacer | None = None,
+    chat_id: str | None = None,
 ) -> Any:
-    """Run a Bot API call, obeying 429 retry_after and retrying 5xx/network errors with backoff."""
+    """Run a Bot API call, obeying 429 retry_after and retrying 5xx/network errors with backoff.
+
+    With a pacer (bot/pacing.py) every attempt waits for its turn, and a 429 holds back every
+    sender sharing that pacer instead of sleeping alone.
+    """
     delay = 0.5
     for attempt in range(1, attempts + 1):
+        if pacer is not None:
+            await pacer.acquire(chat_id)
         try:
             return await make_call()
         except TelegramRetryAfter as exc:
             if attempt == attempts:
                 raise TransientChannelError(f"still rate limited after {attempts} attempts") from exc
-            await sleep(float(exc.retry_after))
+            if pacer is not None:
+                pacer.pause(float(exc.retry_after))
+            else:
+                await sleep(float(exc.retry_after))
         except (TelegramServerError, TelegramNetworkError, asyncio.TimeoutError) as exc:
             if attempt == attempts:
                 raise TransientChannelError(f"{type(exc).__name__} after {attempts} attempts") from exc
@@ -93,6 +116,9 @@ async def call_with_retry(
 class AiogramChannel:
     """Receives Telegram updates with aiogram and sends our replies back."""
 
+    pacer: Pacer | None = None  # set by the app: one send budget for replies and broadcasts
+    may_upload: MayUpload | None = None  # set by the app: whose documents are downloaded (staff only)
+
     name = CHANNEL
 
     def __init__(
@@ -102,7 +128,14 @@ class AiogramChannel:
         *,
         api_base: str | None = None,
         sleep: Sleep = asyncio.sleep,
+        mode: str = "polling",
+        webhook_url: str | None = None,
+        webhook_path: str = "/telegram/webhook",
+        webhook_secret: str | None = None,
     ) -> None:
+        self.mode, self.webhook_url, self.webhook_path = mode, webhook_url, webhook_path
+        self._secret = webhook_secret
+        self._poller: asyncio.Task[None] | None = None
         api = TelegramAPIServer.from_base(api_base) if api_base else None
         session = AiohttpSession(api=api) if api else AiohttpSession()
         self.bot = Bot(token, session=session)
@@ -119,7 +152,40 @@ class AiogramChannel:
         return router
 
     async def _on_message(self, message: Message, event_update: Update) -> None:
-        await self._answer(_incoming_from_message(message, event_update.update_id))
+        incoming = _incoming_from_message(message, event_update.update_id)
+        if message.document is not None and incoming.is_private:
+            incoming = await self._with_document(message, incoming)
+        await self._answer(incoming)
+
+    async def _with_document(self, message: Message, incoming: IncomingMessage) -> IncomingMessage:
+        """Download a document sent by staff (size-limited); anyone else's is never fetched."""
+        document = message.document
+        assert document is not None
+        if self.may_upload is None or not await self.may_upload(incoming.address):
+            return incoming
+        caption = message.caption or ""
+        if (document.file_size or 0) > MAX_UPLOAD_BYTES:
+            log.info("document over %d bytes not downloaded", MAX_UPLOAD_BYTES)
+            return dataclasses.replace(incoming, text=caption)
+        try:
+            buffer = await self.bot.download(document, destination=io.BytesIO())
+        except (TelegramAPIError, ClientError, asyncio.TimeoutError) as exc:
+            log.warning("document download failed: %s", type(exc).__name__)
+            return dataclasses.replace(incoming, text=caption)
+        content = buffer.getvalue() if buffer is not None else b""
+        attachment = Attachment(
+            document.file_name or "file", content[: MAX_UPLOAD_BYTES + 1], document.mime_type or "application/octet-stream"
+        )
+        return dataclasses.replace(incoming, text=caption, attachments=(attachment,))
+
+    async def set_menus(self, menus: list[tuple[Address | None, list[tuple[str, str]]]]) -> None:
+        """setMyCommands: the default scope for youth, one chat scope per Telegram staff chat."""
+        for address, commands in menus:
+            if address is not None and address.channel != CHANNEL:
+                continue
+            scope = BotCommandScopeDefault() if address is None else BotCommandScopeChat(chat_id=int(address.chat_id))
+            listed = [BotCommand(command=name, description=text) for name, text in commands]
+            await call_with_retry(lambda scope=scope, listed=listed: self.bot.set_my_commands(listed, scope=scope), sleep=self._sleep)
 
     async def _on_edited(self, edited_message: Message, event_update: Update) -> None:
         await self._answer(_incoming_from_message(edited_message, event_update.update_id, edited=True))
@@ -157,15 +223,19 @@ class AiogramChannel:
         """Deliver one reply (split at 4,096 characters; buttons on the last piece)."""
         chat_id = int(address.chat_id)
         pieces = split_text(reply.text, TEXT_LIMIT) if reply.text else []
+        paced: dict[str, Any] = {"sleep": self._sleep, "pacer": self.pacer, "chat_id": address.chat_id}
         for index, piece in enumerate(pieces):
             markup = _markup(reply) if index == len(pieces) - 1 else None
             await call_with_retry(
                 lambda piece=piece, markup=markup: self.bot.send_message(chat_id, piece, reply_markup=markup),
-                sleep=self._sleep,
+                **paced,
             )
         for attachment in reply.attachments:
-            document = BufferedInputFile(attachment.content, filename=attachment.filename)
-            await call_with_retry(lambda document=document: self.bot.send_document(chat_id, document), sleep=self._sleep)
+            upload = BufferedInputFile(attachment.content, filename=attachment.filename)
+            if attachment.mime_type.startswith("image/"):  # charts show inline as photos
+                await call_with_retry(lambda upload=upload: self.bot.send_photo(chat_id, upload), **paced)
+            else:
+                await call_with_retry(lambda upload=upload: self.bot.send_document(chat_id, upload), **paced)
 
     async def run_polling(self) -> None:
         """Long-poll until cancelled."""
@@ -174,8 +244,10 @@ class AiogramChannel:
 
     async def stop_polling(self) -> None:
         """Ask a running poller to stop."""
-        if self.dp._running_lock.locked():  # aiogram has no public "is polling" flag
+        try:
             await self.dp.stop_polling()
+        except RuntimeError:
+            log.debug("telegram polling was not running")
 
     def mount_webhook(self, app: web.Application, path: str, secret: str | None) -> None:
         """Serve Telegram's webhook on `app` at `path`, checking the secret header."""
@@ -188,3 +260,29 @@ class AiogramChannel:
     async def close(self) -> None:
         """Close the HTTP session."""
         await self.bot.session.close()
+
+    # --- the RunnableChannel lifecycle (bot/channels/base.py) ---------------------------------
+
+    def mount(self, app: web.Application) -> None:
+        """Serve the webhook on the shared web server (webhook mode only)."""
+        if self.mode == "webhook":
+            self.mount_webhook(app, self.webhook_path, self._secret)
+
+    async def start(self) -> None:
+        """Start polling, or register the webhook when its public URL is configured."""
+        if self.mode == "polling":
+            self._poller = asyncio.create_task(self.run_polling(), name="telegram-polling")
+        elif self.webhook_url:
+            await self.set_webhook(self.webhook_url, self._secret)
+
+    async def stop(self) -> None:
+        """Stop polling and close the session."""
+        await self.stop_polling()
+        if self._poller is not None:
+            self._poller.cancel()
+            try:
+                await self._poller
+            except asyncio.CancelledError:
+                pass
+            self._poller = None
+        await self.close()

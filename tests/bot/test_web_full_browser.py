@@ -28,7 +28,7 @@ async def app(tmp_path: Path, clock: FakeClock) -> AsyncIterator[App]:
 async def test_a_youth_asks_a_question_on_the_web_chat(page: Page, app: App) -> None:
     await page.goto(f"http://127.0.0.1:{app.web_port}/?unit=CULAODUNG")
     await expect(page.locator(".msg.bot").first).to_contain_text("Huyện Cù Lao Dung")
-    await page.locator(".msg .buttons button", has_text="Đồng ý").click()
+    await page.get_by_role("button", name="✅ Đồng ý", exact=True).click()
     await page.locator(".msg .buttons button", has_text="Ẩn danh").click()
     await expect(page.locator(".msg.bot").last).to_contain_text("Mời bạn nhập câu hỏi")
     await page.locator("#input").fill("Xã em chưa có sân bóng đá, nhà văn hóa cho thanh niên sinh hoạt, tỉnh có kế hoạch xây dựng không?")

@@ -267,6 +267,10 @@ class FakeTelegramAPI:
 
     # --- inspecting ------------------------------------------------------------------
 
+    def on_send(self, listener: Callable[[JsonDict], None]) -> None:
+        """Call `listener(message)` after every successful send (benchmarks wait on this)."""
+        self._chats.listeners.append(listener)
+
     def calls_to(self, method: str) -> list[ApiCall]:
         """Every call of one method (case-insensitive), failed ones included."""
         key = method_key(method)

@@ -2,6 +2,7 @@
 
 import copy
 import zlib
+from collections.abc import Callable
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
@@ -32,6 +33,7 @@ class ChatStore:
         self._last_bot_message: dict[ChatId, int] = {}
         self.sent: list[JsonDict] = []
         self.sent_counts: Counter[ChatId] = Counter()
+        self.listeners: list[Callable[[JsonDict], None]] = []  # called on each successful send
 
     def register(self, chat_obj: JsonDict) -> JsonDict:
         """Remember a chat seen in an incoming update."""
@@ -62,6 +64,8 @@ class ChatStore:
         if markup is not None:
             record["reply_markup"] = markup
         self.sent.append(record)
+        for listener in self.listeners:
+            listener(record)
         self.sent_counts[chat_id] += 1
 
     def get(self, chat_id: ChatId, message_id: int) -> JsonDict | None:

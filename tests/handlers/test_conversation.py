@@ -59,7 +59,7 @@ async def test_full_flow_stores_question_with_receipt(chat: MemoryChannel, store
     assert buttons_of(replies) == ["topic:ok:1", "topic:pick:1"]
     replies = await chat.press("u1", "topic:ok:1")
     assert "ST2023-0001" in texts_of(replies)
-    assert buttons_of(replies) == ["again", "mine"]
+    assert buttons_of(replies) == ["remind:yes", "remind:no", "again", "mine"]  # opt-in on the first receipt
     [question] = await rows(store, Question)
     assert (question.code, question.topic, question.unit_code) == ("ST2023-0001", "khoi_nghiep", "KESACH")
     assert question.asker_name == "Nguyễn Văn An" and question.text_raw == QUESTION

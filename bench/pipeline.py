@@ -1,0 +1,159 @@
+"""Pipeline benchmark: the whole intake bot vs a bare aiogram echo bot, against the same fake Bot API.
+
+Each simulated youth runs the full conversation over Telegram long polling
+(/start → Đồng ý → unit → Ẩn danh → question → confirm topic: 6 updates, 9 replies).
+The bot runs as a separate process (`doithoai serve`, SQLite in a temp dir, the shipped tagger);
+the fake Bot API and the load generator share this process. Prints throughput (updates/s),
+the ratio to the echo bot, per-step latency percentiles, start-up time and the bot's peak RSS.
+
+    .venv/bin/python bench/pipeline.py --youth 1000 --concurrency 1000
+    .venv/bin/python bench/pipeline.py --youth 10000 --concurrency 1000   # memory after 10k conversations
+"""
+
+import argparse
+import asyncio
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.fakes.telegram_api import FakeTelegramAPI  # noqa: E402
+
+TOKEN = "123456:BENCH-token"
+UNITS = ["TPST", "CHAUTHANH", "KESACH", "MYTU", "CULAODUNG", "LONGPHU", "MYXUYEN", "NGANAM"]
+QUESTIONS = [
+    "Em muốn mở tiệm sửa xe mà thiếu vốn, tỉnh có hỗ trợ vay ưu đãi không ạ?",
+    "xa em chua co san bong cho thanh nien, tinh co ke hoach xay khong a",
+    "Thẻ BHYT học sinh sinh viên năm nay mức đóng bao nhiêu ạ?",
+    "Làm sao để đăng ký tài khoản định danh điện tử mức 2 trên VNeID?",
+    "Đoàn xã có tổ chức đội hình tình nguyện mùa hè cho thanh niên địa phương không?",
+]
+
+
+class Waiter:
+    """Per-chat counters of received messages with futures resolved on arrival."""
+
+    def __init__(self, api: FakeTelegramAPI) -> None:
+        self.counts: defaultdict[int, int] = defaultdict(int)
+        self.waiting: dict[int, tuple[int, asyncio.Future[None]]] = {}
+        api.on_send(self._sent)
+
+    def _sent(self, message: dict) -> None:
+        chat = message["chat"]["id"]
+        self.counts[chat] += 1
+        pending = self.waiting.get(chat)
+        if pending and self.counts[chat] >= pending[0] and not pending[1].done():
+            pending[1].set_result(None)
+
+    async def until(self, chat: int, count: int, timeout: float = 60.0) -> None:
+        if self.counts[chat] >= count:
+            return
+        future = asyncio.get_running_loop().create_future()
+        self.waiting[chat] = (count, future)
+        try:
+            await asyncio.wait_for(future, timeout)
+        finally:
+            self.waiting.pop(chat, None)
+
+
+def steps(echo: bool, n: int) -> list[tuple[str, str, int]]:
+    """(kind, value, replies expected) for one youth's conversation."""
+    flow = [("text", "/start", 2), ("press", "consent:yes", 1), ("press", f"unit:{UNITS[n % len(UNITS)]}", 2),
+            ("press", "name:anon", 2), ("text", QUESTIONS[n % len(QUESTIONS)], 1), ("press", "topic:ok:1", 1)]
+    return [(k, v, 1 if echo else r) for k, v, r in flow]
+
+
+async def youth(api: FakeTelegramAPI, waiter: Waiter, user_id: int, echo: bool, latencies: list[float]) -> None:
+    expected = 0
+    for kind, value, replies in steps(echo, user_id):
+        expected += replies
+        start = time.perf_counter()
+        if kind == "text":
+            api.push_text(user_id, value)
+        else:
+            api.push_callback(user_id, value)
+        await waiter.until(user_id, expected)
+        latencies.append(time.perf_counter() - start)
+
+
+def spawn(echo: bool, base_url: str, tmp: Path) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE": base_url,
+           "DATABASE_URL": f"sqlite+aiosqlite:///{tmp / 'bench.db'}", "WEB_PORT": "0"}
+    command = [sys.executable, str(ROOT / "bench" / "echo_bot.py")] if echo else [
+        sys.executable, "-m", "bot.cli", "--log-level", "WARNING", "serve", "--demo"]
+    return subprocess.Popen(command, cwd=ROOT, env=env)
+
+
+def peak_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+async def run(echo: bool, youth_count: int, concurrency: int) -> dict[str, float]:
+    async with FakeTelegramAPI(TOKEN) as api:
+        waiter = Waiter(api)
+        with tempfile.TemporaryDirectory() as tmp:
+            spawned = time.perf_counter()
+            process = spawn(echo, api.base_url, Path(tmp))
+            try:
+                await api.wait_until(lambda: bool(api.calls_to("getUpdates")), timeout=60)
+                startup = time.perf_counter() - spawned
+                latencies: list[float] = []
+                gate = asyncio.Semaphore(concurrency)
+
+                async def one(user_id: int) -> None:
+                    async with gate:
+                        await youth(api, waiter, user_id, echo, latencies)
+
+                began = time.perf_counter()
+                await asyncio.gather(*(one(10_000 + i) for i in range(youth_count)))
+                elapsed = time.perf_counter() - began
+                rss = peak_rss_mb(process.pid)
+            finally:
+                process.send_signal(signal.SIGTERM)
+                try:
+                    process.wait(20)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+    latencies.sort()
+
+    def pct(p: float) -> float:
+        return latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000
+
+    return {"updates": len(latencies), "seconds": elapsed, "rate": len(latencies) / elapsed, "startup": startup,
+            "p50": pct(0.50), "p95": pct(0.95), "p99": pct(0.99), "mean": statistics.fmean(latencies) * 1000,
+            "rss": rss}
+
+
+def show(name: str, r: dict[str, float]) -> None:
+    print(f"{name:9s} {r['updates']:>7.0f} updates in {r['seconds']:6.1f} s = {r['rate']:7.0f} updates/s | "
+          f"latency ms p50 {r['p50']:6.1f} p95 {r['p95']:6.1f} p99 {r['p99']:6.1f} | "
+          f"start-up {r['startup']:.2f} s | peak RSS {r['rss']:.0f} MB")
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--youth", type=int, default=1000)
+    parser.add_argument("--concurrency", type=int, default=1000)
+    args = parser.parse_args()
+    print(f"{args.youth} youth, {args.concurrency} at once, 6 updates each, over long polling")
+    echo = await run(True, args.youth, args.concurrency)
+    show("echo", echo)
+    full = await run(False, args.youth, args.concurrency)
+    show("doithoai", full)
+    print(f"throughput ratio doithoai/echo: {full['rate'] / echo['rate']:.2f} (target >= 0.6); "
+          f"p99 {full['p99']:.0f} ms (target < 250)")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

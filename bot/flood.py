@@ -1,0 +1,43 @@
+"""Per-user flood guard: a sliding window of recent messages per chat (in memory, per process)."""
+
+from collections import OrderedDict, deque
+from enum import Enum
+
+from handlers.clock import Clock
+from handlers.types import Address
+
+
+class Verdict(str, Enum):
+    """What to do with one more message from a chat."""
+
+    PASS = "pass"
+    WARN = "warn"  # the first message over the limit: tell the youth to slow down
+    DROP = "drop"  # further messages inside the same window: ignore (logged)
+
+
+class FloodGuard:
+    """Allows `limit` messages per `window` seconds per chat; remembers at most `size` chats."""
+
+    def __init__(self, clock: Clock, limit: int = 20, window: float = 60.0, size: int = 50_000) -> None:
+        self.clock, self.limit, self.window, self.size = clock, limit, window, size
+        self._seen: OrderedDict[Address, deque[float]] = OrderedDict()
+        self._warned: dict[Address, float] = {}
+
+    def check(self, address: Address) -> Verdict:
+        """Record one message and judge it."""
+        now = self.clock.now().timestamp()
+        times = self._seen.pop(address, None) or deque()
+        while times and times[0] <= now - self.window:
+            times.popleft()
+        self._seen[address] = times
+        if len(self._seen) > self.size:
+            dropped, _ = self._seen.popitem(last=False)
+            self._warned.pop(dropped, None)
+        if len(times) < self.limit:
+            times.append(now)
+            self._warned.pop(address, None)
+            return Verdict.PASS
+        if address in self._warned and self._warned[address] > now - self.window:
+            return Verdict.DROP
+        self._warned[address] = now
+        return Verdict.WARN
