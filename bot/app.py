@@ -4,6 +4,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from aiohttp import web
 from pydantic import SecretStr
@@ -18,8 +19,11 @@ from bot.channels.zalo import ZaloChannel
 from bot.channels.zalo_api import ZaloBotAPI
 from bot.config import AppConfig
 from bot.coordination import CoordinationJobs, build_coordination, pacer_for
+from bot.leader import Leadership, leadership_for
+from bot.takeover import resume_abandoned
 from bot.scheduler import Scheduler
 from bot.dispatcher import Dispatcher
+from bot.flood_redis import RedisFloodGuard, redis_flood_guard
 from bot.errors import ChannelError, RecipientUnreachable
 from handlers.admin import menus
 from handlers.admin.roles import resolve
@@ -61,6 +65,7 @@ class App:
     coordination: CoordinationJobs | None = None  # digests, reminders, final export (issue #4)
     scheduler: Scheduler | None = None
     announcer: BroadcastAnnouncer | None = None  # /thongbao (issue #5)
+    leader: Leadership | None = None  # runs the scheduler in one process of several (issue #7)
 
     async def deliver(self, address: Address, reply: Reply) -> None:
         """Send a reply to anyone on the channel they use (raises bot.errors.ChannelError)."""
@@ -92,23 +97,23 @@ class App:
             channel.mount(self.web.app)  # routes must exist before the server freezes its router
         self._runner = web.AppRunner(self.web.app, access_log=None)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, channels.web.host, channels.web.port)
+        site = web.TCPSite(self._runner, channels.web.host, channels.web.port, reuse_port=channels.web.reuse_port or None)
         await site.start()
         self.web_port = self._runner.addresses[0][1]
         log.info("web chat on http://%s:%s/", channels.web.host, self.web_port)
         for channel in self.runnable():
             await channel.start()
             log.info("%s channel started", channel.name)
-        if self.scheduler is not None:
-            self.scheduler.start()
+        if self.leader is not None:
+            await self.leader.start()
         await self._publish_menus()
 
     async def stop(self) -> None:
         """Stop channels, the web server and the database."""
         if self.announcer is not None:
             await self.announcer.drain()
-        if self.scheduler is not None:
-            self.scheduler.stop()
+        if self.leader is not None:
+            await self.leader.stop()
         for channel in reversed(self.runnable()):
             try:
                 await channel.stop()
@@ -123,6 +128,8 @@ class App:
                 pass
         if self._runner is not None:
             await self._runner.cleanup()
+        if isinstance(self.dispatcher.flood, RedisFloodGuard):
+            await self.dispatcher.flood.close()
         await self.store.close()
 
 
@@ -182,6 +189,11 @@ async def build_app(
         tagger, normalise = load_tagger()
     conversation = Conversation(config, tagger, clock, normalise)  # type: ignore[arg-type]
     dispatcher = Dispatcher(store, conversation, clock)
+    if config.redis.url is not None:  # one flood budget per chat across every worker
+        limits = config.limits
+        dispatcher.flood = redis_flood_guard(
+            config.redis.url.get_secret_value(), clock, limits.flood_messages, limits.flood_window_seconds
+        )
     web_channel = WebChannel(
         dispatcher.handle, frame_ancestors=config.channels.web.frame_ancestors, outbox=WebOutbox(store, clock.now)
     )
@@ -195,12 +207,28 @@ async def build_app(
         channels=channels,
     )
     app.coordination, app.scheduler = build_coordination(config, store, app.deliver, clock, lambda: list(app.channels))
+    if app.scheduler is not None:
+        app.leader = _leadership(config, store, app.coordination, app.scheduler)
     dispatcher.outbound = app.deliver  # answers to youth, notices to coordinators (issue #5)
     app.announcer = BroadcastAnnouncer(Broadcaster(store, app.deliver, clock), clock)
     conversation.admin.seams.announcer = app.announcer
     if isinstance(telegram, AiogramChannel):
         telegram.may_upload = _staff_check(config, store)
     return app
+
+
+def _leadership(config: AppConfig, store: Store, jobs: CoordinationJobs, scheduler: Scheduler) -> Leadership:
+    """The scheduler runs while this process leads; a new leader resumes half-sent broadcasts."""
+    lease = timedelta(minutes=config.coordination.broadcast.lease_minutes)
+
+    async def elected() -> None:
+        scheduler.start()
+        await resume_abandoned(store, jobs, scheduler, lease)
+
+    async def lost() -> None:
+        scheduler.stop()
+
+    return leadership_for(config.database.url, elected, lost, config.scaling.leader_check_seconds)
 
 
 async def serve(config: AppConfig, stop: asyncio.Event | None = None) -> None:

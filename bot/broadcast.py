@@ -17,7 +17,7 @@ from handlers.clock import Clock
 from handlers.types import Address, Reply
 from storage import Store
 from storage.coordination import CoordinationRepo
-from storage.deliveries import FAILED, SENT, UNREACHABLE, DeliveryRepo
+from storage.deliveries import CLAIMED, FAILED, SENT, UNREACHABLE, DeliveryRepo
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +70,13 @@ class Broadcaster:
             return None
         report = await self.run(job, occurrence, await build())
         async with self.store.unit() as uow:
-            await DeliveryRepo(uow.session).finish(job, occurrence, [(RUN_MARKER, SENT, None)], self.clock.now())
+            repo = DeliveryRepo(uow.session)
+            if (await repo.statuses(job, occurrence)).get(CLAIMED, 0) > 1:
+                # Someone else's claims are still open (a crashed run's): leave ours open too, so
+                # the run is taken over after the lease and those recipients are not orphaned.
+                log.warning("%s/%s: recipients still claimed elsewhere; the run stays open", job, occurrence)
+                return report
+            await repo.finish(job, occurrence, [(RUN_MARKER, SENT, None)], self.clock.now())
         return report
 
     async def run(self, job: str, occurrence: str, messages: Sequence[Outgoing]) -> BroadcastReport:

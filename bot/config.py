@@ -29,6 +29,19 @@ class WebChannel(Frozen):
     host: str = "127.0.0.1"
     port: int = Field(8080, ge=0, le=65535)
     frame_ancestors: str = "*"
+    reuse_port: bool = False  # SO_REUSEPORT: several `serve` processes share one port (WEB_REUSE_PORT=1)
+
+
+class Redis(Frozen):
+    """Optional shared state for several workers (REDIS_URL); without it each process keeps its own."""
+
+    url: SecretStr | None = None  # from the environment only: it may carry a password
+
+
+class Scaling(Frozen):
+    """Running several worker processes on one database."""
+
+    leader_check_seconds: float = Field(5.0, gt=0, le=300)  # how often leadership is tried or checked
 
 
 class TelegramChannel(Frozen):
@@ -75,6 +88,8 @@ class AppConfig(Settings):
     database: Database = Database()
     channels: Channels = Channels()
     coordination: Coordination = Coordination()
+    redis: Redis = Redis()
+    scaling: Scaling = Scaling()
 
     @model_validator(mode="after")
     def _known_scopes(self) -> "AppConfig":
@@ -85,7 +100,7 @@ class AppConfig(Settings):
 
 
 def _env_overrides(raw: dict[str, Any], env: Mapping[str, str]) -> dict[str, Any]:
-    """Apply DATABASE_URL, WEB_HOST, WEB_PORT, the TELEGRAM_* and the ZALO_* variables."""
+    """Apply DATABASE_URL, REDIS_URL, WEB_HOST, WEB_PORT, WEB_REUSE_PORT, the TELEGRAM_* and ZALO_* variables."""
     channels = raw.setdefault("channels", {}) or {}
     raw["channels"] = channels
     web = channels.setdefault("web", {}) or {}
@@ -99,6 +114,12 @@ def _env_overrides(raw: dict[str, Any], env: Mapping[str, str]) -> dict[str, Any
         web["host"] = env["WEB_HOST"]
     if env.get("WEB_PORT"):
         web["port"] = env["WEB_PORT"]
+    if env.get("WEB_REUSE_PORT"):
+        web["reuse_port"] = env["WEB_REUSE_PORT"]
+    if "url" in (raw.get("redis") or {}):
+        raise ConfigError("redis.url: set it with the REDIS_URL environment variable, not in the file")
+    if env.get("REDIS_URL"):
+        raw["redis"] = {**(raw.get("redis") or {}), "url": env["REDIS_URL"]}
     for key in ("token", "webhook_secret", "api_base"):
         if key in telegram:
             raise ConfigError(f"channels.telegram.{key}: set it with an environment variable, not in the file")

@@ -152,7 +152,8 @@ def build_coordination(
     """The jobs and, when coordination is enabled, the scheduler that fires them."""
     limits = config.coordination.broadcast
     broadcaster = Broadcaster(
-        store, deliver, clock, concurrency=limits.concurrency, lease=timedelta(minutes=limits.lease_minutes)
+        store, deliver, clock, concurrency=limits.concurrency, lease=timedelta(minutes=limits.lease_minutes),
+        flush_every=limits.mark_every,
     )
     jobs = CoordinationJobs(config, store, broadcaster, clock, pushable)
     scheduler = Scheduler(config, jobs.run, clock) if config.coordination.enabled else None

@@ -35,7 +35,10 @@ class BroadcastLimits(Frozen):
     per_chat_interval: float = Field(1.0, ge=0, le=60)
     per_chat_burst: int = Field(3, ge=1, le=20)
     concurrency: int = Field(8, ge=1, le=256)
-    lease_minutes: int = Field(10, ge=1, le=1440)
+    lease_minutes: float = Field(10, gt=0, le=1440)  # fractions for tests of a crashed sender
+    # Outcomes written per transaction: a crash between a send and its mark re-sends at most
+    # this many (plus the sends in flight), so keep it small; 30 commits/s cost nothing.
+    mark_every: int = Field(1, ge=1, le=500)
 
 
 DEFAULT_REMINDERS = tuple(

@@ -8,7 +8,8 @@ from collections.abc import Awaitable, Callable
 from sqlalchemy.exc import IntegrityError
 
 from bot.errors import ChannelError
-from bot.flood import FloodGuard, Verdict
+from bot.flood import Flood, FloodGuard, Verdict
+from bot.locks import lock_chat
 
 from handlers import texts
 from handlers.clock import Clock
@@ -49,11 +50,11 @@ class Dispatcher:
         self.outbound = outbound  # delivers replies addressed to someone else (an answer to a youth)
         self._locks = _ChatLocks()
         limits = conversation.settings.limits
-        self._flood = FloodGuard(clock, limits.flood_messages, limits.flood_window_seconds)
+        self.flood: Flood = FloodGuard(clock, limits.flood_messages, limits.flood_window_seconds)  # or Redis
 
     async def handle(self, msg: IncomingMessage) -> list[Reply]:
         """Replies for `msg`; a redelivered update gets the replies it got the first time."""
-        verdict = self._flood.check(msg.address)
+        verdict = await self.flood.verdict(msg.address)
         if verdict is not Verdict.PASS:
             log.info("flood from a chat on %s: %s", msg.address.channel, verdict.value)
             return [Reply(texts.FLOOD)] if verdict is Verdict.WARN else []
@@ -86,6 +87,7 @@ class Dispatcher:
     async def _handle(self, msg: IncomingMessage) -> list[Reply]:
         channel = msg.address.channel
         async with self.store.unit() as uow:
+            await lock_chat(uow.session, msg.address)  # orders one chat's updates across processes
             if msg.update_id is not None:
                 cached = await uow.updates.replies_for(channel, msg.update_id)
                 if cached is not None:

@@ -2,6 +2,7 @@
 
 from collections import OrderedDict, deque
 from enum import Enum
+from typing import Protocol
 
 from handlers.clock import Clock
 from handlers.types import Address
@@ -13,6 +14,12 @@ class Verdict(str, Enum):
     PASS = "pass"
     WARN = "warn"  # the first message over the limit: tell the youth to slow down
     DROP = "drop"  # further messages inside the same window: ignore (logged)
+
+
+class Flood(Protocol):
+    """Judges one more message from a chat (in memory, or in Redis shared by every worker)."""
+
+    async def verdict(self, address: Address) -> Verdict: ...
 
 
 class FloodGuard:
@@ -41,3 +48,7 @@ class FloodGuard:
             return Verdict.DROP
         self._warned[address] = now
         return Verdict.WARN
+
+    async def verdict(self, address: Address) -> Verdict:
+        """check() behind the awaitable interface the Redis guard shares (bot/flood_redis.py)."""
+        return self.check(address)

@@ -103,16 +103,24 @@ class Scheduler:
         self, config: AppConfig, run: Runner, clock: Clock, *, name: str = "main", store: BaseJobStore | None = None
     ) -> None:
         self.config, self.name, self.clock = config, name, clock
-        grace = int(config.coordination.misfire_grace_minutes * 60)
-        self.aps = AsyncIOScheduler(
-            jobstores={"default": store or job_store(config.database.url)},
-            job_defaults={"coalesce": True, "misfire_grace_time": grace, "max_instances": 1},
-            timezone=config.campaign.zone,
-        )
+        self._run, self._store, self._started = run, store or job_store(config.database.url), False
+        self.aps = self._scheduler()
         _RUNNERS[name] = run
 
+    def _scheduler(self) -> AsyncIOScheduler:
+        grace = int(self.config.coordination.misfire_grace_minutes * 60)
+        return AsyncIOScheduler(
+            jobstores={"default": self._store},
+            job_defaults={"coalesce": True, "misfire_grace_time": grace, "max_instances": 1},
+            timezone=self.config.campaign.zone,
+        )
+
     def start(self) -> None:
-        """Start paused, make the stored jobs match config, then run."""
+        """Start paused, make the stored jobs match config, then run (again after a stop: leadership)."""
+        if self._started:  # AsyncIOScheduler shuts down asynchronously: a new one restarts cleanly
+            self.aps = self._scheduler()
+        self._started = True
+        _RUNNERS[self.name] = self._run
         self.aps.start(paused=True)
         self.sync()
         self.aps.resume()

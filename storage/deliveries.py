@@ -3,7 +3,7 @@
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import update
+from sqlalchemy import func, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -114,3 +114,12 @@ class DeliveryRepo:
         for status in result.all():
             counts[status] = counts.get(status, 0) + 1
         return counts
+
+    async def unfinished(self) -> list[tuple[str, str, datetime]]:
+        """(job, occurrence, latest claim) of every occurrence with claims not yet marked (a crashed run)."""
+        result = await self._session.exec(
+            select(Delivery.job, Delivery.occurrence, func.max(Delivery.claimed_at))  # type: ignore[call-overload]
+            .where(Delivery.status == CLAIMED)
+            .group_by(Delivery.job, Delivery.occurrence)
+        )
+        return [(job, occurrence, from_db(latest)) for job, occurrence, latest in result.all()]

@@ -5,9 +5,11 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+MIGRATION_LOCK = 0x646F6974686F6169  # "doithoai": workers starting together migrate one at a time
 
 
 def alembic_config() -> Config:
@@ -32,6 +34,8 @@ def _revision(connection: Any, message: str) -> None:
 async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
     """Bring the database schema to `revision`."""
     async with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":  # released at commit
+            await conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         await conn.run_sync(_upgrade, revision)
 
 

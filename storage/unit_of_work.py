@@ -1,7 +1,9 @@
 """One transaction with every repository, committed when the block ends without error."""
 
+import asyncio
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
+from contextvars import ContextVar
 
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -26,19 +28,35 @@ class UnitOfWork:
         self.admin = AdminRepo(session)
 
 
+_inside_unit: ContextVar[bool] = ContextVar("inside_unit", default=False)
+
+
 class Store:
-    """Opens units of work on one engine."""
+    """Opens units of work on one engine.
+
+    SQLite has one writer: concurrent transactions of one process would wait on its file lock
+    and fail with "database is locked" under load (seen with 300 youth at once), so on SQLite
+    units of work take turns on an asyncio lock instead. PostgreSQL runs them concurrently.
+    """
 
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
         self._sessions: async_sessionmaker[AsyncSession] = session_factory(engine)
+        self._turns = asyncio.Lock() if engine.dialect.name == "sqlite" else None
 
     @asynccontextmanager
     async def unit(self) -> AsyncIterator[UnitOfWork]:
         """A transaction: commit on success, roll back on any exception."""
-        async with self._sessions() as session:
-            async with session.begin():
-                yield UnitOfWork(session)
+        async with AsyncExitStack() as stack:
+            if self._turns is not None and not _inside_unit.get():
+                await stack.enter_async_context(self._turns)
+            token = _inside_unit.set(True)
+            try:
+                async with self._sessions() as session:
+                    async with session.begin():
+                        yield UnitOfWork(session)
+            finally:
+                _inside_unit.reset(token)
 
     async def close(self) -> None:
         """Dispose of the engine's connections."""
