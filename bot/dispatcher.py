@@ -54,10 +54,6 @@ class Dispatcher:
 
     async def handle(self, msg: IncomingMessage) -> list[Reply]:
         """Replies for `msg`; a redelivered update gets the replies it got the first time."""
-        verdict = await self.flood.verdict(msg.address)
-        if verdict is not Verdict.PASS:
-            log.info("flood from a chat on %s: %s", msg.address.channel, verdict.value)
-            return [Reply(texts.FLOOD)] if verdict is Verdict.WARN else []
         async with self._locks.get(msg.address):
             try:
                 replies = await self._handle(msg)
@@ -93,6 +89,11 @@ class Dispatcher:
                 if cached is not None:
                     log.info("redelivered update on %s dropped", channel)
                     return [reply_from_dict(r) for r in cached]
+            # After the redelivery check: a platform re-sending an update is not the youth flooding.
+            verdict = await self.flood.verdict(msg.address)
+            if verdict is not Verdict.PASS:
+                log.info("flood from a chat on %s: %s", channel, verdict.value)
+                return [Reply(texts.FLOOD)] if verdict is Verdict.WARN else []
             replies = await self.conversation.handle(msg, uow)
             if msg.update_id is not None:
                 stored = [reply_to_dict(r) for r in replies if _for_sender(r, msg)]

@@ -1,0 +1,80 @@
+"""Scale benchmark: one webhook worker vs two (SO_REUSEPORT) on PostgreSQL (+ Redis flood guard).
+
+Each simulated youth runs the whole 6-update conversation through the fake Bot API's webhook
+delivery; the workers are real `doithoai serve` processes on a throw-away PostgreSQL database.
+Prints updates/s for each setup, the ratio two/one (target >= 1.3 on 2 cores) and lost/duplicated
+questions (target 0/0). The send pacer is opened to 1,000/s for the fake.
+
+    .venv/bin/python bench/scale.py --youth 1000          # 6,000 updates per setup
+"""
+
+import argparse
+import asyncio
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy.engine import make_url  # noqa: E402
+
+from tests.fakes.telegram_api import FakeTelegramAPI  # noqa: E402
+from tests.scale.cluster import (  # noqa: E402
+    SECRET, TOKEN, WEBHOOK_PATH, Inbox, Worker, converse, free_port, questions_per_youth, scale_config, worker_env,
+)
+from tests.scale.conftest import POSTGRES_URL, REDIS_URL, admin_execute  # noqa: E402
+
+
+async def run(workers: int, youth: int, redis: bool) -> dict[str, float]:
+    name = f"doithoai_bench_{uuid.uuid4().hex[:10]}"
+    await admin_execute(f'CREATE DATABASE "{name}"')
+    url = make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    try:
+        async with FakeTelegramAPI(TOKEN) as api:
+            with tempfile.TemporaryDirectory() as tmp:
+                config = scale_config(Path(tmp), coordination={"enabled": False})
+                port = free_port()
+                env = worker_env(api.base_url, url, port, REDIS_URL if redis else None)
+                procs = [Worker(f"w{i}", config, env) for i in range(workers)]
+                try:
+                    for proc in procs:
+                        await proc.start()
+                    for proc in procs:
+                        await proc.wait_log("telegram channel started", timeout=120)
+                    inbox = Inbox(api)
+                    await api.deliver_webhook(f"http://127.0.0.1:{port}{WEBHOOK_PATH}", SECRET, max_connections=64,
+                                              max_attempts=1000)
+                    began = time.perf_counter()
+                    sent = await asyncio.gather(*(converse(api, inbox, 100_000 + n, 600) for n in range(youth)))
+                    elapsed = time.perf_counter() - began
+                    await api.stop_webhook()
+                finally:
+                    for proc in procs:
+                        await proc.stop()
+        counts = await questions_per_youth(url)
+    finally:
+        await admin_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    lost = sum(1 for n in range(youth) if counts.get(str(100_000 + n), 0) == 0)
+    duplicated = sum(n - 1 for n in counts.values() if n > 1)
+    return {"updates": sum(sent), "seconds": elapsed, "rate": sum(sent) / elapsed, "lost": lost, "dup": duplicated}
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--youth", type=int, default=1000)
+    parser.add_argument("--no-redis", action="store_true")
+    args = parser.parse_args()
+    results = {}
+    for workers in (1, 2):
+        r = await run(workers, args.youth, not args.no_redis)
+        results[workers] = r
+        print(f"{workers} worker(s): {r['updates']:.0f} updates in {r['seconds']:.1f} s = {r['rate']:.0f} updates/s; "
+              f"lost {r['lost']:.0f}, duplicated {r['dup']:.0f}")
+    print(f"ratio two/one: {results[2]['rate'] / results[1]['rate']:.2f} (target >= 1.3)")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

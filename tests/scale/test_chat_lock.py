@@ -1,0 +1,92 @@
+"""Two processes' dispatchers (two engines) on one PostgreSQL database: one chat's updates serialise.
+
+A redelivered update racing its twin creates one question; a twin that slipped past the dedupe
+read (simulated) hits the ProcessedUpdate primary key and answers nothing.
+"""
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import pytest
+
+from bot.config import AppConfig
+from bot.dispatcher import Dispatcher
+from bot.locks import chat_lock_key, lock_chat
+from handlers.conversation import Conversation
+from handlers.types import Address
+from storage import Store, create_engine
+from storage.migrate import upgrade
+from tests.support import FakeClock, MemoryChannel, ScriptedTagger, local, texts_of
+
+QUESTION = "Tỉnh có hỗ trợ vốn vay cho thanh niên khởi nghiệp không?"
+
+
+@pytest.fixture
+async def stores(pg_url: str) -> AsyncIterator[tuple[Store, Store]]:
+    """Two stores on separate engines: what two worker processes hold."""
+    first, second = Store(create_engine(pg_url)), Store(create_engine(pg_url))
+    await upgrade(first.engine)
+    yield first, second
+    await first.close()
+    await second.close()
+
+
+def channels(stores: tuple[Store, Store], config: AppConfig) -> tuple[MemoryChannel, MemoryChannel]:
+    clock = FakeClock(local(2023, 5, 10))
+    return tuple(  # type: ignore[return-value]
+        MemoryChannel(Dispatcher(store, Conversation(config, ScriptedTagger(), clock), clock).handle) for store in stores
+    )
+
+
+async def _to_confirm(chat: MemoryChannel, user: str) -> None:
+    for step in ("consent:yes", "unit:TPST", "name:anon"):
+        await chat.press(user, step, update_id=f"{user}-{step}")
+    await chat.text(user, QUESTION, update_id=f"{user}-q")
+
+
+async def count_questions(store: Store) -> int:
+    async with store.unit() as uow:
+        return len(list(await uow.questions.all()))
+
+
+async def test_a_redelivered_twin_never_makes_two_questions(stores: tuple[Store, Store], config: AppConfig) -> None:
+    one, two = channels(stores, config)
+    await one.text("u1", "/start", update_id="u1-start")
+    await _to_confirm(one, "u1")
+    first, second = await asyncio.gather(
+        one.press("u1", "topic:ok:1", update_id="u1-ok"), two.press("u1", "topic:ok:1", update_id="u1-ok")
+    )
+    assert await count_questions(stores[0]) == 1
+    assert "ST2023-0001" in texts_of(first) and texts_of(first) == texts_of(second)  # the twin replays
+
+
+async def test_a_twin_past_the_dedupe_read_answers_nothing(
+    stores: tuple[Store, Store], config: AppConfig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    one, two = channels(stores, config)
+    await one.text("u2", "/start", update_id="u2-start")
+    await _to_confirm(one, "u2")
+    assert "ST2023-0001" in texts_of(await one.press("u2", "topic:ok:1", update_id="u2-ok"))
+
+    async def not_seen(self: object, channel: str, update_id: str) -> None:
+        return None  # as if the twin had read before the first one committed
+
+    monkeypatch.setattr("storage.updates.UpdateRepo.replies_for", not_seen)
+    await two.text("u2", "/start", update_id="u2-start")  # the IntegrityError path
+    assert await two.press("u2", "topic:ok:1", update_id="u2-ok") == []
+    assert await count_questions(stores[0]) == 1
+
+
+async def test_the_chat_lock_is_held_until_the_transaction_ends(stores: tuple[Store, Store]) -> None:
+    address = Address("telegram", "42")
+    async with stores[0].unit() as uow:
+        await lock_chat(uow.session, address)
+        async with stores[1].engine.connect() as other:
+            from sqlalchemy import text
+
+            taken = await other.scalar(text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": chat_lock_key(address)})
+            assert taken is False
+    async with stores[1].engine.connect() as other:
+        from sqlalchemy import text
+
+        assert await other.scalar(text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": chat_lock_key(address)})
