@@ -251,7 +251,10 @@ class AiogramChannel:
 
     def mount_webhook(self, app: web.Application, path: str, secret: str | None) -> None:
         """Serve Telegram's webhook on `app` at `path`, checking the secret header."""
-        SimpleRequestHandler(dispatcher=self.dp, bot=self.bot, secret_token=secret).register(app, path=path)
+        # Answer only after the update is handled: a worker killed mid-update then gets it redelivered.
+        SimpleRequestHandler(
+            dispatcher=self.dp, bot=self.bot, secret_token=secret, handle_in_background=False
+        ).register(app, path=path)
 
     async def set_webhook(self, url: str, secret: str | None) -> None:
         """Tell Telegram where to post updates."""

@@ -103,7 +103,7 @@ class Worker:
         try:
             await asyncio.wait_for(seen(), timeout)
         except TimeoutError:
-            raise AssertionError(f"{self.name}: no {needle!r} in {timeout}s:\n" + "\n".join(self.lines[-20:])) from None
+            raise AssertionError(f"{self.name}: no {needle!r} in {timeout}s:\n" + "\n".join(self.lines[-60:])) from None
 
     def kill(self) -> None:
         """kill -9."""
