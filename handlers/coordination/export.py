@@ -100,9 +100,12 @@ def build_workbook(departments: Sequence[Department], rows: Sequence[QuestionRow
     return buffer.getvalue()
 
 
-def _text(sheet: object, text: str) -> WriteOnlyCell:
+def _text(sheet: object, text: str) -> object:
     """Youth text as a plain string cell: never a formula, no control characters."""
-    cell = WriteOnlyCell(sheet, value=_ILLEGAL.sub(" ", text))  # type: ignore[arg-type]
+    clean = _ILLEGAL.sub(" ", text)
+    if not clean.startswith("="):
+        return clean  # openpyxl writes any other str as a plain string (and far faster than a cell object)
+    cell = WriteOnlyCell(sheet, value=clean)  # type: ignore[arg-type]
     cell.data_type = "s"
     return cell
 
