@@ -28,16 +28,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.fakes.telegram_api import FakeTelegramAPI  # noqa: E402
+from tests.scale.cluster import QUESTIONS, UNITS  # noqa: E402
 
 TOKEN = "123456:BENCH-token"
-UNITS = ["TPST", "CHAUTHANH", "KESACH", "MYTU", "CULAODUNG", "LONGPHU", "MYXUYEN", "NGANAM"]
-QUESTIONS = [
-    "Em muốn mở tiệm sửa xe mà thiếu vốn, tỉnh có hỗ trợ vay ưu đãi không ạ?",
-    "xa em chua co san bong cho thanh nien, tinh co ke hoach xay khong a",
-    "Thẻ BHYT học sinh sinh viên năm nay mức đóng bao nhiêu ạ?",
-    "Làm sao để đăng ký tài khoản định danh điện tử mức 2 trên VNeID?",
-    "Đoàn xã có tổ chức đội hình tình nguyện mùa hè cho thanh niên địa phương không?",
-]
 
 
 class Waiter:

@@ -19,19 +19,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy.engine import make_url  # noqa: E402
 
 from tests.fakes.telegram_api import FakeTelegramAPI  # noqa: E402
 from tests.scale.cluster import (  # noqa: E402
     SECRET, TOKEN, WEBHOOK_PATH, Inbox, Worker, converse, free_port, questions_per_youth, scale_config, worker_env,
 )
-from tests.scale.conftest import POSTGRES_URL, REDIS_URL, admin_execute  # noqa: E402
+from tests.pg import POSTGRES_URL, admin_execute, database_url  # noqa: E402
+from tests.scale.conftest import REDIS_URL  # noqa: E402
 
 
 async def run(workers: int, youth: int, redis: bool) -> dict[str, float]:
     name = f"doithoai_bench_{uuid.uuid4().hex[:10]}"
     await admin_execute(f'CREATE DATABASE "{name}"')
-    url = make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    url = database_url(name)
     try:
         async with FakeTelegramAPI(TOKEN) as api:
             with tempfile.TemporaryDirectory() as tmp:

@@ -5,28 +5,13 @@ import uuid
 from collections.abc import AsyncIterator
 
 import pytest
-from sqlalchemy.engine import make_url
 
 from tests.conftest import skip_or_fail
+from tests.pg import POSTGRES_URL, admin_execute, database_url
 from tests.fakes.telegram_api import FakeTelegramAPI
 from tests.scale.cluster import TOKEN
 
-POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres")
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-
-
-async def admin_execute(sql: str) -> None:
-    """Run one statement on the server's maintenance database."""
-    import asyncpg
-
-    url = make_url(POSTGRES_URL)
-    conn = await asyncpg.connect(
-        host=url.host, port=url.port or 5432, user=url.username, password=url.password, database=url.database
-    )
-    try:
-        await conn.execute(sql)
-    finally:
-        await conn.close()
 
 
 @pytest.fixture
@@ -37,7 +22,7 @@ async def pg_url() -> AsyncIterator[str]:
         await admin_execute(f'CREATE DATABASE "{name}"')
     except Exception as exc:  # noqa: BLE001 - any connection failure means "no server"
         skip_or_fail(f"PostgreSQL not reachable at {POSTGRES_URL}: {exc}")
-    yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    yield database_url(name)
     await admin_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
