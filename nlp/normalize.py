@@ -48,6 +48,11 @@ def _fix_tokens(text: str) -> str:
         and table.keys().isdisjoint([p[1:-1] for p in parts])
     ):
         return text  # fast path: nothing to fix
+    return replace_words(parts, table)
+
+
+def replace_words(parts: list[str], table: dict[str, str]) -> str:
+    """Join `parts`, each replaced by its entry in `table`, also when wrapped in punctuation."""
     out = []
     for part in parts:
         fixed = table.get(part)

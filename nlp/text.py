@@ -4,14 +4,13 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from nlp.normalize import has_diacritics, normalize, strip_accents
+from nlp.normalize import has_diacritics, normalize, replace_words, strip_accents
 
 DATA_DIR = Path(__file__).parent / "data"
 ABBREVIATIONS_PATH = DATA_DIR / "abbreviations.tsv"
 _WORD = re.compile(r"\w+")
 _DIGITS = re.compile(r"\d+")
 _DIGIT = re.compile(r"\d")
-_EDGE = "\"'()[]{}<>.,;:!?…“”‘’«»-–—/*"
 
 
 def load_abbreviations(path: Path = ABBREVIATIONS_PATH) -> dict[str, str]:
@@ -51,14 +50,7 @@ class Analyzer:
         if table.keys().isdisjoint(parts) and table.keys().isdisjoint([p[:-1] for p in parts]):
             if table.keys().isdisjoint([p[1:] for p in parts]):
                 return lowered  # fast path: no short form in the message
-        out = []
-        for part in parts:
-            full = table.get(part)
-            if full is None:
-                core = part.strip(_EDGE)
-                full = part.replace(core, table[core]) if core != part and core in table else part
-            out.append(full)
-        return " ".join(out)
+        return replace_words(parts, table)
 
     def views(self, text: str) -> Views:
         """Build the analysis views of one message."""
