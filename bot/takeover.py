@@ -45,9 +45,9 @@ async def resume_abandoned(store: Store, jobs: CoordinationJobs, scheduler: Sche
     log.info("open runs at election: %s", [(j, o) for j, o, _ in open_runs])
     resumed = []
     for job_id, occurrence, latest in open_runs:
-        if current_occurrence(jobs, job_id, now) != occurrence:
-            log.info("open run %s/%s is not current (%s): left alone", job_id, occurrence,
-                     current_occurrence(jobs, job_id, now))
+        current = current_occurrence(jobs, job_id, now)
+        if current != occurrence:
+            log.info("open run %s/%s is not current (%s): left alone", job_id, occurrence, current)
             continue  # an on-demand digest or an old occurrence: nothing to resume automatically
         when = max(latest + lease + MARGIN, now)
         scheduler.aps.add_job(

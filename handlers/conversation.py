@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from handlers import prompts, steps, texts
 from handlers.admin import AdminDesk, Seams, effective_settings
 from handlers.choices import match_choice
-from handlers.sanitize import clean_text
+from handlers.sanitize import clean_text, collapse_spaces
 from handlers.coordination import optin
 from handlers.clock import Clock
 from handlers.settings import Settings
@@ -61,7 +61,7 @@ class Conversation:
         self.settings = settings
         self.tagger = tagger
         self.clock = clock
-        self.normalise = normalise or (lambda text: " ".join(text.split()))
+        self.normalise = normalise or collapse_spaces
         self.admin = AdminDesk(Seams(tagger=tagger, normalise=self.normalise))  # staff commands, ratings, blocks
 
     async def handle(self, msg: IncomingMessage, uow: UnitOfWork) -> list[Reply]:

@@ -9,3 +9,8 @@ def clean_text(text: str) -> str:
     except UnicodeEncodeError:
         text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
     return text
+
+
+def collapse_spaces(text: str) -> str:
+    """Whitespace runs as single spaces: the stored normal form when no tagger normaliser is injected."""
+    return " ".join(text.split())

@@ -6,6 +6,7 @@ from handlers import prompts, texts
 from handlers.admin import texts as admin_texts
 from handlers.admin.answers import answers_for_youth
 from handlers.coordination import optin
+from handlers.sanitize import collapse_spaces
 from handlers.turn import Step, Turn
 from storage import Question, digest
 from storage.clock import to_db
@@ -60,7 +61,7 @@ async def unit_chosen(turn: Turn, data: str) -> None:
 async def name_text(turn: Turn, text: str) -> None:
     """A typed name, validated."""
     assert turn.youth is not None
-    name = " ".join(text.split())
+    name = collapse_spaces(text)
     limit = turn.settings.limits.name_max_chars
     if not name or len(name) > limit or not any(ch.isalpha() for ch in name):
         turn.say(texts.NAME_INVALID.format(max=limit), ((prompts.Button(texts.BTN_ANONYMOUS, "name:anon"),),))

@@ -6,6 +6,7 @@ from datetime import datetime
 from enum import Enum
 from typing import Any
 
+from handlers.sanitize import collapse_spaces
 from handlers.settings import Settings
 from handlers.tagging import Tagger
 from handlers.types import Button, IncomingMessage, Reply
@@ -38,7 +39,7 @@ class Turn:
     data: dict[str, Any] = field(default_factory=dict)
     replies: list[Reply] = field(default_factory=list)
     erased: bool = False
-    normalise: Callable[[str], str] = lambda text: " ".join(text.split())
+    normalise: Callable[[str], str] = collapse_spaces
 
     @property
     def chat_key(self) -> str:

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Protocol
 
 from handlers.admin.roles import Actor
+from handlers.sanitize import collapse_spaces
 from handlers.settings import Campaign, Settings
 from handlers.tagging import Tagger
 from handlers.types import Address, Button, IncomingMessage, Reply
@@ -31,7 +32,7 @@ class Seams:
     """What the admin desk gets from outside handlers/: injected by the app, fakes in tests."""
 
     tagger: Tagger | None = None
-    normalise: Callable[[str], str] = lambda text: " ".join(text.split())
+    normalise: Callable[[str], str] = collapse_spaces
     announcer: Announcer | None = None
     # Called with the new effective campaign after /chien_dich changes it (the scheduler reschedules).
     campaign_listeners: list[CampaignListener] = field(default_factory=list)
