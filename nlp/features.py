@@ -1,5 +1,7 @@
 """Sparse features of a message: accent-stripped words, bigrams, char n-grams, accented words."""
 
+from itertools import filterfalse
+
 from nlp.labels import COLLISIONS
 from nlp.text import Views
 
@@ -28,7 +30,7 @@ def accented_words(views: Views) -> set[str]:
     """Words that carry diacritics, kept apart so hội and hỏi stay different."""
     if not views.marked:
         return set()
-    return {t for t in views.accented_tokens if not t.isascii()}
+    return set(filterfalse(str.isascii, views.accented_tokens))
 
 
 def feature_groups(views: Views) -> dict[str, set[str]]:

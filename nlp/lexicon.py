@@ -2,6 +2,7 @@
 
 import re
 from dataclasses import dataclass
+from itertools import compress
 from pathlib import Path
 
 from nlp.labels import COLLISIONS, LABELS
@@ -54,31 +55,37 @@ class Lexicon:
         grouped: dict[tuple[str, ...], list[Entry]] = {}
         for entry in entries:
             grouped.setdefault(tuple(_WORD.findall(entry.flat)), []).append(entry)
-        # first word -> [(phrase words, entries)], longest phrase first
-        self._index: dict[str, list[tuple[tuple[str, ...], list[Entry]]]] = {}
-        for words, group in sorted(grouped.items(), key=lambda kv: -len(kv[0])):
+        # first word -> [(phrase length, {phrase words: entries})], longest first
+        starts: dict[str, dict[int, dict[tuple[str, ...], list[Entry]]]] = {}
+        for words, group in grouped.items():
             if words:
-                self._index.setdefault(words[0], []).append((words, group))
+                starts.setdefault(words[0], {}).setdefault(len(words), {})[words] = group
+        self._index = {
+            first: sorted(by_size.items(), key=lambda item: -item[0])
+            for first, by_size in starts.items()
+        }
 
     def hits(self, views: Views) -> list[Hit]:
         """Phrases present in the message; with diacritics, accents must agree too."""
         tokens, accented = views.tokens, views.accented_tokens
+        starts = list(map(self._index.get, tokens))  # phrases that may start at each word
         found: list[Hit] = []
-        position = 0
-        while position < len(tokens):
-            step = 1
-            for words, group in self._index.get(tokens[position], ()):
-                end = position + len(words)
-                if tokens[position:end] != words:
+        free = 0  # words before this one belong to a phrase already found
+        for position in compress(range(len(tokens)), starts):
+            if position < free:
+                continue
+            for size, phrases in starts[position]:
+                end = position + size
+                group = phrases.get(tokens[position:end])
+                if group is None:
                     continue
                 span = " ".join(accented[position:end])
                 kept = [Hit(e, position) for e in group
                         if not views.marked or span in (e.accented, e.flat)]
                 if kept:  # a span whose accents disagree may still hold a shorter phrase
                     found.extend(kept)
-                    step = len(words)
+                    free = end
                     break
-            position += step
         return found
 
     @staticmethod

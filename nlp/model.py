@@ -1,8 +1,9 @@
 """The linear n-gram model: vocabulary, weights, and batch scoring with numpy."""
 
-import math
 import pickle
 from dataclasses import dataclass, field
+from itertools import chain, repeat
+from operator import itemgetter
 from pathlib import Path
 
 import numpy as np
@@ -13,6 +14,10 @@ from nlp.text import DATA_DIR, Views
 
 MODEL_PATH = DATA_DIR / "tagger_model.pkl"
 FORMAT = 1
+_GROUPS = ("w", "c", "a")  # order of the feature groups inside an encoded row
+_WEIGHTS = np.array([GROUP_WEIGHTS[g] for g in _GROUPS], dtype=np.float64)
+_UNIGRAMS, _CHARS = itemgetter(0), itemgetter(1)
+_KNOWN = (-1).__ne__  # -1 stands for a feature outside the vocabulary
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,42 +40,56 @@ class LinearModel:
     _token_cache: dict[str, tuple[tuple[int, ...], tuple[int, ...]]] = field(
         default_factory=dict, repr=False
     )
+    # Bigram and accented-word features keyed by their words; rebuilt when `vocab` changes.
+    _pairs: dict[tuple[str, str], int] = field(default_factory=dict, repr=False, compare=False)
+    _marked: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
+    _indexed: dict[str, int] | None = field(default=None, repr=False, compare=False)
 
     def encode(self, batch: list[Views]) -> Encoded:
-        """Map messages to normalised feature vectors (per-group L2, unknown features dropped).
-
-        Same features as `feature_groups`, but char n-grams are looked up once per distinct
-        word and cached, which is what makes tagging fast.
-        """
-        vocab = self.vocab
-        cache = self._token_cache
-        indptr = [0]
+        """Map messages to normalised feature vectors (per-group L2, unknown features dropped)."""
+        # Same features as `feature_groups`, but char n-grams are looked up once per distinct
+        # word and cached. Each group's set is filled in the same order as a plain loop would
+        # fill it, so rows keep their feature order and the float sums stay bit for bit.
+        if self._indexed is not self.vocab:
+            self._index_words()
+        cache, pairs, marked = self._token_cache, self._pairs, self._marked
         indices: list[int] = []
-        values: list[float] = []
+        sizes: list[int] = []  # per row, the number of features in each group
         for views in batch:
             tokens = views.tokens
-            words: set[int] = set()
-            chars: set[int] = set()
-            for token in tokens:
-                entry = cache.get(token) or self._token_entry(token)
-                words.update(entry[0])
-                chars.update(entry[1])
-            for a, b in zip(tokens, tokens[1:]):
-                if (i := vocab.get("w" + a + " " + b)) is not None:
-                    words.add(i)
-            accented = {
-                i for f in accented_words(views) if (i := vocab.get("a" + f)) is not None
-            }
-            for group, known in (("w", words), ("c", chars), ("a", accented)):
-                if known:
-                    indices.extend(known)
-                    values.extend([GROUP_WEIGHTS[group] / math.sqrt(len(known))] * len(known))
-            indptr.append(len(indices))
+            try:
+                entries = list(map(cache.__getitem__, tokens))
+            except KeyError:
+                entries = [cache.get(t) or self._token_entry(t) for t in tokens]
+            words = set(chain.from_iterable(map(_UNIGRAMS, entries)))
+            words.update(filter(_KNOWN, map(pairs.get, zip(tokens, tokens[1:]), repeat(-1))))
+            chars = set(chain.from_iterable(map(_CHARS, entries)))
+            accented = set(filter(_KNOWN, map(marked.get, accented_words(views), repeat(-1))))
+            indices += words
+            indices += chars
+            indices += accented
+            sizes += (len(words), len(chars), len(accented))
+        counts = np.array(sizes, dtype=np.int64)
+        indptr = np.zeros(len(batch) + 1, dtype=np.int64)
+        np.cumsum(counts.reshape(-1, len(_GROUPS)).sum(axis=1), out=indptr[1:])
+        # weight / sqrt(size) in float64 like the scalar formula, then rounded to float32
+        scale = np.tile(_WEIGHTS, len(batch)) / np.sqrt(np.maximum(counts, 1))
         return Encoded(
-            np.asarray(indptr, dtype=np.int64),
-            np.asarray(indices, dtype=np.int64),
-            np.asarray(values, dtype=np.float32),
+            indptr,
+            np.array(indices, dtype=np.int64),
+            np.repeat(scale, counts).astype(np.float32),
         )
+
+    def _index_words(self) -> None:
+        """Key bigram and accented-word features by their words (no string building per lookup)."""
+        self._pairs, self._marked = {}, {}
+        for name, index in self.vocab.items():
+            if name[0] == "w" and " " in name:
+                first, _, second = name[1:].partition(" ")
+                self._pairs[first, second] = index
+            elif name[0] == "a":
+                self._marked[name[1:]] = index
+        self._indexed = self.vocab
 
     def _token_entry(self, token: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
         """Vocabulary indices of a word as a unigram and of its char n-grams (cached)."""

@@ -121,17 +121,25 @@ class TopicTagger:
     def _top_ngrams(self, encoded: Encoded, topics: np.ndarray) -> list[tuple[str, ...]]:
         """Per row, the (at most 3) word n-grams that pushed hardest toward its topic."""
         rows = np.repeat(np.arange(len(topics)), np.diff(encoded.indptr))
-        contrib = self.model.coef[encoded.indices, topics[rows]] * encoded.values
-        keep = (contrib > 0) & self._word_mask()[encoded.indices]
-        rows, contrib, index = rows[keep], contrib[keep], encoded.indices[keep]
-        ranked = np.lexsort((-contrib, rows))
+        words = self._word_mask()[encoded.indices]  # char n-grams explain nothing to a reader
+        rows, index = rows[words], encoded.indices[words]
+        contrib = self.model.coef[index, topics[rows]] * encoded.values[words]
+        keep = contrib > 0
+        rows, contrib, index = rows[keep], contrib[keep], index[keep]
+        # Rows are ascending already; sort by (row, contrib descending) with one stable sort
+        # of a packed int64, since the bits of a positive float32 grow with its value.
+        descending = np.int32(0x7FFFFFFF) - contrib.view(np.int32)
+        ranked = np.argsort((rows << 31) | descending, kind="stable")
+        rows, contrib, index = rows[ranked], contrib[ranked], index[ranked]
+        # rank within the row = position minus where the row starts in the sorted order
+        rank = np.arange(len(rows)) - np.searchsorted(rows, rows)
+        top = rank < 3
         names = self._feature_names()
         out: list[list[str]] = [[] for _ in range(len(topics))]
         for row, value, feature in zip(
-            rows[ranked].tolist(), contrib[ranked].tolist(), index[ranked].tolist()
+            rows[top].tolist(), contrib[top].tolist(), index[top].tolist()
         ):
-            if len(out[row]) < 3:
-                out[row].append(f"n-gram '{names[feature][1:]}' (+{value:.2f})")
+            out[row].append(f"n-gram '{names[feature][1:]}' (+{value:.2f})")
         return [tuple(notes) for notes in out]
 
     def _word_mask(self) -> np.ndarray:

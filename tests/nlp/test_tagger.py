@@ -5,6 +5,7 @@ import dataclasses
 import pytest
 
 from nlp import LABELS, TagResult, TopicTagger
+from nlp.training import CORPUS_PATH, read_examples
 
 
 def test_labels_order() -> None:
@@ -83,3 +84,22 @@ def test_tag_many_matches_tag(tagger: TopicTagger) -> None:
     for text, result in zip(texts[:4], batch[:4]):
         assert result == tagger.tag(text)
     assert batch[4] == batch[0]
+
+
+def test_evidence_ngrams_are_the_three_strongest_word_features(tagger: TopicTagger) -> None:
+    texts = [text for text, _ in read_examples(CORPUS_PATH)]
+    model = tagger.model
+    encoded = model.encode([tagger.analyzer.views(text) for text in texts])
+    topics = model.logits(encoded).argmax(axis=1)
+    names = {index: name for name, index in model.vocab.items()}
+    got = tagger._top_ngrams(encoded, topics)
+    for i, topic in enumerate(topics.tolist()):
+        start, end = encoded.indptr[i], encoded.indptr[i + 1]
+        pushes = [
+            (float(model.coef[index, topic] * value), names[index])
+            for index, value in zip(encoded.indices[start:end], encoded.values[start:end])
+            if names[index][0] in "wa"
+        ]
+        # strongest first; equal pushes keep the row's feature order (sorted() is stable)
+        top = sorted((p for p in pushes if p[0] > 0), key=lambda p: -p[0])[:3]
+        assert got[i] == tuple(f"n-gram '{name[1:]}' (+{push:.2f})" for push, name in top)
