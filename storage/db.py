@@ -1,9 +1,13 @@
 """Async engine and session factory: SQLite (WAL) by default, PostgreSQL via DATABASE_URL."""
 
+import sqlite3
+from functools import partial
 from pathlib import Path
 from typing import Any
 
+import aiosqlite
 from sqlalchemy import event
+from sqlalchemy.dialects.sqlite.aiosqlite import SQLiteDialect_aiosqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel import SQLModel
@@ -21,6 +25,36 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+class _LoopThreadConnection(aiosqlite.Connection):
+    """An aiosqlite connection whose sqlite3 calls run on the event loop's own thread.
+
+    A statement on a local SQLite file in WAL mode takes tens of microseconds, while aiosqlite hands
+    every call to its worker thread and back: four hand-offs per statement (cursor, execute, fetch,
+    close), each waiting for a turn of a busy event loop. Measured with 300 youth at once, that made
+    the intake about ten times slower than the SQL itself. Units of work already take turns on SQLite
+    (see `Store`), so a call never waits on another of our connections; only opening and closing the
+    file still go through aiosqlite's thread.
+    """
+
+    async def _execute(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        if not self._running or not self._connection:
+            raise ValueError("Connection closed")
+        return fn(*args, **kwargs)
+
+
+def _sqlite_creator(parsed: Any) -> Any:
+    """An `async_creator` for SQLAlchemy that opens `_LoopThreadConnection`s with the dialect's own arguments."""
+    args, kwargs = SQLiteDialect_aiosqlite().create_connect_args(parsed)
+    kwargs["check_same_thread"] = False  # opened on aiosqlite's thread, used on the loop's
+
+    async def connect() -> aiosqlite.Connection:
+        connection = _LoopThreadConnection(partial(sqlite3.connect, *args, **kwargs), iter_chunk_size=64)
+        connection._thread.daemon = True  # as SQLAlchemy's own aiosqlite dialect does
+        return await connection
+
+    return connect
+
+
 def create_engine(url: str) -> AsyncEngine:
     """An async engine for `url`; creates the SQLite file's folder when needed."""
     parsed = make_url(url)
@@ -28,7 +62,7 @@ def create_engine(url: str) -> AsyncEngine:
         database = parsed.database or ""
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(url)
+        engine = create_async_engine(url, async_creator=_sqlite_creator(parsed))
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
     return create_async_engine(url, pool_pre_ping=True)
