@@ -9,6 +9,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.clock import to_db
+from storage.lookups import MISSING, LookupCache
 from storage.models import Question, Youth
 from storage.models_admin import (
     Answer,
@@ -24,13 +25,29 @@ from storage.models_admin import (
 class AdminRepo:
     """Everything the admin and coordinator commands read and write."""
 
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, cache: LookupCache | None = None) -> None:
         self._session = session
+        self._cache = cache or LookupCache(ttl=0)
+        self.wrote_lookups = False  # the Store clears the cache again when this transaction ends
+
+    def _changed_lookups(self) -> None:
+        self.wrote_lookups = True
+        self._cache.clear()
 
     # --- roles ----------------------------------------------------------------
 
     async def grant(self, channel: str, chat_id: str) -> RoleGrant | None:
-        """The stored role of a chat, if any."""
+        """The stored role of a chat, if any (read it, don't change it).
+
+        Every message asks; the table holds a few dozen staff, so all of it is cached briefly.
+        """
+        grants = self._cache.get("grants")
+        if grants is MISSING:
+            grants = {(g.channel, g.chat_id): g for g in await self.grants()}
+            self._cache.put("grants", grants)
+        return grants.get((channel, chat_id))  # type: ignore[no-any-return]
+
+    async def _stored_grant(self, channel: str, chat_id: str) -> RoleGrant | None:
         result = await self._session.exec(
             select(RoleGrant).where(RoleGrant.channel == channel, RoleGrant.chat_id == chat_id)
         )
@@ -46,15 +63,17 @@ class AdminRepo:
         grant.created_at = to_db(grant.created_at)
         self._session.add(grant)
         await self._session.flush()
+        self._changed_lookups()
         return grant
 
     async def revoke(self, channel: str, chat_id: str) -> bool:
         """Remove a stored role; True when there was one."""
-        existing = await self.grant(channel, chat_id)
+        existing = await self._stored_grant(channel, chat_id)
         if existing is None:
             return False
         await self._session.delete(existing)
         await self._session.flush()
+        self._changed_lookups()
         return True
 
     # --- audit ----------------------------------------------------------------
@@ -152,7 +171,14 @@ class AdminRepo:
     # --- blocks ---------------------------------------------------------------
 
     async def is_blocked(self, channel: str, chat_id: str) -> bool:
-        """Whether this chat is blocked."""
+        """Whether this chat is blocked (every message asks; the few blocked chats are cached briefly)."""
+        blocked = self._cache.get("blocked")
+        if blocked is MISSING:
+            blocked = await self.blocked_chats()
+            self._cache.put("blocked", blocked)
+        return (channel, chat_id) in blocked
+
+    async def _stored_block(self, channel: str, chat_id: str) -> bool:
         query = select(BlockedChat.id).where(BlockedChat.channel == channel, BlockedChat.chat_id == chat_id)
         return (await self._session.exec(query)).first() is not None
 
@@ -163,20 +189,22 @@ class AdminRepo:
 
     async def block(self, channel: str, chat_id: str, by: str, now: datetime) -> bool:
         """Block a chat; False when it already was."""
-        if await self.is_blocked(channel, chat_id):
+        if await self._stored_block(channel, chat_id):
             return False
         self._session.add(BlockedChat(channel=channel, chat_id=chat_id, blocked_by=by, created_at=to_db(now)))
         await self._session.flush()
+        self._changed_lookups()
         return True
 
     async def unblock(self, channel: str, chat_id: str) -> bool:
         """Unblock a chat; False when it was not blocked."""
-        if not await self.is_blocked(channel, chat_id):
+        if not await self._stored_block(channel, chat_id):
             return False
         await self._session.exec(
             delete(BlockedChat).where(BlockedChat.channel == channel, BlockedChat.chat_id == chat_id)  # type: ignore[arg-type]
         )
         await self._session.flush()
+        self._changed_lookups()
         return True
 
     async def keep_blocked_message(self, channel: str, chat_id: str, text: str, now: datetime) -> None:
@@ -187,8 +215,13 @@ class AdminRepo:
     # --- campaign -------------------------------------------------------------
 
     async def campaign_override(self) -> CampaignOverride | None:
-        """The admins' change to the campaign dates, if any."""
-        return await self._session.get(CampaignOverride, 1)
+        """The admins' change to the campaign dates, if any (cached briefly: read it, don't change it)."""
+        cached = self._cache.get("override")
+        if cached is not MISSING:
+            return cached  # type: ignore[no-any-return]
+        found = await self._session.get(CampaignOverride, 1)
+        self._cache.put("override", found)
+        return found
 
     async def set_campaign_override(
         self, dialogue_date: date | None, deadline_days_before: int | None, by: str, now: datetime
@@ -202,4 +235,5 @@ class AdminRepo:
         row.changed_by, row.changed_at = by, to_db(now)
         self._session.add(row)
         await self._session.flush()
+        self._changed_lookups()
         return row

@@ -10,6 +10,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.admin import AdminRepo
 from storage.db import session_factory
+from storage.lookups import LookupCache
 from storage.questions import QuestionRepo
 from storage.states import StateRepo
 from storage.updates import UpdateRepo
@@ -19,13 +20,13 @@ from storage.youth import YouthRepo
 class UnitOfWork:
     """Repositories sharing one session."""
 
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, lookups: LookupCache | None = None) -> None:
         self.session = session
         self.youth = YouthRepo(session)
         self.questions = QuestionRepo(session)
         self.states = StateRepo(session)
         self.updates = UpdateRepo(session)
-        self.admin = AdminRepo(session)
+        self.admin = AdminRepo(session, lookups)
 
 
 _inside_unit: ContextVar[bool] = ContextVar("inside_unit", default=False)
@@ -39,9 +40,10 @@ class Store:
     units of work take turns on an asyncio lock instead. PostgreSQL runs them concurrently.
     """
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, lookup_seconds: float = 5.0) -> None:
         self.engine = engine
         self._sessions: async_sessionmaker[AsyncSession] = session_factory(engine)
+        self.lookups = LookupCache(lookup_seconds)
         self._turns = asyncio.Lock() if engine.dialect.name == "sqlite" else None
 
     @asynccontextmanager
@@ -51,12 +53,16 @@ class Store:
             if self._turns is not None and not _inside_unit.get():
                 await stack.enter_async_context(self._turns)
             token = _inside_unit.set(True)
+            uow: UnitOfWork | None = None
             try:
                 async with self._sessions() as session:
                     async with session.begin():
-                        yield UnitOfWork(session)
+                        uow = UnitOfWork(session, self.lookups)
+                        yield uow
             finally:
                 _inside_unit.reset(token)
+                if uow is not None and uow.admin.wrote_lookups:
+                    self.lookups.clear()  # drop what was cached from inside the transaction
 
     async def close(self) -> None:
         """Dispose of the engine's connections."""
