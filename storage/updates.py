@@ -4,6 +4,8 @@ import hashlib
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import insert
+from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.clock import to_db
@@ -16,26 +18,23 @@ def digest(*parts: str) -> str:
 
 
 class UpdateRepo:
-    """Remember which updates were handled and what was answered."""
+    """Remember which updates were handled and what was answered (plain statements: every message
+    reads and writes here, and the ORM's identity map and flush would only add cost)."""
 
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
     async def replies_for(self, channel: str, update_id: str) -> list[Any] | None:
         """The stored replies when this update was already handled, else None."""
-        row = await self._session.get(ProcessedUpdate, digest(channel, update_id))
-        return None if row is None else list(row.replies)
+        query = select(ProcessedUpdate.replies).where(ProcessedUpdate.key == digest(channel, update_id))
+        replies = (await self._session.exec(query)).first()
+        return None if replies is None else list(replies)
 
     async def record(
         self, channel: str, update_id: str, chat_key: str, replies: list[Any], now: datetime
     ) -> None:
         """Mark the update handled (the primary key rejects a concurrent twin)."""
-        self._session.add(
-            ProcessedUpdate(
-                key=digest(channel, update_id),
-                chat_key=digest(chat_key),
-                replies=replies,
-                processed_at=to_db(now),
-            )
+        statement = insert(ProcessedUpdate).values(
+            key=digest(channel, update_id), chat_key=digest(chat_key), replies=replies, processed_at=to_db(now)
         )
-        await self._session.flush()
+        await self._session.exec(statement)  # type: ignore[call-overload]
