@@ -11,6 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from storage.clock import from_db, to_db
 from storage.models_coordination import Delivery
 from storage.updates import digest
+from storage.upsert import insert_for
 
 CLAIMED, SENT, UNREACHABLE, FAILED = "claimed", "sent", "unreachable", "failed"
 FINAL = (SENT, UNREACHABLE)
@@ -28,8 +29,7 @@ class DeliveryRepo:
         self._session = session
 
     def _insert(self) -> sqlite.Insert | postgresql.Insert:
-        dialect = self._session.get_bind().dialect.name
-        return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(Delivery)
+        return insert_for(self._session, Delivery)
 
     async def claim(
         self, job: str, occurrence: str, recipients: Sequence[str], now: datetime, lease: timedelta
