@@ -160,7 +160,9 @@ def build_coordination(
     return jobs, scheduler
 
 
-def pacer_for(config: AppConfig) -> Pacer:
-    """The send budget of one Telegram bot token, from coordination.broadcast."""
+def pacer_for(config: AppConfig) -> Pacer | None:
+    """The send budget of one Telegram bot token, from coordination.broadcast (None: unpaced)."""
     limits = config.coordination.broadcast
+    if limits.per_second is None:
+        return None
     return Pacer(limits.per_second, per_chat_interval=limits.per_chat_interval, per_chat_burst=limits.per_chat_burst)

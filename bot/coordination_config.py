@@ -31,7 +31,8 @@ class DatedReminder(Frozen):
 class BroadcastLimits(Frozen):
     """Telegram's limits and how hard the engine pushes."""
 
-    per_second: float = Field(30.0, gt=0, le=1000)
+    # None sends unpaced: only for a local Bot API server or a benchmark, never Telegram's cloud API.
+    per_second: float | None = Field(30.0, gt=0, le=1000)
     per_chat_interval: float = Field(1.0, ge=0, le=60)
     per_chat_burst: int = Field(3, ge=1, le=20)
     concurrency: int = Field(8, ge=1, le=256)
