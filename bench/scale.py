@@ -3,7 +3,7 @@
 Each simulated youth runs the whole 6-update conversation through the fake Bot API's webhook
 delivery; the workers are real `doithoai serve` processes on a throw-away PostgreSQL database.
 Prints updates/s for each setup, the ratio two/one (target >= 1.3 on 2 cores) and lost/duplicated
-questions (target 0/0). The send pacer is opened to 1,000/s for the fake.
+questions (target 0/0). Replies go out unpaced (the fake enforces no limit).
 
     .venv/bin/python bench/scale.py --youth 1000          # 6,000 updates per setup
 """

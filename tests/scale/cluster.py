@@ -40,9 +40,9 @@ def free_port() -> int:
 
 
 def scale_config(folder: Path, **sections: Any) -> Path:
-    """The shipped config with the send pacer opened up (1,000/s, no per-chat spacing) for the fake."""
+    """The shipped config with replies unpaced (the fake enforces no limit unless a test sets one)."""
     raw = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
-    raw["coordination"]["broadcast"].update(per_second=1000, per_chat_interval=0.0)
+    raw["coordination"]["broadcast"].update(per_second=None)
     raw["scaling"] = {"leader_check_seconds": 0.5}
     for key, value in sections.items():
         if isinstance(value, dict) and isinstance(raw.get(key), dict):
