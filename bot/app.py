@@ -1,6 +1,7 @@
 """Assembly: config → storage → tagger → conversation → dispatcher → channels, and the run loop."""
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -209,6 +210,8 @@ async def build_app(
     app.coordination, app.scheduler = build_coordination(config, store, app.deliver, clock, lambda: list(app.channels))
     if app.scheduler is not None:
         app.leader = _leadership(config, store, app.coordination, app.scheduler)
+        # /chien_dich on this worker moves the reminders at once (others follow within a check).
+        conversation.admin.seams.campaign_listeners.append(app.scheduler.reschedule)
     dispatcher.outbound = app.deliver  # answers to youth, notices to coordinators (issue #5)
     app.announcer = BroadcastAnnouncer(Broadcaster(store, app.deliver, clock), clock)
     conversation.admin.seams.announcer = app.announcer
@@ -218,14 +221,31 @@ async def build_app(
 
 
 def _leadership(config: AppConfig, store: Store, jobs: CoordinationJobs, scheduler: Scheduler) -> Leadership:
-    """The scheduler runs while this process leads; a new leader resumes half-sent broadcasts."""
+    """The scheduler runs while this process leads; a new leader resumes half-sent broadcasts and
+    follows the campaign dates admins change with /chien_dich (on any worker)."""
     lease = timedelta(minutes=config.coordination.broadcast.lease_minutes)
+    following: list[asyncio.Task[None]] = []
+
+    async def follow() -> None:
+        while True:
+            await asyncio.sleep(config.scaling.leader_check_seconds)
+            try:
+                scheduler.reschedule((await jobs.effective()).campaign)
+            except Exception:  # noqa: BLE001 - keep following; the next check retries
+                log.exception("reading the campaign dates failed")
 
     async def elected() -> None:
+        scheduler.campaign = (await jobs.effective()).campaign
         scheduler.start()
         await resume_abandoned(store, jobs, scheduler, lease)
+        following.append(asyncio.create_task(follow(), name="campaign-follower"))
 
     async def lost() -> None:
+        for task in following:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        following.clear()
         scheduler.stop()
 
     return leadership_for(config.database.url, elected, lost, config.scaling.leader_check_seconds)

@@ -12,6 +12,7 @@ from bot.broadcast import Broadcaster, BroadcastReport, Deliver, Outgoing
 from bot.config import AppConfig
 from bot.pacing import Pacer
 from bot.scheduler import Scheduler
+from handlers.admin.campaign import effective_settings
 from handlers.clock import Clock
 from handlers.coordination import texts
 from handlers.coordination.digest import Digest, address_of, build_digest, digest_files
@@ -44,6 +45,11 @@ class CoordinationJobs:
         channels = set(self.pushable())
         return [p for p in self.config.roles.coordinators if p.channel in channels]
 
+    async def effective(self) -> AppConfig:
+        """The configuration with the admins' stored change to the campaign dates (/chien_dich)."""
+        async with self.store.unit() as uow:
+            return await effective_settings(self.config, uow)  # type: ignore[return-value]
+
     def local_day(self, now: datetime) -> str:
         """The occurrence key of a daily job: the local date."""
         return now.astimezone(self.config.campaign.zone).date().isoformat()
@@ -68,6 +74,7 @@ class CoordinationJobs:
         now = self.clock.now()
         people = self.coordinators if people is None else people
         built: dict[str, Digest] = {}
+        config = await self.effective()
 
         async def build() -> list[Outgoing]:
             async with self.store.unit() as uow:
@@ -75,7 +82,7 @@ class CoordinationJobs:
                 questions = await uow.questions.all()
                 for person in people:
                     mark = await repo.mark(str(address_of(person)))
-                    built[str(address_of(person))] = build_digest(self.config, person, questions, since_id=mark, now=now)
+                    built[str(address_of(person))] = build_digest(config, person, questions, since_id=mark, now=now)
             return [Outgoing(address_of(p), tuple(built[str(address_of(p))].replies)) for p in people]
 
         report = await self.broadcaster.run_once(DIGEST_JOB, occurrence or self.local_day(now), build)
@@ -94,21 +101,18 @@ class CoordinationJobs:
     async def reminder(self, reminder_id: str) -> BroadcastReport | None:
         """A deadline reminder to its configured audiences."""
         spec = next(r for r in self.config.coordination.reminders if r.id == reminder_id)
+        config = await self.effective()
 
         async def build() -> list[Outgoing]:
             now = self.clock.now()
             async with self.store.unit() as uow:
-                messages = await youth_reminders(uow, self.config, now, self.pushable(), spec.audiences)
+                messages = await youth_reminders(uow, config, now, self.pushable(), spec.audiences)
                 if COORDINATORS in spec.audiences:
-                    messages += await coordinator_reminders(uow, self.config, now, self.coordinators)
+                    messages += await coordinator_reminders(uow, config, now, self.coordinators)
             return [Outgoing(address, (reply,)) for address, reply in messages]
 
-        occurrence = self.occurrence_of_reminder(spec.days_before_deadline)
+        occurrence = occurrence_of_reminder(config, spec.days_before_deadline)
         return await self.broadcaster.run_once(f"reminder:{reminder_id}", occurrence, build)
-
-    def occurrence_of_reminder(self, days_before: int) -> str:
-        """A reminder's occurrence: its local date (so moving the dialogue date sends it again)."""
-        return (self.config.campaign.deadline_date - timedelta(days=days_before)).isoformat()
 
     async def dated(self, dated_id: str) -> BroadcastReport | None:
         """A dated coordinator reminder from config."""
@@ -122,20 +126,21 @@ class CoordinationJobs:
 
     async def final_export(self) -> BroadcastReport | None:
         """At the deadline: the consolidated .xlsx of every question to the consolidator's coordinators."""
-        occurrence = self.config.campaign.deadline_date.isoformat()
-        return await self.broadcaster.run_once(FINAL_JOB, occurrence, self._final_messages)
+        config = await self.effective()
+        occurrence = config.campaign.deadline_date.isoformat()
+        return await self.broadcaster.run_once(FINAL_JOB, occurrence, lambda: self._final_messages(config))
 
-    async def _final_messages(self) -> list[Outgoing]:
+    async def _final_messages(self, config: AppConfig) -> list[Outgoing]:
         now = self.clock.now()
-        consolidator = self.config.coordination.consolidator
+        consolidator = config.coordination.consolidator
         people = [p for p in self.coordinators if receives_final_export(p, consolidator)]
         async with self.store.unit() as uow:
             questions = list(await uow.questions.all())
-        rows = rows_for(self.config, questions)
-        stamp = now.astimezone(self.config.campaign.zone).strftime("%Y%m%d-%H%M")
+        rows = rows_for(config, questions)
+        stamp = now.astimezone(config.campaign.zone).strftime("%Y%m%d-%H%M")
         everyone = Person(name="", channel="", chat_id="", scope="all")
-        files = digest_files(self.config, everyone, questions, rows, stamp)
-        deadline = self.config.campaign.deadline_date.strftime("%d/%m/%Y")
+        files = digest_files(config, everyone, questions, rows, stamp)
+        deadline = config.campaign.deadline_date.strftime("%d/%m/%Y")
         return [
             Outgoing(address_of(p), (Reply(
                 texts.FINAL_EXPORT.format(deadline=deadline, name=p.name or address_of(p), total=len(rows),
@@ -158,6 +163,11 @@ def build_coordination(
     jobs = CoordinationJobs(config, store, broadcaster, clock, pushable)
     scheduler = Scheduler(config, jobs.run, clock) if config.coordination.enabled else None
     return jobs, scheduler
+
+
+def occurrence_of_reminder(config: AppConfig, days_before: int) -> str:
+    """A reminder's occurrence: its local date (so moving the dialogue date sends it again)."""
+    return (config.campaign.deadline_date - timedelta(days=days_before)).isoformat()
 
 
 def pacer_for(config: AppConfig) -> Pacer | None:

@@ -23,6 +23,7 @@ from sqlalchemy.engine import make_url
 
 from bot.config import AppConfig
 from handlers.clock import Clock
+from handlers.settings import Campaign
 
 log = logging.getLogger(__name__)
 
@@ -51,11 +52,13 @@ class JobSpec:
     trigger: BaseTrigger
 
 
-def job_specs(config: AppConfig) -> list[JobSpec]:
-    """Every job the configuration asks for, with local-time triggers."""
-    zone = config.campaign.zone
+def job_specs(config: AppConfig, campaign: Campaign | None = None) -> list[JobSpec]:
+    """Every job the configuration asks for, with local-time triggers (dates from `campaign`:
+    the admins' /chien_dich change when there is one, else the configured campaign)."""
+    campaign = campaign or config.campaign
+    zone = campaign.zone
     co = config.coordination
-    deadline_day = config.campaign.deadline_date
+    deadline_day = campaign.deadline_date
 
     def at(day: Any, moment: Any) -> DateTrigger:
         return DateTrigger(run_date=datetime.combine(day, moment, tzinfo=zone))
@@ -103,6 +106,7 @@ class Scheduler:
         self, config: AppConfig, run: Runner, clock: Clock, *, name: str = "main", store: BaseJobStore | None = None
     ) -> None:
         self.config, self.name, self.clock = config, name, clock
+        self.campaign = config.campaign  # the effective one: /chien_dich may move its dates
         self._run, self._store, self._started = run, store or job_store(config.database.url), False
         self.aps = self._scheduler()
         _RUNNERS[name] = run
@@ -130,7 +134,7 @@ class Scheduler:
         grace = timedelta(minutes=self.config.coordination.misfire_grace_minutes)
         now = self.clock.now()
         specs = {
-            spec.id: spec for spec in job_specs(self.config)
+            spec.id: spec for spec in job_specs(self.config, self.campaign)
             if not isinstance(spec.trigger, DateTrigger) or spec.trigger.run_date >= now - grace  # long past
         }
         for job in self.aps.get_jobs():
@@ -142,6 +146,19 @@ class Scheduler:
             if existing is not None and str(existing.trigger) == str(spec.trigger) and tuple(existing.args) == args:
                 continue  # keep the stored next run time: a missed run still fires within the grace
             self.aps.add_job(fire, spec.trigger, args=args, id=spec.id, name=spec.id, replace_existing=True)
+
+    def reschedule(self, campaign: Campaign) -> None:
+        """Follow a changed dialogue date or deadline rule: move the reminders and the final export.
+
+        A reminder whose new date is already past (beyond the grace) is dropped, not sent late; one
+        moved to a new date is sent again on it (its occurrence is its date).
+        """
+        if campaign == self.campaign:
+            return
+        log.info("campaign dates changed: rescheduling (deadline %s)", campaign.deadline_date)
+        self.campaign = campaign
+        if self.aps.running:
+            self.sync()
 
     def stop(self) -> None:
         """Stop without waiting for running jobs (their sends are resumable)."""

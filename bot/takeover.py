@@ -11,7 +11,8 @@ from datetime import datetime, timedelta
 
 from apscheduler.triggers.date import DateTrigger
 
-from bot.coordination import DIGEST_JOB, FINAL_JOB, CoordinationJobs
+from bot.config import AppConfig
+from bot.coordination import DIGEST_JOB, FINAL_JOB, CoordinationJobs, occurrence_of_reminder
 from bot.scheduler import Scheduler, fire
 from storage import Store
 from storage.deliveries import DeliveryRepo
@@ -20,17 +21,18 @@ log = logging.getLogger(__name__)
 MARGIN = timedelta(seconds=1)
 
 
-def current_occurrence(jobs: CoordinationJobs, job_id: str, now: datetime) -> str | None:
-    """The occurrence `jobs.run(job_id)` would run now, or None for a job no longer configured."""
+def current_occurrence(jobs: CoordinationJobs, config: AppConfig, job_id: str, now: datetime) -> str | None:
+    """The occurrence `jobs.run(job_id)` would run now (`config`: the effective one), or None for a
+    job no longer configured."""
     kind, _, key = job_id.partition(":")
-    co, campaign = jobs.config.coordination, jobs.config.campaign
+    co, campaign = config.coordination, config.campaign
     if kind == DIGEST_JOB:
         return jobs.local_day(now)
     if kind == FINAL_JOB:
         return campaign.deadline_date.isoformat()
     if kind == "reminder":
         spec = next((r for r in co.reminders if r.id == key), None)
-        return None if spec is None else jobs.occurrence_of_reminder(spec.days_before_deadline)
+        return None if spec is None else occurrence_of_reminder(config, spec.days_before_deadline)
     if kind == "dated":
         dated = next((d for d in co.dated if d.id == key), None)
         return None if dated is None else dated.day.isoformat()
@@ -42,10 +44,11 @@ async def resume_abandoned(store: Store, jobs: CoordinationJobs, scheduler: Sche
     async with store.unit() as uow:
         open_runs = await DeliveryRepo(uow.session).unfinished()
     now = jobs.clock.now()
+    config = await jobs.effective()
     log.info("open runs at election: %s", [(j, o) for j, o, _ in open_runs])
     resumed = []
     for job_id, occurrence, latest in open_runs:
-        current = current_occurrence(jobs, job_id, now)
+        current = current_occurrence(jobs, config, job_id, now)
         if current != occurrence:
             log.info("open run %s/%s is not current (%s): left alone", job_id, occurrence, current)
             continue  # an on-demand digest or an old occurrence: nothing to resume automatically

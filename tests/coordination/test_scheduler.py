@@ -2,7 +2,7 @@
 
 import asyncio
 from collections.abc import Iterator
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -148,3 +148,35 @@ async def test_changed_config_replaces_jobs_without_duplicates(config: AppConfig
     assert jobs["digest"].next_run_time == datetime(2023, 5, 12, 18, 30, tzinfo=config.campaign.zone)
     await process.close()
 
+
+
+async def test_a_moved_dialogue_moves_the_reminders_also_after_a_restart(
+    config: AppConfig, db: Path, clock: FakeClock
+) -> None:
+    config = with_coordinators(config, UNION)
+    process = Process(config, db, clock, "a")
+    process.scheduler.start()
+    before = {j.id: j.next_run_time for j in process.scheduler.aps.get_jobs()}
+    async with process.store.unit() as uow:  # /chien_dich ngay=… stores this and calls reschedule
+        await uow.admin.set_campaign_override(
+            config.campaign.dialogue_date + timedelta(days=10), None, "telegram:1", clock.now()
+        )
+    process.scheduler.reschedule((await process.jobs.effective()).campaign)
+    moved = {j.id: j.next_run_time for j in process.scheduler.aps.get_jobs()}
+    assert moved["reminder:d14"] == before["reminder:d14"] + timedelta(days=10)
+    assert moved["final_export"] == before["final_export"] + timedelta(days=10)
+    assert moved["digest"] == before["digest"]
+    await process.close()
+
+    again = Process(config, db, clock, "b")  # a restart (or a new leader) reads the stored change first
+    again.scheduler.campaign = (await again.jobs.effective()).campaign
+    again.scheduler.start()
+    assert {j.id: j.next_run_time for j in again.scheduler.aps.get_jobs()} == moved
+    clock.moment = local(2023, 5, 12, 8) + timedelta(minutes=1)  # the old 14-day reminder time: nothing
+    await again.tick()
+    assert again.sender.to("502") == []
+    clock.moment = local(2023, 5, 22, 8) + timedelta(minutes=1)  # 14 days before the new deadline, 5/6
+    await again.tick()
+    [reminder] = again.sender.to("502")
+    assert "05/06/2023" in reminder.text
+    await again.close()
