@@ -12,6 +12,7 @@ from bot.broadcast import Broadcaster, BroadcastReport, Deliver, Outgoing
 from bot.config import AppConfig
 from bot.pacing import Pacer
 from bot.scheduler import Scheduler
+from handlers.admin import overdue_notices
 from handlers.admin.campaign import effective_settings
 from handlers.clock import Clock
 from handlers.coordination import texts
@@ -26,7 +27,7 @@ from storage.coordination import CoordinationRepo
 
 log = logging.getLogger(__name__)
 
-DIGEST_JOB, FINAL_JOB = "digest", "final_export"
+DIGEST_JOB, FINAL_JOB, OVERDUE_JOB = "digest", "final_export", "overdue"
 
 
 class CoordinationJobs:
@@ -61,6 +62,8 @@ class CoordinationJobs:
             return await self.digests()
         if kind == FINAL_JOB:
             return await self.final_export()
+        if kind == OVERDUE_JOB:
+            return await self.overdue()
         if kind == "reminder":
             return await self.reminder(key)
         if kind == "dated":
@@ -123,6 +126,21 @@ class CoordinationJobs:
             return [Outgoing(address, (reply,)) for address, reply in messages]
 
         return await self.broadcaster.run_once(f"dated:{dated_id}", spec.day.isoformat(), build)
+
+    async def overdue(self) -> BroadcastReport | None:
+        """From `overdue_days_before` days before the dialogue: each coordinator's unanswered questions."""
+        days = self.config.coordination.overdue_days_before
+        if days is None:
+            return None
+        now = self.clock.now()
+        channels = set(self.pushable())
+
+        async def build() -> list[Outgoing]:
+            async with self.store.unit() as uow:
+                replies = await overdue_notices(self.config, uow, now, days_before=days)
+            return [Outgoing(r.address, (r,)) for r in replies if r.address is not None and r.address.channel in channels]
+
+        return await self.broadcaster.run_once(OVERDUE_JOB, self.local_day(now), build)
 
     async def final_export(self) -> BroadcastReport | None:
         """At the deadline: the consolidated .xlsx of every question to the consolidator's coordinators."""

@@ -54,6 +54,9 @@ class Coordination(Frozen):
     digest_time: time = time(17, 0)
     reminder_time: time = time(8, 0)
     final_export_time: time = time(7, 0)  # local time on the morning after the last on-time day
+    # Each morning from this many days before the dialogue, coordinators get their still-open
+    # questions (None: never).
+    overdue_days_before: int | None = Field(7, ge=0, le=60)
     misfire_grace_minutes: int = Field(360, ge=1, le=1440)
     consolidator: str = Field("so_noi_vu", pattern=CODE_PATTERN)
     reminders: tuple[Reminder, ...] = DEFAULT_REMINDERS

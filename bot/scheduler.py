@@ -27,7 +27,7 @@ from handlers.settings import Campaign
 
 log = logging.getLogger(__name__)
 
-JOB_PREFIXES = ("digest", "reminder:", "dated:", "final_export")
+JOB_PREFIXES = ("digest", "reminder:", "dated:", "final_export", "overdue")
 Runner = Callable[[str], Awaitable[Any]]
 _RUNNERS: dict[str, Runner] = {}  # per process; jobs name their runner so they can be pickled
 
@@ -70,6 +70,9 @@ def job_specs(config: AppConfig, campaign: Campaign | None = None) -> list[JobSp
     ]
     specs += [JobSpec(f"dated:{d.id}", at(d.day, d.at)) for d in co.dated]
     specs.append(JobSpec("final_export", at(deadline_day + timedelta(days=1), co.final_export_time)))
+    if co.overdue_days_before is not None:  # daily; the job itself sends nothing outside its days
+        morning = co.reminder_time
+        specs.append(JobSpec("overdue", CronTrigger(hour=morning.hour, minute=morning.minute, timezone=zone)))
     return specs
 
 

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from apscheduler.triggers.date import DateTrigger
 
 from bot.config import AppConfig
-from bot.coordination import DIGEST_JOB, FINAL_JOB, CoordinationJobs, occurrence_of_reminder
+from bot.coordination import DIGEST_JOB, FINAL_JOB, OVERDUE_JOB, CoordinationJobs, occurrence_of_reminder
 from bot.scheduler import Scheduler, fire
 from storage import Store
 from storage.deliveries import DeliveryRepo
@@ -26,7 +26,7 @@ def current_occurrence(jobs: CoordinationJobs, config: AppConfig, job_id: str, n
     job no longer configured."""
     kind, _, key = job_id.partition(":")
     co, campaign = config.coordination, config.campaign
-    if kind == DIGEST_JOB:
+    if kind in (DIGEST_JOB, OVERDUE_JOB):
         return jobs.local_day(now)
     if kind == FINAL_JOB:
         return campaign.deadline_date.isoformat()

@@ -144,7 +144,7 @@ async def test_changed_config_replaces_jobs_without_duplicates(config: AppConfig
     process = Process(later, db, clock, "a")
     process.scheduler.start()
     jobs = {j.id: j for j in process.scheduler.aps.get_jobs()}
-    assert sorted(jobs) == ["digest", "final_export"]
+    assert sorted(jobs) == ["digest", "final_export", "overdue"]
     assert jobs["digest"].next_run_time == datetime(2023, 5, 12, 18, 30, tzinfo=config.campaign.zone)
     await process.close()
 
@@ -180,3 +180,24 @@ async def test_a_moved_dialogue_moves_the_reminders_also_after_a_restart(
     [reminder] = again.sender.to("502")
     assert "05/06/2023" in reminder.text
     await again.close()
+
+
+async def test_coordinators_hear_of_open_questions_each_morning_of_the_last_week(
+    config: AppConfig, db: Path, clock: FakeClock
+) -> None:
+    config = with_coordinators(config, UNION)  # the dialogue is on 15/6/2023
+    process = Process(config, db, clock, "a")
+    process.scheduler.start()
+    clock.moment = local(2023, 6, 7, 8) + timedelta(minutes=1)  # 8 days before: not yet
+    await process.tick()
+    assert process.sender.to("9004") == []
+    clock.moment = local(2023, 6, 8, 8) + timedelta(minutes=1)  # 7 days before
+    await process.tick()
+    [notice] = process.sender.to("9004")
+    assert "1 câu hỏi" in notice.text and "còn 7 ngày" in notice.text
+    await process.tick()  # the same morning again (another process, a restart): not twice
+    assert len(process.sender.to("9004")) == 1
+    clock.moment = local(2023, 6, 9, 8) + timedelta(minutes=1)
+    await process.tick()
+    assert len(process.sender.to("9004")) == 2
+    await process.close()
