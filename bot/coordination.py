@@ -24,10 +24,15 @@ from handlers.settings import Person
 from handlers.types import Reply
 from storage import Store
 from storage.coordination import CoordinationRepo
+from storage.web_outbox import WebOutboxRepo
 
 log = logging.getLogger(__name__)
 
-DIGEST_JOB, FINAL_JOB, OVERDUE_JOB = "digest", "final_export", "overdue"
+DIGEST_JOB, FINAL_JOB, OVERDUE_JOB, HOUSEKEEPING_JOB = "digest", "final_export", "overdue", "housekeeping"
+# Telegram keeps an undelivered update for 24 hours and Zalo redelivers within minutes, so a
+# processed-update mark (and the replies kept to answer a redelivery) is useless after two days.
+KEEP_PROCESSED = timedelta(days=2)
+KEEP_WEB_OUTBOX = timedelta(days=30)  # a web chat page that has not come back for a month
 
 
 class CoordinationJobs:
@@ -64,6 +69,9 @@ class CoordinationJobs:
             return await self.final_export()
         if kind == OVERDUE_JOB:
             return await self.overdue()
+        if kind == HOUSEKEEPING_JOB:
+            await self.housekeeping()
+            return None
         if kind == "reminder":
             return await self.reminder(key)
         if kind == "dated":
@@ -141,6 +149,15 @@ class CoordinationJobs:
             return [Outgoing(r.address, (r,)) for r in replies if r.address is not None and r.address.channel in channels]
 
         return await self.broadcaster.run_once(OVERDUE_JOB, self.local_day(now), build)
+
+    async def housekeeping(self) -> tuple[int, int]:
+        """Drop processed-update marks and web outbox messages nobody can need any more."""
+        now = self.clock.now()
+        async with self.store.unit() as uow:
+            updates = await uow.updates.prune(now - KEEP_PROCESSED)
+            outbox = await WebOutboxRepo(uow.session).prune(now - KEEP_WEB_OUTBOX)
+        log.info("housekeeping: %d processed-update marks and %d web outbox messages dropped", updates, outbox)
+        return updates, outbox
 
     async def final_export(self) -> BroadcastReport | None:
         """At the deadline: the consolidated .xlsx of every question to the consolidator's coordinators."""

@@ -27,7 +27,8 @@ from handlers.settings import Campaign
 
 log = logging.getLogger(__name__)
 
-JOB_PREFIXES = ("digest", "reminder:", "dated:", "final_export", "overdue")
+JOB_PREFIXES = ("digest", "reminder:", "dated:", "final_export", "overdue", "housekeeping")
+HOUSEKEEPING_AT = (3, 30)  # local time: the quietest hour
 Runner = Callable[[str], Awaitable[Any]]
 _RUNNERS: dict[str, Runner] = {}  # per process; jobs name their runner so they can be pickled
 
@@ -73,6 +74,8 @@ def job_specs(config: AppConfig, campaign: Campaign | None = None) -> list[JobSp
     if co.overdue_days_before is not None:  # daily; the job itself sends nothing outside its days
         morning = co.reminder_time
         specs.append(JobSpec("overdue", CronTrigger(hour=morning.hour, minute=morning.minute, timezone=zone)))
+    hour, minute = HOUSEKEEPING_AT
+    specs.append(JobSpec("housekeeping", CronTrigger(hour=hour, minute=minute, timezone=zone)))
     return specs
 
 

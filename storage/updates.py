@@ -4,7 +4,7 @@ import hashlib
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import delete, insert
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -38,3 +38,10 @@ class UpdateRepo:
             key=digest(channel, update_id), chat_key=digest(chat_key), replies=replies, processed_at=to_db(now)
         )
         await self._session.exec(statement)  # type: ignore[call-overload]
+
+    async def prune(self, before: datetime) -> int:
+        """Forget updates handled before `before` (platforms stop redelivering within a day); returns how many."""
+        result = await self._session.exec(  # type: ignore[call-overload]
+            delete(ProcessedUpdate).where(ProcessedUpdate.processed_at < to_db(before))  # type: ignore[arg-type]
+        )
+        return int(result.rowcount or 0)

@@ -38,6 +38,9 @@ class WebOutboxRepo:
         """Erase a session's messages (/xoa)."""
         await self._session.exec(delete(WebOutboxMessage).where(col(WebOutboxMessage.chat_id) == chat_id))  # type: ignore[call-overload]
 
-    async def prune(self, before: datetime) -> None:
-        """Drop messages older than `before` (a page that never came back)."""
-        await self._session.exec(delete(WebOutboxMessage).where(col(WebOutboxMessage.created_at) < to_db(before)))  # type: ignore[call-overload]
+    async def prune(self, before: datetime) -> int:
+        """Drop messages older than `before` (a page that never came back); returns how many."""
+        result = await self._session.exec(  # type: ignore[call-overload]
+            delete(WebOutboxMessage).where(col(WebOutboxMessage.created_at) < to_db(before))
+        )
+        return int(result.rowcount or 0)

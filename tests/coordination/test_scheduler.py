@@ -15,6 +15,7 @@ from bot.coordination import CoordinationJobs
 from bot.coordination_config import DatedReminder
 from bot.scheduler import Scheduler, job_specs, job_store
 from storage import Store, create_all, create_engine
+from storage.web_outbox import WebOutboxRepo
 from tests.coordination.support import HOME, UNION, RecordingSender, add_question, add_youth, with_coordinators
 from tests.support import FakeClock, local
 
@@ -144,7 +145,7 @@ async def test_changed_config_replaces_jobs_without_duplicates(config: AppConfig
     process = Process(later, db, clock, "a")
     process.scheduler.start()
     jobs = {j.id: j for j in process.scheduler.aps.get_jobs()}
-    assert sorted(jobs) == ["digest", "final_export", "overdue"]
+    assert sorted(jobs) == ["digest", "final_export", "housekeeping", "overdue"]
     assert jobs["digest"].next_run_time == datetime(2023, 5, 12, 18, 30, tzinfo=config.campaign.zone)
     await process.close()
 
@@ -200,4 +201,27 @@ async def test_coordinators_hear_of_open_questions_each_morning_of_the_last_week
     clock.moment = local(2023, 6, 9, 8) + timedelta(minutes=1)
     await process.tick()
     assert len(process.sender.to("9004")) == 2
+    await process.close()
+
+
+async def test_housekeeping_at_night_drops_only_what_nobody_can_need(
+    config: AppConfig, db: Path, clock: FakeClock
+) -> None:
+    process = Process(config, db, clock, "a")
+    async with process.store.unit() as uow:
+        outbox = WebOutboxRepo(uow.session)
+        await uow.updates.record("telegram", "1", "telegram:7", [{"text": "cũ"}], clock.now() - timedelta(days=3))
+        await uow.updates.record("telegram", "2", "telegram:7", [{"text": "mới"}], clock.now() - timedelta(hours=20))
+        await outbox.add("web-old", {"text": "cũ"}, clock.now() - timedelta(days=31))
+        await outbox.add("web-new", {"text": "mới"}, clock.now() - timedelta(days=2))
+    process.scheduler.start()
+    clock.moment = local(2023, 5, 13, 3) + timedelta(minutes=31)  # 03:31 the next night
+    await process.tick()
+    async with process.store.unit() as uow:
+        assert await uow.updates.replies_for("telegram", "1") is None
+        assert await uow.updates.replies_for("telegram", "2") == [{"text": "mới"}]  # a redelivery still replays
+        outbox = WebOutboxRepo(uow.session)
+        assert await outbox.after("web-old", 0) == []
+        assert [reply for _, reply in await outbox.after("web-new", 0)] == [{"text": "mới"}]
+    assert process.sender.sent == []
     await process.close()
