@@ -37,7 +37,7 @@ class StepSpec:
 
 TABLE: dict[Step, StepSpec] = {
     Step.UNIT: StepSpec(on_text=None, buttons={"unit": steps.unit_chosen}),
-    Step.NAME: StepSpec(on_text=steps.name_text, buttons={"name": steps.name_anonymous}, numbered=False),
+    Step.NAME: StepSpec(on_text=steps.name_text, buttons={"name": steps.name_anonymous}),  # no name is a number
     Step.QUESTION: StepSpec(on_text=steps.question_text, numbered=False),
     Step.CONFIRM_TOPIC: StepSpec(on_text=steps.question_text, buttons={"topic": steps.topic_button}),
     Step.PICK_TOPIC: StepSpec(on_text=None, buttons={"topic": steps.topic_button}),

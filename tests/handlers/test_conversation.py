@@ -288,6 +288,17 @@ async def test_typed_numbers_and_labels_select_buttons(chat: MemoryChannel, stor
     assert question.topic == "suc_khoe" and "ST2023-0001" in texts_of(replies)
 
 
+async def test_typing_the_number_of_anonymous_at_the_name_step_selects_it(chat: MemoryChannel, store: Store) -> None:
+    """Zalo shows «1. Ẩn danh» as a numbered choice: "1" there means that choice, not a name."""
+    await chat.text("u1", "/start")
+    await chat.press("u1", "consent:yes")
+    await chat.press("u1", "unit:TPST")
+    replies = await chat.text("u1", "1")
+    assert texts.NAME_ANONYMOUS in texts_of(replies) and texts.ASK_QUESTION in texts_of(replies)
+    [youth] = await rows(store, Youth)
+    assert youth.name is None
+
+
 async def test_group_chats_are_asked_to_go_private(chat: MemoryChannel, store: Store) -> None:
     replies = await chat.text("group-1", "cho hỏi về vốn vay", private=False)
     assert texts_of(replies) == texts.GROUP_CHAT
