@@ -27,6 +27,7 @@ from bot.dispatcher import Dispatcher
 from bot.flood_redis import RedisFloodGuard, redis_flood_guard
 from bot.errors import ChannelError, RecipientUnreachable
 from handlers.admin import menus
+from handlers.admin.commands import menu
 from handlers.admin.roles import resolve
 from handlers.clock import Clock, SystemClock
 from handlers.conversation import Conversation
@@ -75,9 +76,9 @@ class App:
             raise RecipientUnreachable(f"channel {address.channel!r} is not running")
         await channel.send(address, reply)
 
-    async def _publish_menus(self) -> None:
+    async def _publish_menus(self, published: list[tuple[Address | None, list[tuple[str, str]]]] | None = None) -> None:
         """Command menus per role (youth by default, staff per chat) on channels that have them."""
-        published = menus(self.config)
+        published = menus(self.config) if published is None else published
         for channel in self.runnable():
             set_menus = getattr(channel, "set_menus", None)
             if set_menus is None:
@@ -86,6 +87,12 @@ class App:
                 await set_menus(published)
             except ChannelError as exc:
                 log.warning("%s command menus not set: %s", channel.name, type(exc).__name__)
+
+    def republish_menu(self, address: Address, role: str) -> None:
+        """After /cap_quyen or /thu_quyen: that chat's menu follows its role (sent in the background)."""
+        task = asyncio.create_task(self._publish_menus([(address, menu(role))]), name="menu")
+        self._tasks.append(task)
+        task.add_done_callback(self._tasks.remove)
 
     def runnable(self) -> list[RunnableChannel]:
         """The channels this process runs besides the web chat, in start order."""
@@ -120,9 +127,10 @@ class App:
                 await channel.stop()
             except Exception:  # noqa: BLE001 - keep stopping the others
                 log.exception("stopping the %s channel failed", channel.name)
-        for task in self._tasks:
+        tasks = list(self._tasks)  # finished menu tasks remove themselves
+        for task in tasks:
             task.cancel()
-        for task in self._tasks:
+        for task in tasks:
             try:
                 await task
             except asyncio.CancelledError:
@@ -215,6 +223,7 @@ async def build_app(
     dispatcher.outbound = app.deliver  # answers to youth, notices to coordinators (issue #5)
     app.announcer = BroadcastAnnouncer(Broadcaster(store, app.deliver, clock), clock)
     conversation.admin.seams.announcer = app.announcer
+    conversation.admin.seams.role_listeners.append(app.republish_menu)
     if isinstance(telegram, AiogramChannel):
         telegram.may_upload = _staff_check(config, store)
     return app

@@ -25,6 +25,7 @@ class Announcer(Protocol):
 
 
 CampaignListener = Callable[[Campaign], None]
+RoleListener = Callable[[Address, str], None]  # (chat, its role now): the app republishes its menu
 
 
 @dataclass
@@ -36,6 +37,8 @@ class Seams:
     announcer: Announcer | None = None
     # Called with the new effective campaign after /chien_dich changes it (the scheduler reschedules).
     campaign_listeners: list[CampaignListener] = field(default_factory=list)
+    # Called after /cap_quyen or /thu_quyen with the chat and its effective role (the menu follows).
+    role_listeners: list[RoleListener] = field(default_factory=list)
 
 
 @dataclass

@@ -1,11 +1,24 @@
 """/chan, /bo_chan (spammers), /cap_quyen, /thu_quyen (roles) and /nhat_ky (the audit log)."""
 
+import logging
+
 from handlers.admin import texts
 from handlers.admin.args import looks_like_code
 from handlers.admin.context import Act
-from handlers.admin.roles import ADMIN, COORDINATOR, configured, parse_address, valid_scope_item
+from handlers.admin.roles import ADMIN, COORDINATOR, YOUTH, configured, parse_address, valid_scope_item
 from handlers.types import Address
 from storage.models_admin import RoleGrant
+
+log = logging.getLogger(__name__)
+
+
+def _role_changed(act: Act, address: Address, role: str) -> None:
+    """Tell the app, which republishes that chat's command menu."""
+    for listener in act.seams.role_listeners:
+        try:
+            listener(address, role)
+        except Exception:  # noqa: BLE001 - a menu hook must not undo the change
+            log.exception("role listener failed")
 
 
 async def _target(act: Act, text: str) -> Address | None:
@@ -74,6 +87,8 @@ async def grant(act: Act) -> None:
         granted_by=str(act.actor.address), created_at=act.now,
     ))
     await act.audit("cap_quyen", detail=f"{address} {role} {','.join(scope) or 'all'}")
+    kept = configured(act.settings, address)  # config wins over a grant
+    _role_changed(act, address, kept.role if kept else role)
     act.say(texts.GRANT_DONE.format(who=name or address, role=texts.ROLE_NAMES[role], scope=", ".join(scope) or texts.SCOPE_ALL))
 
 
@@ -85,6 +100,9 @@ async def revoke(act: Act) -> None:
         return
     removed = await act.uow.admin.revoke(address.channel, address.chat_id)
     await act.audit("thu_quyen", detail=f"{address} {'removed' if removed else 'none'}")
+    if removed:
+        kept = configured(act.settings, address)
+        _role_changed(act, address, kept.role if kept else YOUTH)
     act.say((texts.REVOKE_DONE if removed else texts.REVOKE_NONE).format(who=address))
 
 

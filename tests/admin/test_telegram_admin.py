@@ -104,6 +104,30 @@ async def test_menus_are_published_per_role(api: FakeTelegramWithFiles, tmp_path
         await app.stop()
 
 
+async def test_a_granted_or_revoked_role_changes_that_chats_menu(
+    api: FakeTelegramWithFiles, tmp_path: Path, clock: FakeClock
+) -> None:
+    app = await started(api, tmp_path / "bot.db", clock)
+    admin = TelegramUser(api, ADMIN_ID)
+    newcomer = 9010
+
+    def menu_of(chat_id: int) -> list[str] | None:
+        found = [commands for key, commands in api.commands.items() if f"('chat_id', {chat_id})" in key]
+        return [c["command"] for c in found[-1]] if found else None
+
+    try:
+        await api.wait_until(lambda: len(api.commands) >= 3)
+        assert menu_of(newcomer) is None
+        await admin.say(f"/cap_quyen telegram:{newcomer} coordinator suc_khoe Sở Y tế")
+        await api.wait_until(lambda: menu_of(newcomer) is not None)
+        assert "tra_loi" in menu_of(newcomer) and "nhap" not in menu_of(newcomer)
+        await admin.say(f"/thu_quyen telegram:{newcomer}")
+        await api.wait_until(lambda: "tra_loi" not in (menu_of(newcomer) or []))
+        assert menu_of(newcomer) == ["start", "cauhoi", "huy", "xoa", "trogiup"]
+    finally:
+        await app.stop()
+
+
 async def test_an_admin_imports_a_csv_sent_as_a_document(api: FakeTelegramWithFiles, tmp_path: Path, clock: FakeClock) -> None:
     app = await started(api, tmp_path / "bot.db", clock)
     try:
