@@ -4,9 +4,6 @@ import io
 from collections import Counter
 from collections.abc import Sequence
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-
 from handlers.coordination import texts
 from handlers.settings import Settings
 from storage import Question
@@ -14,6 +11,10 @@ from storage import Question
 
 def render_chart(settings: Settings, questions: Sequence[Question]) -> bytes:
     """A PNG with two panels; no pyplot, so no global state and no GUI backend."""
+    # Imported here, not at start-up: matplotlib takes ~0.35 s to import and only the digest draws.
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     topics = Counter(q.topic or "khac" for q in questions)
     youth: dict[str, set[int]] = {u.code: set() for u in settings.units}
     for q in questions:

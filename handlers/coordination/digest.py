@@ -2,13 +2,14 @@
 split below Telegram's limit between questions, with a chart and an .xlsx attached."""
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from handlers.coordination import texts
 from handlers.coordination.chart import render_chart
-from handlers.coordination.export import QuestionRow, build_workbook, rows_for
+from handlers.coordination.export import QuestionRow, rows_for
+from handlers.coordination.offload import workbook_beside
 from handlers.coordination.routing import in_scope, routes, scope_departments, scope_label
 from handlers.coordination.similar import group_similar
 from handlers.settings import Person, Settings
@@ -49,15 +50,16 @@ def build_digest(
         text = texts.DIGEST_NONE.format(name=person.name or to, moment=moment)
         return Digest([Reply(text, address=to)], 0, max(last_id, since_id))
     rows = rows_for(settings, new)
-    blocks = [_summary(settings, person, scoped, new, moment), *_question_blocks(rows)]
-    if files:
-        blocks.append(texts.DIGEST_FILES)
-    pieces = pack(blocks, limit)
-    replies = [Reply(piece, address=to) for piece in pieces]
-    if files:
-        stamp = now.astimezone(settings.campaign.zone).strftime("%Y%m%d-%H%M")
-        attachments = digest_files(settings, person, scoped, rows, stamp)
-        replies[-1] = Reply(replies[-1].text, address=to, attachments=attachments)
+    with workbook_beside(scope_departments(settings, person), rows, wanted=files) as workbook:
+        # The worker writes the .xlsx while this process groups, packs and draws.
+        blocks = [_summary(settings, person, scoped, new, moment), *_question_blocks(rows)]
+        if files:
+            blocks.append(texts.DIGEST_FILES)
+        replies = [Reply(piece, address=to) for piece in pack(blocks, limit)]
+        if files:
+            stamp = now.astimezone(settings.campaign.zone).strftime("%Y%m%d-%H%M")
+            attachments = _attachments(settings, scoped, workbook, stamp)
+            replies[-1] = Reply(replies[-1].text, address=to, attachments=attachments)
     return Digest(replies, len(new), max(last_id, since_id))
 
 
@@ -65,11 +67,18 @@ def digest_files(
     settings: Settings, person: Person, scoped: Sequence[Question], rows: Sequence[QuestionRow], stamp: str
 ) -> tuple[Attachment, ...]:
     """The chart (PNG) of everything in scope and the .xlsx of the given rows, one sheet per department."""
+    with workbook_beside(scope_departments(settings, person), rows) as workbook:
+        return _attachments(settings, scoped, workbook, stamp)
+
+
+def _attachments(
+    settings: Settings, scoped: Sequence[Question], workbook: Callable[[], bytes], stamp: str
+) -> tuple[Attachment, ...]:
+    """The chart, drawn here, and the workbook, waited for (or written now when it was not offloaded)."""
     chart = render_chart(settings, scoped)
-    workbook = build_workbook(scope_departments(settings, person), rows)
     return (
         Attachment(texts.CHART_FILENAME.format(stamp=stamp), chart, "image/png"),
-        Attachment(texts.XLSX_FILENAME.format(stamp=stamp), workbook, XLSX_MIME),
+        Attachment(texts.XLSX_FILENAME.format(stamp=stamp), workbook(), XLSX_MIME),
     )
 
 

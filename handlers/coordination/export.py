@@ -76,7 +76,7 @@ def build_workbook(departments: Sequence[Department], rows: Sequence[QuestionRow
     book = Workbook(write_only=True)
     taken: set[str] = set()
     bold = Font(bold=True)
-    for department in departments:
+    for department, routed in zip(departments, _routed(departments, rows)):
         sheet = book.create_sheet(sheet_title(department.name, taken))
         for column, width in zip("ABCDEFGHI", _WIDTHS):
             sheet.column_dimensions[column].width = width
@@ -87,12 +87,8 @@ def build_workbook(departments: Sequence[Department], rows: Sequence[QuestionRow
             cell.font = bold
             header.append(cell)
         sheet.append(header)
-        number = 0
-        for row in rows:
-            if department.code in row.departments:
-                number += 1
-                sheet.append([number, row.code, row.unit, _text(sheet, row.asker), _text(sheet, row.text),
-                              row.topic, row.department_names, row.status, row.time])
+        for number, (values, plain) in enumerate(routed, 1):
+            sheet.append((number, *values) if plain else _as_strings(sheet, (number, *values)))
     if not departments:
         book.create_sheet("Sheet")
     buffer = io.BytesIO()
@@ -100,13 +96,29 @@ def build_workbook(departments: Sequence[Department], rows: Sequence[QuestionRow
     return buffer.getvalue()
 
 
-def _text(sheet: object, text: str) -> object:
-    """Youth text as a plain string cell: never a formula, no control characters."""
-    clean = _ILLEGAL.sub(" ", text)
-    if not clean.startswith("="):
-        return clean  # openpyxl writes any other str as a plain string (and far faster than a cell object)
-    cell = WriteOnlyCell(sheet, value=clean)  # type: ignore[arg-type]
-    cell.data_type = "s"
-    return cell
+_Routed = tuple[tuple[object, ...], bool]  # a row's cells after STT; whether its name and text are safe as plain str
 
 
+def _routed(departments: Sequence[Department], rows: Sequence[QuestionRow]) -> list[list[_Routed]]:
+    """Each department's rows as cell values; a row routed to several departments is converted once."""
+    sheets: dict[str, list[_Routed]] = {d.code: [] for d in departments}
+    for row in rows:
+        asker, text = _ILLEGAL.sub(" ", row.asker), _ILLEGAL.sub(" ", row.text)
+        values = (row.code, row.unit, asker, text, row.topic, row.department_names, row.status, row.time)
+        routed = (values, not (asker.startswith("=") or text.startswith("=")))
+        for code in row.departments:
+            if code in sheets:
+                sheets[code].append(routed)
+    return [sheets[d.code] for d in departments]
+
+
+def _as_strings(sheet: object, values: tuple[object, ...]) -> list[object]:
+    """Youth text starting with '=' as a string cell: openpyxl would otherwise write it as a formula."""
+    cells: list[object] = []
+    for value in values:
+        if isinstance(value, str) and value.startswith("="):
+            cell = WriteOnlyCell(sheet, value=value)  # type: ignore[arg-type]
+            cell.data_type = "s"
+            value = cell
+        cells.append(value)
+    return cells

@@ -1,16 +1,20 @@
-"""Digests: scope per coordinator, routing follows retagging, splitting, the .xlsx and the chart."""
+"""Digests: scope per coordinator, routing follows retagging, splitting, grouping, the .xlsx and the chart."""
 
 import io
+import multiprocessing
 import random
+from datetime import datetime, timezone
 
+import pytest
 from openpyxl import load_workbook
 
 from bot.config import AppConfig
-from handlers.coordination import texts
+from handlers.coordination import offload, similar, texts
 from handlers.coordination.digest import build_digest, pack
+from handlers.coordination.export import build_workbook, rows_for
 from handlers.coordination.routing import departments_for, in_scope, receives_final_export, routes
 from handlers.coordination.similar import group_similar
-from storage import Store
+from storage import Question, Store
 from tests.coordination.support import HEALTH, HOME, STARTUP, UNION, add_question, add_youth, with_coordinators
 from tests.support import FakeClock
 
@@ -137,3 +141,74 @@ async def test_duplicates_are_grouped_in_the_digest(config: AppConfig, store: St
     text = "\n".join(r.text for r in build_digest(config, UNION, questions, since_id=0, now=clock.now()).replies)
     assert "7 bạn hỏi nội dung tương tự" in text
     assert text.count("Tỉnh có hỗ trợ vay vốn") == 1
+
+
+def test_vectorised_folding_finds_the_words_fold_fast_finds() -> None:
+    texts_ = ["Đà Nẵng\r\nxin chào 🙏🏻 ＡＢＣ", "", "?!", "İstanbul ΟΔΟΣ σ", "x_y 12 3", "e\u0301 ﬁ Ⱥ", "\ud800 lone",
+              "a\nb", "日本語 テキスト", "Làm sao để VAY VỐN?"]
+    for batch in (texts_, texts_[:3], ["Σ", "a"]):
+        owners, hashes = similar._words(*similar._folded_points(batch))
+        expected = [(i, _polynomial(w)) for i, t in enumerate(batch) for w in similar.fold_fast(t).split()]
+        assert list(zip(owners.tolist(), hashes.tolist())) == expected
+
+
+def _polynomial(word: str) -> int:
+    return sum(ord(c) * pow(similar._BASE, i, 1 << 64) for i, c in enumerate(word)) % (1 << 64)
+
+
+def test_groups_are_joined_only_through_pairs_above_the_threshold() -> None:
+    rng = random.Random(7)
+    words = "vay vốn khởi nghiệp nuôi tôm học nghề".split()
+    texts_ = [" ".join(rng.choice(words) for _ in range(rng.randint(0, 6))) for _ in range(300)]
+    bigrams = [set(zip(ws, ws[1:])) or set(ws) for ws in (similar.fold_fast(t).split() for t in texts_)]
+
+    def near(i: int, j: int) -> bool:
+        a, b = bigrams[i], bigrams[j]
+        return not (a | b) or len(a & b) / len(a | b) >= 0.5
+
+    groups = group_similar(texts_)
+    assert groups and all(g == sorted(g) for g in groups) and [g[0] for g in groups] == sorted(g[0] for g in groups)
+    for group in groups:  # each group is connected by exact-Jaccard edges
+        reached, frontier = {group[0]}, [group[0]]
+        while frontier:
+            i = frontier.pop()
+            for j in group:
+                if j not in reached and near(i, j):
+                    reached.add(j)
+                    frontier.append(j)
+        assert reached == set(group)
+    # No words at all: alike. A bigram said three times counts once ({ab, ba} both).
+    assert group_similar(["???", "!!!", "a b a b a b", "a b a", "xin chào"]) == [[0, 1], [2, 3]]
+
+
+def test_workbook_from_the_worker_process_matches_the_inline_one(
+    config: AppConfig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    questions = [
+        Question(id=i, code=f"ST2023-{i:04d}", youth_id=i, channel="telegram", unit_code="KESACH",
+                 asker_name="=HYPERLINK(1)" if i == 2 else None, text_raw=f"=1+{i}" if i % 3 == 2 else f"Câu hỏi {i}",
+                 text_norm="", topic=("khoi_nghiep", "suc_khoe", "khac")[i % 3], created_at=datetime(2023, 5, 1, 2))
+        for i in range(1, 31)
+    ]
+    rows = rows_for(config, questions)
+
+    def sheets(content: bytes) -> dict[str, list[list[tuple]]]:
+        """Each sheet's rows as (value, data type) per cell: a formula would read back as ('=…', 'f')."""
+        book = load_workbook(io.BytesIO(content), read_only=True)
+        try:
+            return {name: [[(c.value, c.data_type) for c in row] for row in book[name].iter_rows()]
+                    for name in book.sheetnames}
+        finally:
+            book.close()
+
+    inline = sheets(build_workbook(config.departments, rows))
+    if offload.usable_cores() < 2:
+        pytest.skip("one core: the workbook is always written inline")
+    monkeypatch.setattr(offload, "OFFLOAD_ROWS", 0)
+    with offload.workbook_beside(config.departments, rows) as workbook:
+        assert multiprocessing.active_children()  # the worker is running
+        worked = sheets(workbook())
+    assert worked == inline
+    assert inline["Sở Nội vụ"][1][3:5] == [("=HYPERLINK(1)", "s"), ("=1+2", "s")]  # text, not formulas
+    digest = build_digest(config, UNION, questions, since_id=0, now=datetime(2023, 5, 2, tzinfo=timezone.utc))
+    assert sheets(digest.replies[-1].attachments[1].content) == inline
