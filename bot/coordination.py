@@ -93,11 +93,14 @@ class CoordinationJobs:
                 repo = CoordinationRepo(uow.session)
                 questions = await uow.questions.all()
                 marks = {str(address_of(p)): await repo.mark(str(address_of(p))) for p in people}
+                retagged = {str(address_of(p)): await repo.retagged_since_mark(str(address_of(p))) for p in people}
             for person in people:
                 key = str(address_of(person))
                 # CPU work (about a second for 10,000 questions): off the event loop, after the
                 # transaction, so youth keep being answered meanwhile.
-                built[key] = await asyncio.to_thread(build_digest, config, person, questions, since_id=marks[key], now=now)
+                built[key] = await asyncio.to_thread(
+                    build_digest, config, person, questions, since_id=marks[key], now=now, retagged=retagged[key]
+                )
             return [Outgoing(address_of(p), tuple(built[str(address_of(p))].replies)) for p in people]
 
         report = await self.broadcaster.run_once(DIGEST_JOB, occurrence or self.local_day(now), build)

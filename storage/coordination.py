@@ -8,7 +8,7 @@ from sqlmodel import col, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.clock import to_db
-from storage.models import Question, Youth
+from storage.models import Question, TopicCorrection, Youth
 from storage.models_coordination import DigestMark
 
 
@@ -69,6 +69,14 @@ class CoordinationRepo:
         """The last question id this coordinator's digest covered."""
         row = await self._session.get(DigestMark, coordinator)
         return row.last_question_id if row else 0
+
+    async def retagged_since_mark(self, coordinator: str) -> set[int]:
+        """Questions whose topic a person changed after this coordinator's last digest (none before the first)."""
+        row = await self._session.get(DigestMark, coordinator)
+        if row is None:
+            return set()
+        query = select(TopicCorrection.question_id).where(col(TopicCorrection.created_at) > row.updated_at)
+        return set((await self._session.exec(query)).all())
 
     async def set_mark(self, coordinator: str, last_id: int, now: datetime) -> None:
         """Move the coordinator's digest mark forward."""

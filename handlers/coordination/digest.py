@@ -2,7 +2,7 @@
 split below Telegram's limit between questions, with a chart and an .xlsx attached."""
 
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -37,12 +37,13 @@ def address_of(person: Person) -> Address:
 
 def build_digest(
     settings: Settings, person: Person, questions: Sequence[Question], *, since_id: int, now: datetime,
-    limit: int = TEXT_LIMIT, files: bool = True,
+    limit: int = TEXT_LIMIT, files: bool = True, retagged: Collection[int] = (),
 ) -> Digest:
-    """The digest of questions newer than `since_id` in the coordinator's scope (`questions`: all, by id)."""
+    """The digest of questions newer than `since_id` in the coordinator's scope (`questions`: all, by id),
+    plus older ones in `retagged` (topic changed since the last digest: they may have just come into scope)."""
     routing = routes(settings)
     scoped = [q for q in questions if in_scope(person, q.topic, routing)]
-    new = [q for q in scoped if (q.id or 0) > since_id]
+    new = [q for q in scoped if (q.id or 0) > since_id or q.id in retagged]
     last_id = max((q.id or 0 for q in questions), default=since_id)
     moment = now.astimezone(settings.campaign.zone).strftime("%H:%M %d/%m/%Y")
     to = address_of(person)

@@ -16,7 +16,7 @@ from bot.coordination_config import DatedReminder
 from bot.scheduler import Scheduler, job_specs, job_store
 from storage import Store, create_all, create_engine
 from storage.web_outbox import WebOutboxRepo
-from tests.coordination.support import HOME, UNION, RecordingSender, add_question, add_youth, with_coordinators
+from tests.coordination.support import HEALTH, HOME, UNION, RecordingSender, add_question, add_youth, with_coordinators
 from tests.support import FakeClock, local
 
 
@@ -224,4 +224,24 @@ async def test_housekeeping_at_night_drops_only_what_nobody_can_need(
         assert await outbox.after("web-old", 0) == []
         assert [reply for _, reply in await outbox.after("web-new", 0)] == [{"text": "mới"}]
     assert process.sender.sent == []
+    await process.close()
+
+
+async def test_a_question_retagged_into_scope_after_a_digest_is_in_the_next_one(
+    config: AppConfig, db: Path, clock: FakeClock
+) -> None:
+    process = Process(with_coordinators(config, HEALTH), db, clock, "a")
+    await process.jobs.digests()
+    [first] = process.sender.to("9001")
+    assert "ST2023-0001" not in first.text  # a startup-loan question: not health's
+    clock.advance(hours=1)
+    async with process.store.unit() as uow:
+        question = await uow.questions.by_code("ST2023-0001")
+        await uow.questions.correct_topic(question, "suc_khoe", "telegram:9004", clock.now())
+    clock.advance(days=1)
+    await process.jobs.digests()
+    assert "ST2023-0001" in process.sender.to("9001")[-1].text  # older than the mark, but new to health
+    clock.advance(days=1)
+    await process.jobs.digests()
+    assert "ST2023-0001" not in process.sender.to("9001")[-1].text  # once
     await process.close()
