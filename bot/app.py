@@ -2,6 +2,7 @@
 
 import asyncio
 import contextlib
+import gc
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -264,6 +265,7 @@ async def serve(config: AppConfig, stop: asyncio.Event | None = None) -> None:
     """Run until `stop` is set (or forever)."""
     app = await build_app(config)
     await app.start()
+    gc.freeze()  # start-up objects (models, schemas, the tagger) live forever: keep them out of collections
     try:
         await (stop or asyncio.Event()).wait()
     finally:
