@@ -45,7 +45,7 @@ async def run(workers: int, youth: int, redis: bool) -> dict[str, float]:
                     for proc in procs:
                         await proc.wait_log("telegram channel started", timeout=120)
                     inbox = Inbox(api)
-                    await api.deliver_webhook(f"http://127.0.0.1:{port}{WEBHOOK_PATH}", SECRET, max_connections=64,
+                    await api.deliver_webhook(f"http://127.0.0.1:{port}{WEBHOOK_PATH}", SECRET, max_connections=100,
                                               max_attempts=1000)
                     began = time.perf_counter()
                     sent = await asyncio.gather(*(converse(api, inbox, 100_000 + n, 600) for n in range(youth)))

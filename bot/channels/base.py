@@ -6,6 +6,10 @@ from aiohttp import web
 
 from handlers.types import Address, Reply
 
+# Telegram's most simultaneous webhook requests (its default is 40). Our webhook answers a request
+# only once its update is handled, so this bounds the updates in flight across all workers.
+TELEGRAM_WEBHOOK_CONNECTIONS = 100
+
 
 class OutboundChannel(Protocol):
     """Something that can deliver a Reply to an address on its channel.

@@ -33,6 +33,7 @@ from aiogram.methods.base import Response
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import ClientError, web
 
+from bot.channels.base import TELEGRAM_WEBHOOK_CONNECTIONS
 from bot.channels.textsplit import split_text
 from bot.pacing import Pacer
 from bot.errors import PermanentChannelError, RecipientUnreachable, TransientChannelError
@@ -279,7 +280,10 @@ class AiogramChannel:
 
     async def set_webhook(self, url: str, secret: str | None) -> None:
         """Tell Telegram where to post updates."""
-        await call_with_retry(lambda: self.bot.set_webhook(url, secret_token=secret), sleep=self._sleep)
+        await call_with_retry(
+            lambda: self.bot.set_webhook(url, secret_token=secret, max_connections=TELEGRAM_WEBHOOK_CONNECTIONS),
+            sleep=self._sleep,
+        )
 
     async def close(self) -> None:
         """Close the HTTP session."""

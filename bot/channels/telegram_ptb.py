@@ -33,6 +33,7 @@ from telegram import (  # noqa: E402
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError  # noqa: E402
 from telegram.ext import Application, ContextTypes, TypeHandler  # noqa: E402
 
+from bot.channels.base import TELEGRAM_WEBHOOK_CONNECTIONS  # noqa: E402
 from bot.channels.retry import Sleep, with_retry  # noqa: E402
 from bot.channels.textsplit import split_text  # noqa: E402
 from bot.errors import (  # noqa: E402
@@ -273,7 +274,9 @@ class PtbChannel:
             await self.application.updater.start_polling(timeout=self._poll_timeout, poll_interval=0.0)
         elif self.webhook_url:
             await call_with_retry(
-                lambda: self.application.bot.set_webhook(self.webhook_url or "", secret_token=self._secret),
+                lambda: self.application.bot.set_webhook(
+                    self.webhook_url or "", secret_token=self._secret, max_connections=TELEGRAM_WEBHOOK_CONNECTIONS
+                ),
                 sleep=self._sleep,
             )
 

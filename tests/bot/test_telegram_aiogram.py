@@ -167,3 +167,18 @@ async def test_bad_input_over_telegram(api: FakeTelegramAPI, tmp_path: Path, clo
 async def _group_message(api: FakeTelegramAPI) -> list[dict]:
     api.push_text(505, "cho hỏi về vay vốn", chat_id=-1001, chat_type="supergroup")
     return await api.wait_for_messages(-1001, 1)
+
+
+async def test_webhook_asks_for_telegrams_most_connections(api: FakeTelegramAPI) -> None:
+    """Each worker answers a webhook request only once it is handled: 100 in flight, not Telegram's default 40."""
+    from bot.channels.telegram_aiogram import AiogramChannel
+
+    async def nothing(_msg):  # type: ignore[no-untyped-def]
+        return []
+
+    channel = AiogramChannel(TOKEN, nothing, api_base=api.base_url, mode="webhook", webhook_secret="s3cret-token")
+    try:
+        await channel.set_webhook("https://bot.example.vn/telegram/webhook", "s3cret-token")
+        assert api.webhook_info["max_connections"] == 100
+    finally:
+        await channel.close()

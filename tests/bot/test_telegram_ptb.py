@@ -73,6 +73,7 @@ async def test_webhook_mode_checks_the_secret(api: FakeTelegramAPI) -> None:
     await channel.start()
     try:
         assert api.webhook_info["url"] == url and api.webhook_info["secret_token"] == SECRET
+        assert api.webhook_info["max_connections"] == 100
         api.push_text(77, "qua webhook")
         await api.deliver_webhook()
         [reply] = await api.wait_for_messages(77, 1)

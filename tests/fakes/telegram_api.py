@@ -308,7 +308,7 @@ class FakeTelegramAPI:
 
     @property
     def webhook_info(self) -> JsonDict:
-        """What the bot set with setWebhook (url, secret_token, allowed_updates)."""
+        """What the bot set with setWebhook (url, secret_token, allowed_updates, max_connections)."""
         return copy.deepcopy(self._methods.webhook)
 
     def pending_updates(self) -> list[JsonDict]:

@@ -114,10 +114,14 @@ class BotApiMethods:
             raise ApiError.bad_request("secret token contains unallowed characters")
         if url and not url.startswith("https://") and not url.startswith("http://"):
             raise ApiError.bad_request("bad webhook: An HTTPS URL must be provided for webhook")
+        connections = int(params.get("max_connections") or 40)
+        if not 1 <= connections <= 100:
+            raise ApiError.bad_request("bad webhook: max_connections must be between 1 and 100")
         self.webhook = {
             "url": url,
             "secret_token": secret,
             "allowed_updates": params.get("allowed_updates"),
+            "max_connections": connections,
         }
         if params.get("drop_pending_updates"):
             self.queue.clear()
@@ -136,7 +140,7 @@ class BotApiMethods:
             "pending_update_count": len(self.queue),
         }
         if self.webhook["url"]:
-            info["max_connections"] = 40
+            info["max_connections"] = self.webhook.get("max_connections", 40)
             info["ip_address"] = "127.0.0.1"
         if self.webhook["allowed_updates"]:
             info["allowed_updates"] = self.webhook["allowed_updates"]
