@@ -210,8 +210,8 @@ async def build_app(
     telegram = build_telegram(config, dispatcher.handle)
     zalo = build_zalo(config, dispatcher.handle)
     channels: dict[str, OutboundChannel] = {c.name: c for c in (web_channel, telegram, zalo) if c is not None}
-    if isinstance(telegram, AiogramChannel):
-        telegram.pacer = pacer_for(config)
+    if telegram is not None and hasattr(telegram, "pacer"):  # aiogram or PTB: one send budget per bot token
+        telegram.pacer = pacer_for(config)  # type: ignore[attr-defined]
     app = App(
         config=config, store=store, dispatcher=dispatcher, web=web_channel, telegram=telegram, zalo=zalo,
         channels=channels,

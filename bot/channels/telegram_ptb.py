@@ -35,6 +35,7 @@ from telegram.ext import Application, ContextTypes, TypeHandler  # noqa: E402
 
 from bot.channels.base import TELEGRAM_WEBHOOK_CONNECTIONS  # noqa: E402
 from bot.channels.retry import Sleep, with_retry  # noqa: E402
+from bot.pacing import Pacer  # noqa: E402
 from bot.channels.textsplit import split_text  # noqa: E402
 from bot.errors import (  # noqa: E402
     ChannelError,
@@ -71,8 +72,11 @@ def translate(exc: TelegramError) -> ChannelError:
     return PermanentChannelError(exc.message)
 
 
-async def call_with_retry(make_call: Callable[[], Awaitable[T]], *, sleep: Sleep, attempts: int = 6) -> T:
-    """A PTB call under our retry policy (429 retry_after, 5xx/timeouts with backoff)."""
+async def call_with_retry(
+    make_call: Callable[[], Awaitable[T]], *, sleep: Sleep, attempts: int = 6,
+    pacer: Pacer | None = None, chat_id: str | None = None,
+) -> T:
+    """A PTB call under our retry policy (429 retry_after, 5xx/timeouts with backoff), paced when given one."""
 
     async def mapped() -> T:
         try:
@@ -80,7 +84,7 @@ async def call_with_retry(make_call: Callable[[], Awaitable[T]], *, sleep: Sleep
         except TelegramError as exc:
             raise translate(exc) from exc
 
-    return await with_retry(mapped, sleep=sleep, attempts=attempts)
+    return await with_retry(mapped, sleep=sleep, attempts=attempts, pacer=pacer, chat_id=chat_id)
 
 
 def _content_kind(message: Message) -> str:
@@ -135,6 +139,7 @@ class PtbChannel:
     """Receives Telegram updates with python-telegram-bot and sends our replies back."""
 
     name = CHANNEL
+    pacer: Pacer | None = None  # set by the app: one send budget for replies and broadcasts
 
     def __init__(
         self,
@@ -214,19 +219,19 @@ class PtbChannel:
         chat_id = int(address.chat_id)
         pieces = split_text(reply.text, TEXT_LIMIT) if reply.text else []
         bot = self.application.bot
+        paced: dict[str, Any] = {"sleep": self._sleep, "pacer": self.pacer, "chat_id": address.chat_id}
         try:
             for index, piece in enumerate(pieces):
                 markup = _markup(reply) if index == len(pieces) - 1 else None
                 await call_with_retry(
-                    lambda piece=piece, markup=markup: bot.send_message(chat_id, piece, reply_markup=markup),
-                    sleep=self._sleep,
+                    lambda piece=piece, markup=markup: bot.send_message(chat_id, piece, reply_markup=markup), **paced
                 )
             for attachment in reply.attachments:
                 upload = InputFile(attachment.content, filename=attachment.filename)
                 if attachment.mime_type.startswith("image/"):  # charts show inline as photos
-                    await call_with_retry(lambda upload=upload: bot.send_photo(chat_id, upload), sleep=self._sleep)
+                    await call_with_retry(lambda upload=upload: bot.send_photo(chat_id, upload), **paced)
                 else:
-                    await call_with_retry(lambda upload=upload: bot.send_document(chat_id, upload), sleep=self._sleep)
+                    await call_with_retry(lambda upload=upload: bot.send_document(chat_id, upload), **paced)
         except RecipientUnreachable:
             log.info("telegram chat unreachable (403)")
             raise

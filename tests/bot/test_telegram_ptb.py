@@ -7,6 +7,7 @@ from aiohttp import web
 
 from bot.channels.telegram_ptb import PtbChannel
 from bot.errors import PermanentChannelError, RecipientUnreachable, TransientChannelError
+from bot.pacing import Pacer
 from handlers.types import Address, Button, IncomingMessage, Reply
 from tests.fakes.telegram_api import FakeTelegramAPI
 
@@ -54,6 +55,28 @@ async def test_send_maps_errors_and_retries(api: FakeTelegramAPI) -> None:
         with pytest.raises(TransientChannelError):
             await channel.send(Address("telegram", "42"), Reply("xin chào"))
         assert "TEST-token" not in repr(channel)
+    finally:
+        await channel.application.shutdown()
+
+
+async def test_a_429_holds_back_the_shared_pacer(api: FakeTelegramAPI) -> None:
+    """With the app's pacer, a 429 pauses every sender sharing it instead of one caller sleeping alone."""
+    now = [100.0]
+    slept: list[float] = []
+
+    async def sleep(seconds: float) -> None:  # a clock that moves only when someone waits
+        slept.append(seconds)
+        now[0] += seconds
+
+    channel = PtbChannel(TOKEN, Echo(), api_base=api.base_url, sleep=sleep)
+    channel.pacer = Pacer(1000, per_chat_interval=0, sleep=sleep, monotonic=lambda: now[0])
+    await channel.application.initialize()
+    try:
+        api.fail_next("sendMessage", 429, retry_after=2)
+        await channel.send(Address("telegram", "42"), Reply("xin chào"))
+        assert [m["text"] for m in api.sent_messages(42)] == ["xin chào"]
+        assert channel.pacer.paused_total >= 2 and channel.pacer.cuts == 1
+        assert 2 <= sum(slept) < 3  # the retry waited for the pause, through the pacer
     finally:
         await channel.application.shutdown()
 
