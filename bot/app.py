@@ -225,8 +225,8 @@ async def build_app(
     app.announcer = BroadcastAnnouncer(Broadcaster(store, app.deliver, clock), clock)
     conversation.admin.seams.announcer = app.announcer
     conversation.admin.seams.role_listeners.append(app.republish_menu)
-    if isinstance(telegram, AiogramChannel):
-        telegram.may_upload = _staff_check(config, store)
+    if telegram is not None and hasattr(telegram, "may_upload"):  # /nhap: staff documents only
+        telegram.may_upload = _staff_check(config, store)  # type: ignore[attr-defined]
     return app
 
 

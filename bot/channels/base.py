@@ -1,5 +1,6 @@
 """The seam every channel adapter implements for outgoing messages."""
 
+from collections.abc import Awaitable, Callable
 from typing import Protocol
 
 from aiohttp import web
@@ -9,6 +10,8 @@ from handlers.types import Address, Reply
 # Telegram's most simultaneous webhook requests (its default is 40). Our webhook answers a request
 # only once its update is handled, so this bounds the updates in flight across all workers.
 TELEGRAM_WEBHOOK_CONNECTIONS = 100
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024  # staff imports (/nhap): a larger document is not downloaded
+MayUpload = Callable[[Address], Awaitable[bool]]  # whose documents are downloaded (staff only)
 
 
 class OutboundChannel(Protocol):

@@ -33,7 +33,7 @@ from aiogram.methods.base import Response
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import ClientError, web
 
-from bot.channels.base import TELEGRAM_WEBHOOK_CONNECTIONS
+from bot.channels.base import MAX_UPLOAD_BYTES, TELEGRAM_WEBHOOK_CONNECTIONS, MayUpload
 from bot.channels.textsplit import split_text
 from bot.pacing import Pacer
 from bot.errors import PermanentChannelError, RecipientUnreachable, TransientChannelError
@@ -45,8 +45,6 @@ CHANNEL = "telegram"
 TEXT_LIMIT = 4096
 Handle = Callable[[IncomingMessage], Awaitable[list[Reply]]]
 Sleep = Callable[[float], Awaitable[None]]
-MayUpload = Callable[[Address], Awaitable[bool]]
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024  # staff imports (/nhap)
 
 # aiogram parses every answer as `Response[method.__returning__]`, and pydantic keeps parametrised
 # generic models only in a WeakValueDictionary: after a garbage collection the class is rebuilt,

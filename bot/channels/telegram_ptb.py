@@ -6,6 +6,7 @@ same retry policy. PTB never owns the loop: initialize/start/start_polling and t
 """
 
 import asyncio
+import dataclasses
 import datetime as dtm
 import hmac
 import json
@@ -33,7 +34,7 @@ from telegram import (  # noqa: E402
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError  # noqa: E402
 from telegram.ext import Application, ContextTypes, TypeHandler  # noqa: E402
 
-from bot.channels.base import TELEGRAM_WEBHOOK_CONNECTIONS  # noqa: E402
+from bot.channels.base import MAX_UPLOAD_BYTES, TELEGRAM_WEBHOOK_CONNECTIONS, MayUpload  # noqa: E402
 from bot.channels.retry import Sleep, with_retry  # noqa: E402
 from bot.pacing import Pacer  # noqa: E402
 from bot.channels.textsplit import split_text  # noqa: E402
@@ -44,7 +45,7 @@ from bot.errors import (  # noqa: E402
     RecipientUnreachable,
     TransientChannelError,
 )
-from handlers.types import Address, IncomingMessage, Kind, Reply  # noqa: E402
+from handlers.types import Address, Attachment, IncomingMessage, Kind, Reply  # noqa: E402
 
 log = logging.getLogger(__name__)
 
@@ -140,6 +141,7 @@ class PtbChannel:
 
     name = CHANNEL
     pacer: Pacer | None = None  # set by the app: one send budget for replies and broadcasts
+    may_upload: MayUpload | None = None  # set by the app: whose documents are downloaded (staff only)
 
     def __init__(
         self,
@@ -183,9 +185,32 @@ class PtbChannel:
         if update.callback_query is not None:
             await self._on_callback(update.callback_query, update.update_id)
         elif update.message is not None:
-            await self._answer(incoming_from_message(update.message, update.update_id))
+            incoming = incoming_from_message(update.message, update.update_id)
+            if update.message.document is not None and incoming.is_private:
+                incoming = await self._with_document(update.message, incoming)
+            await self._answer(incoming)
         elif update.edited_message is not None:
             await self._answer(incoming_from_message(update.edited_message, update.update_id, edited=True))
+
+    async def _with_document(self, message: Message, incoming: IncomingMessage) -> IncomingMessage:
+        """Download a document sent by staff (size-limited); anyone else's is never fetched."""
+        document = message.document
+        assert document is not None
+        if self.may_upload is None or not await self.may_upload(incoming.address):
+            return incoming
+        caption = message.caption or ""
+        if (document.file_size or 0) > MAX_UPLOAD_BYTES:
+            log.info("document over %d bytes not downloaded", MAX_UPLOAD_BYTES)
+            return dataclasses.replace(incoming, text=caption)
+        try:
+            content = bytes(await (await document.get_file()).download_as_bytearray())
+        except TelegramError as exc:
+            log.warning("document download failed: %s", type(exc).__name__)
+            return dataclasses.replace(incoming, text=caption)
+        attachment = Attachment(
+            document.file_name or "file", content[: MAX_UPLOAD_BYTES + 1], document.mime_type or "application/octet-stream"
+        )
+        return dataclasses.replace(incoming, text=caption, attachments=(attachment,))
 
     async def _on_callback(self, callback: CallbackQuery, update_id: int) -> None:
         incoming = incoming_from_callback(callback, update_id)

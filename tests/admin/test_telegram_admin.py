@@ -128,7 +128,11 @@ async def test_a_granted_or_revoked_role_changes_that_chats_menu(
         await app.stop()
 
 
-async def test_an_admin_imports_a_csv_sent_as_a_document(api: FakeTelegramWithFiles, tmp_path: Path, clock: FakeClock) -> None:
+@pytest.mark.parametrize("library", ["aiogram", "ptb"])
+async def test_an_admin_imports_a_csv_sent_as_a_document(
+    api: FakeTelegramWithFiles, tmp_path: Path, clock: FakeClock, library: str
+) -> None:
+    api.library = library  # type: ignore[attr-defined]  # read by app_config
     app = await started(api, tmp_path / "bot.db", clock)
     try:
         admin = TelegramUser(api, ADMIN_ID)
