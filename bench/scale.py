@@ -28,7 +28,21 @@ from tests.pg import POSTGRES_URL, admin_execute, database_url  # noqa: E402
 from tests.scale.conftest import REDIS_URL  # noqa: E402
 
 
+async def forget_flood_counters() -> None:
+    """Empty the bench's Redis database: the previous run's youth had the same chat ids, and their
+    flood counters (20 messages a minute) would throttle this run's."""
+    from redis.asyncio import Redis
+
+    client = Redis.from_url(REDIS_URL)
+    try:
+        await client.flushdb()
+    finally:
+        await client.aclose()
+
+
 async def run(workers: int, youth: int, redis: bool) -> dict[str, float]:
+    if redis:
+        await forget_flood_counters()
     name = f"doithoai_bench_{uuid.uuid4().hex[:10]}"
     await admin_execute(f'CREATE DATABASE "{name}"')
     url = database_url(name)
