@@ -185,17 +185,19 @@ async def main() -> None:
     full = await run(False, args.youth, args.concurrency, args.paced)
     show("doithoai", full)
     low, high = args.think
-    offered = args.youth * 6 / (high / 2 + 5 * (low + high) / 2)
-    print(f"2) latency: the same {args.youth} youth in conversation at once, pausing {low:g}-{high:g} s "
+    together = min(args.youth, args.concurrency)
+    offered = together * 6 / (high / 2 + 5 * (low + high) / 2)
+    print(f"2) latency: {together} youth in conversation at once, pausing {low:g}-{high:g} s "
           f"between messages (about {offered:.0f} updates/s offered)")
-    echo_paced = await run(True, args.youth, args.concurrency, think=(low, high))
+    echo_paced = await run(True, together, together, think=(low, high))
     show("echo", echo_paced)
-    full_paced = await run(False, args.youth, args.concurrency, args.paced, think=(low, high))
+    full_paced = await run(False, together, together, args.paced, think=(low, high))
     show("doithoai", full_paced)
     print(f"throughput ratio doithoai/echo: {full['rate'] / echo['rate']:.2f} (target >= 0.6); "
           f"bot CPU per update {full['cpu_ms']:.2f} vs {echo['cpu_ms']:.2f} ms")
-    print(f"latency with {args.youth} youth at a person's pace: p50 {full_paced['p50']:.0f} ms, "
+    print(f"latency with {together} youth at a person's pace: p50 {full_paced['p50']:.0f} ms, "
           f"p95 {full_paced['p95']:.0f} ms, p99 {full_paced['p99']:.0f} ms (target p99 < 250)")
+    print(f"bot peak RSS after {args.youth} conversations: {full['rss']:.0f} MB; start-up {full['startup']:.1f} s")
 
 
 if __name__ == "__main__":
