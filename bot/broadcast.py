@@ -7,6 +7,7 @@ concurrency, persistence and what a failure means for the recipient.
 """
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
@@ -72,7 +73,7 @@ class Broadcaster:
         if not owned:
             log.info("%s/%s already done or running elsewhere", job, occurrence)
             return None
-        report = await self.run(job, occurrence, await build())
+        report = await self.run(job, occurrence, await build(), held=(RUN_MARKER,))
         async with self.store.unit() as uow:
             repo = DeliveryRepo(uow.session)
             if (await repo.statuses(job, occurrence)).get(CLAIMED, 0) > 1:
@@ -83,18 +84,27 @@ class Broadcaster:
             await repo.finish(job, occurrence, [(RUN_MARKER, SENT, None)], self.clock.now())
         return report
 
-    async def run(self, job: str, occurrence: str, messages: Sequence[Outgoing]) -> BroadcastReport:
-        """Send each message whose recipient this process can claim; returns the outcome."""
+    async def run(
+        self, job: str, occurrence: str, messages: Sequence[Outgoing], *, held: Sequence[str] = ()
+    ) -> BroadcastReport:
+        """Send each message whose recipient this process can claim; returns the outcome.
+
+        Claims wait in the queue behind the pacer, which at Telegram's pace can take longer than
+        the lease; so while the run lives it renews what it holds (and `held`, the run's own row)
+        every third of the lease. Only a dead run's claims go stale and are taken over.
+        """
         report = BroadcastReport()
         queue: asyncio.Queue[Outgoing | None] = asyncio.Queue(maxsize=self.chunk * 2)
         pending: list[tuple[Address, str, str | None]] = []
         lock = asyncio.Lock()
+        claimed: set[str] = set(held)  # claimed by this run and not yet marked
 
         async def produce() -> None:
             try:
                 for start in range(0, len(messages), self.chunk):
                     batch = messages[start : start + self.chunk]
                     owned = await self._claim(job, occurrence, batch)
+                    claimed.update(owned)
                     report.skipped += len(batch) - len(owned)
                     for message in batch:
                         if str(message.address) in owned:
@@ -110,11 +120,24 @@ class Broadcaster:
                 {SENT: report.sent, UNREACHABLE: report.unreachable}.get(status, report.failed).append(message.address)
                 if len(pending) >= self.flush_every and not lock.locked():
                     async with lock:
-                        await self._flush(job, occurrence, pending)
+                        await self._flush(job, occurrence, pending, claimed)
 
-        await asyncio.gather(produce(), *(work() for _ in range(self.concurrency)))
-        async with lock:
-            await self._flush(job, occurrence, pending)
+        async def keep_fresh() -> None:
+            while True:
+                await asyncio.sleep(max(self.lease.total_seconds() / 3, 0.1))
+                if claimed:
+                    async with self.store.unit() as uow:
+                        await DeliveryRepo(uow.session).renew(job, occurrence, list(claimed), self.clock.now())
+
+        heartbeat = asyncio.create_task(keep_fresh(), name=f"renew {job}/{occurrence}")
+        try:
+            await asyncio.gather(produce(), *(work() for _ in range(self.concurrency)))
+            async with lock:
+                await self._flush(job, occurrence, pending, claimed)
+        finally:
+            heartbeat.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await heartbeat
         log.info("broadcast %s/%s: %d sent, %d unreachable, %d failed, %d skipped", job, occurrence,
                  len(report.sent), len(report.unreachable), len(report.failed), report.skipped)
         return report
@@ -140,7 +163,9 @@ class Broadcaster:
             return FAILED, f"{type(exc).__name__}: {exc}"
         return SENT, None
 
-    async def _flush(self, job: str, occurrence: str, pending: list[tuple[Address, str, str | None]]) -> None:
+    async def _flush(
+        self, job: str, occurrence: str, pending: list[tuple[Address, str, str | None]], claimed: set[str]
+    ) -> None:
         """Write outcomes; a blocked youth becomes unreachable in the same transaction."""
         if not pending:
             return
@@ -153,3 +178,4 @@ class Broadcaster:
             for address, status, _ in batch:
                 if status == UNREACHABLE:
                     await repo.mark_unreachable(address.channel, address.chat_id)
+        claimed.difference_update(str(a) for a, _, _ in batch)

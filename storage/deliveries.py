@@ -80,6 +80,18 @@ class DeliveryRepo:
                 taken.append(row.recipient)
         return taken
 
+    async def renew(self, job: str, occurrence: str, recipients: Sequence[str], now: datetime) -> None:
+        """Keep the claims a live run still holds fresh, so a slow run is never taken for a dead one."""
+        keys = [recipient_key(r) for r in recipients]
+        for start in range(0, len(keys), 500):
+            await self._session.exec(
+                update(Delivery)  # type: ignore[call-overload]
+                .where(col(Delivery.job) == job, col(Delivery.occurrence) == occurrence)
+                .where(col(Delivery.recipient).in_(keys[start : start + 500]), col(Delivery.status) == CLAIMED)
+                .values(claimed_at=to_db(now))
+                .execution_options(synchronize_session=False)
+            )
+
     async def finish(
         self, job: str, occurrence: str, outcomes: Iterable[tuple[str, str, str | None]], now: datetime
     ) -> None:

@@ -14,6 +14,7 @@ from storage import Store, Youth, create_all, create_engine
 from storage.deliveries import DeliveryRepo
 from tests.coordination.support import RecordingSender, add_youth
 from tests.storage.conftest import engine  # noqa: F401  (SQLite and PostgreSQL databases)
+from handlers.clock import SystemClock
 from tests.support import FakeClock, local
 
 RECIPIENTS = [Address("telegram", str(1000 + i)) for i in range(120)]
@@ -94,3 +95,28 @@ async def test_blocked_youth_become_unreachable_and_failures_are_retried(two_sto
     sender.errors = {}
     report = await broadcaster.run("reminder:d1", "2023-05-25", messages())
     assert [a.chat_id for a in report.sent] == ["1001"]  # the failed one again, the blocked one not
+
+
+async def test_a_live_run_slower_than_its_lease_is_not_taken_over(two_stores: tuple[Store, Store]) -> None:
+    """Claims queued behind the pacer outlive a short lease; the running process renews them, so a
+    second run (another process, or a resumed job) finds the occurrence busy instead of stale."""
+    first_store, second_store = two_stores
+    sender = RecordingSender()
+
+    async def slow(address: Address, reply: Reply) -> None:  # 20 sends/s, like a paced broadcast
+        await asyncio.sleep(0.05)
+        await sender(address, reply)
+
+    lease = timedelta(seconds=0.3)
+    slow_run = Broadcaster(first_store, slow, SystemClock(), lease=lease, chunk=50, concurrency=1, flush_every=1)
+    other = Broadcaster(second_store, sender, SystemClock(), lease=lease, chunk=50, concurrency=4)
+
+    async def build() -> list[Outgoing]:
+        return messages()[:40]  # two seconds of sending: several leases
+
+    first = asyncio.create_task(slow_run.run_once("reminder:d0", "2023-05-26", build))
+    await asyncio.sleep(1.0)  # mid-run, most of the first chunk still queued and claimed
+    assert await other.run_once("reminder:d0", "2023-05-26", build) is None
+    report = await first
+    assert report is not None and len(report.sent) == 40
+    assert set(sender.per_chat().values()) == {1}
