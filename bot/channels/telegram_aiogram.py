@@ -1,7 +1,6 @@
 """Telegram through aiogram 3: polling or webhook; aiogram types stop here."""
 
 import asyncio
-import dataclasses
 import io
 import logging
 from collections.abc import Awaitable, Callable
@@ -33,11 +32,11 @@ from aiogram.methods.base import Response
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import ClientError, web
 
-from bot.channels.base import MAX_UPLOAD_BYTES, TELEGRAM_WEBHOOK_CONNECTIONS, MayUpload
+from bot.channels.base import TELEGRAM_WEBHOOK_CONNECTIONS, Document, MayUpload, with_staff_document
 from bot.channels.textsplit import split_text
 from bot.pacing import Pacer
 from bot.errors import PermanentChannelError, RecipientUnreachable, TransientChannelError
-from handlers.types import Address, Attachment, IncomingMessage, Kind, Reply
+from handlers.types import Address, IncomingMessage, Kind, Reply
 
 log = logging.getLogger(__name__)
 
@@ -172,25 +171,18 @@ class AiogramChannel:
         await self._answer(incoming)
 
     async def _with_document(self, message: Message, incoming: IncomingMessage) -> IncomingMessage:
-        """Download a document sent by staff (size-limited); anyone else's is never fetched."""
+        """Attach a document sent by staff (bot/channels/base.py decides whose and how big)."""
         document = message.document
         assert document is not None
-        if self.may_upload is None or not await self.may_upload(incoming.address):
-            return incoming
-        caption = message.caption or ""
-        if (document.file_size or 0) > MAX_UPLOAD_BYTES:
-            log.info("document over %d bytes not downloaded", MAX_UPLOAD_BYTES)
-            return dataclasses.replace(incoming, text=caption)
-        try:
+
+        async def download() -> bytes:
             buffer = await self.bot.download(document, destination=io.BytesIO())
-        except (TelegramAPIError, ClientError, asyncio.TimeoutError) as exc:
-            log.warning("document download failed: %s", type(exc).__name__)
-            return dataclasses.replace(incoming, text=caption)
-        content = buffer.getvalue() if buffer is not None else b""
-        attachment = Attachment(
-            document.file_name or "file", content[: MAX_UPLOAD_BYTES + 1], document.mime_type or "application/octet-stream"
+            return buffer.getvalue() if buffer is not None else b""
+
+        described = Document(document.file_name, document.mime_type, document.file_size, message.caption)
+        return await with_staff_document(
+            incoming, described, self.may_upload, download, (TelegramAPIError, ClientError, asyncio.TimeoutError)
         )
-        return dataclasses.replace(incoming, text=caption, attachments=(attachment,))
 
     async def set_menus(self, menus: list[tuple[Address | None, list[tuple[str, str]]]]) -> None:
         """setMyCommands: the default scope for youth, one chat scope per Telegram staff chat."""

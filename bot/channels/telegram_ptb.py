@@ -6,7 +6,6 @@ same retry policy. PTB never owns the loop: initialize/start/start_polling and t
 """
 
 import asyncio
-import dataclasses
 import datetime as dtm
 import hmac
 import json
@@ -34,7 +33,7 @@ from telegram import (  # noqa: E402
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError  # noqa: E402
 from telegram.ext import Application, ContextTypes, TypeHandler  # noqa: E402
 
-from bot.channels.base import MAX_UPLOAD_BYTES, TELEGRAM_WEBHOOK_CONNECTIONS, MayUpload  # noqa: E402
+from bot.channels.base import TELEGRAM_WEBHOOK_CONNECTIONS, Document, MayUpload, with_staff_document  # noqa: E402
 from bot.channels.retry import Sleep, with_retry  # noqa: E402
 from bot.pacing import Pacer  # noqa: E402
 from bot.channels.textsplit import split_text  # noqa: E402
@@ -45,7 +44,7 @@ from bot.errors import (  # noqa: E402
     RecipientUnreachable,
     TransientChannelError,
 )
-from handlers.types import Address, Attachment, IncomingMessage, Kind, Reply  # noqa: E402
+from handlers.types import Address, IncomingMessage, Kind, Reply  # noqa: E402
 
 log = logging.getLogger(__name__)
 
@@ -193,24 +192,15 @@ class PtbChannel:
             await self._answer(incoming_from_message(update.edited_message, update.update_id, edited=True))
 
     async def _with_document(self, message: Message, incoming: IncomingMessage) -> IncomingMessage:
-        """Download a document sent by staff (size-limited); anyone else's is never fetched."""
+        """Attach a document sent by staff (bot/channels/base.py decides whose and how big)."""
         document = message.document
         assert document is not None
-        if self.may_upload is None or not await self.may_upload(incoming.address):
-            return incoming
-        caption = message.caption or ""
-        if (document.file_size or 0) > MAX_UPLOAD_BYTES:
-            log.info("document over %d bytes not downloaded", MAX_UPLOAD_BYTES)
-            return dataclasses.replace(incoming, text=caption)
-        try:
-            content = bytes(await (await document.get_file()).download_as_bytearray())
-        except TelegramError as exc:
-            log.warning("document download failed: %s", type(exc).__name__)
-            return dataclasses.replace(incoming, text=caption)
-        attachment = Attachment(
-            document.file_name or "file", content[: MAX_UPLOAD_BYTES + 1], document.mime_type or "application/octet-stream"
-        )
-        return dataclasses.replace(incoming, text=caption, attachments=(attachment,))
+
+        async def download() -> bytes:
+            return bytes(await (await document.get_file()).download_as_bytearray())
+
+        described = Document(document.file_name, document.mime_type, document.file_size, message.caption)
+        return await with_staff_document(incoming, described, self.may_upload, download, (TelegramError,))
 
     async def _on_callback(self, callback: CallbackQuery, update_id: int) -> None:
         incoming = incoming_from_callback(callback, update_id)
