@@ -9,7 +9,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.clock import to_db
-from storage.lookups import MISSING, LookupCache
+from storage.lookups import LookupCache
 from storage.models import Question, Youth
 from storage.models_admin import (
     Answer,
@@ -41,10 +41,10 @@ class AdminRepo:
 
         Every message asks; the table holds a few dozen staff, so all of it is cached briefly.
         """
-        grants = self._cache.get("grants")
-        if grants is MISSING:
-            grants = {(g.channel, g.chat_id): g for g in await self.grants()}
-            self._cache.put("grants", grants)
+        async def by_chat() -> dict[tuple[str, str], RoleGrant]:
+            return {(g.channel, g.chat_id): g for g in await self.grants()}
+
+        grants = await self._cache.fetch("grants", by_chat)
         return grants.get((channel, chat_id))  # type: ignore[no-any-return]
 
     async def _stored_grant(self, channel: str, chat_id: str) -> RoleGrant | None:
@@ -172,11 +172,7 @@ class AdminRepo:
 
     async def is_blocked(self, channel: str, chat_id: str) -> bool:
         """Whether this chat is blocked (every message asks; the few blocked chats are cached briefly)."""
-        blocked = self._cache.get("blocked")
-        if blocked is MISSING:
-            blocked = await self.blocked_chats()
-            self._cache.put("blocked", blocked)
-        return (channel, chat_id) in blocked
+        return (channel, chat_id) in await self._cache.fetch("blocked", self.blocked_chats)
 
     async def _stored_block(self, channel: str, chat_id: str) -> bool:
         query = select(BlockedChat.id).where(BlockedChat.channel == channel, BlockedChat.chat_id == chat_id)
@@ -216,12 +212,7 @@ class AdminRepo:
 
     async def campaign_override(self) -> CampaignOverride | None:
         """The admins' change to the campaign dates, if any (cached briefly: read it, don't change it)."""
-        cached = self._cache.get("override")
-        if cached is not MISSING:
-            return cached  # type: ignore[no-any-return]
-        found = await self._session.get(CampaignOverride, 1)
-        self._cache.put("override", found)
-        return found
+        return await self._cache.fetch("override", lambda: self._session.get(CampaignOverride, 1))  # type: ignore[no-any-return]
 
     async def set_campaign_override(
         self, dialogue_date: date | None, deadline_days_before: int | None, by: str, now: datetime

@@ -1,10 +1,8 @@
 """A short-lived cache of the rows every message reads and admins rarely change."""
 
 import time
-from collections.abc import Callable, Hashable
+from collections.abc import Awaitable, Callable, Hashable
 from typing import Any
-
-_MISSING = object()
 
 
 class LookupCache:
@@ -20,22 +18,16 @@ class LookupCache:
         self._clock = clock
         self._entries: dict[Hashable, tuple[float, Any]] = {}
 
-    def get(self, key: Hashable) -> Any:
-        """The cached value, or `MISSING`."""
+    async def fetch(self, key: Hashable, load: Callable[[], Awaitable[Any]]) -> Any:
+        """The value kept under `key`, or what `load()` returns (then kept for `ttl` seconds)."""
         entry = self._entries.get(key)
-        if entry is None or entry[0] <= self._clock():
-            return _MISSING
-        return entry[1]
-
-    def put(self, key: Hashable, value: Any) -> None:
-        """Keep `value` for `ttl` seconds."""
-        if self.ttl <= 0:
-            return
-        self._entries[key] = (self._clock() + self.ttl, value)
+        if entry is not None and entry[0] > self._clock():
+            return entry[1]
+        value = await load()
+        if self.ttl > 0:
+            self._entries[key] = (self._clock() + self.ttl, value)
+        return value
 
     def clear(self) -> None:
         """Forget everything (after any write to the cached tables)."""
         self._entries.clear()
-
-
-MISSING = _MISSING
