@@ -65,18 +65,14 @@ class CoordinationRepo:
         )
         return {unit or "": int(n) for unit, n in result.all()}
 
-    async def mark(self, coordinator: str) -> int:
-        """The last question id this coordinator's digest covered."""
-        row = await self._session.get(DigestMark, coordinator)
-        return row.last_question_id if row else 0
-
-    async def retagged_since_mark(self, coordinator: str) -> set[int]:
-        """Questions whose topic a person changed after this coordinator's last digest (none before the first)."""
+    async def since_mark(self, coordinator: str) -> tuple[int, set[int]]:
+        """Where this coordinator's last digest stopped: the last question id it covered, and the
+        questions whose topic a person changed after it (none before the first digest)."""
         row = await self._session.get(DigestMark, coordinator)
         if row is None:
-            return set()
+            return 0, set()
         query = select(TopicCorrection.question_id).where(col(TopicCorrection.created_at) > row.updated_at)
-        return set((await self._session.exec(query)).all())
+        return row.last_question_id, set((await self._session.exec(query)).all())
 
     async def set_mark(self, coordinator: str, last_id: int, now: datetime) -> None:
         """Move the coordinator's digest mark forward."""

@@ -15,8 +15,8 @@ class StateRepo:
     """Load and save where each consented youth is in the conversation.
 
     Every message reads and writes its state, so this uses plain statements rather than the ORM's
-    identity map and flush: that was about a third of the per-message database time. The rows it
-    returns are snapshots, not attached to the session; save changes with `put`.
+    identity map and flush (one upsert, no flush). The rows it returns are snapshots, not attached
+    to the session; save changes with `put`.
     """
 
     def __init__(self, session: AsyncSession) -> None:
