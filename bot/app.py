@@ -4,7 +4,6 @@ import asyncio
 import contextlib
 import gc
 import logging
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -13,7 +12,7 @@ from pydantic import SecretStr
 
 from bot.announce import BroadcastAnnouncer
 from bot.broadcast import Broadcaster
-from bot.channels.base import OutboundChannel, RunnableChannel
+from bot.channels.base import MayUpload, OutboundChannel, RunnableChannel
 from bot.channels.telegram_aiogram import AiogramChannel, Handle
 from bot.channels.web import WebChannel
 from bot.channels.web_outbox import WebOutbox
@@ -143,7 +142,7 @@ class App:
         await self.store.close()
 
 
-def _staff_check(config: AppConfig, store: Store) -> Callable[[Address], Awaitable[bool]]:
+def _staff_check(config: AppConfig, store: Store) -> MayUpload:
     """Whether an address is an admin or coordinator (their documents are downloaded for /nhap)."""
 
     async def may_upload(address: Address) -> bool:
@@ -157,8 +156,9 @@ def _secret(value: SecretStr | None) -> str | None:
     return value.get_secret_value() if value is not None else None
 
 
-def build_telegram(config: AppConfig, handle: Handle) -> RunnableChannel | None:
-    """The Telegram adapter chosen by channels.telegram.library, when a token is set."""
+def build_telegram(config: AppConfig, handle: Handle, may_upload: MayUpload | None) -> RunnableChannel | None:
+    """The Telegram adapter chosen by channels.telegram.library, when a token is set; either one
+    gets the token's send pacer and the staff check for documents (/nhap)."""
     tg = config.channels.telegram
     if tg.token is None:
         return None
@@ -169,8 +169,14 @@ def build_telegram(config: AppConfig, handle: Handle) -> RunnableChannel | None:
     if tg.library == "ptb":
         from bot.channels.telegram_ptb import PtbChannel
 
-        return PtbChannel(tg.token.get_secret_value(), handle, **options)  # type: ignore[arg-type]
-    return AiogramChannel(tg.token.get_secret_value(), handle, **options)  # type: ignore[arg-type]
+        channel: AiogramChannel | PtbChannel = PtbChannel(
+            tg.token.get_secret_value(), handle, **options  # type: ignore[arg-type]
+        )
+    else:
+        channel = AiogramChannel(tg.token.get_secret_value(), handle, **options)  # type: ignore[arg-type]
+    channel.pacer = pacer_for(config)  # one send budget per bot token: replies and broadcasts
+    channel.may_upload = may_upload
+    return channel
 
 
 def build_zalo(config: AppConfig, handle: Handle) -> ZaloChannel | None:
@@ -207,11 +213,9 @@ async def build_app(
     web_channel = WebChannel(
         dispatcher.handle, frame_ancestors=config.channels.web.frame_ancestors, outbox=WebOutbox(store, clock.now)
     )
-    telegram = build_telegram(config, dispatcher.handle)
+    telegram = build_telegram(config, dispatcher.handle, _staff_check(config, store))
     zalo = build_zalo(config, dispatcher.handle)
     channels: dict[str, OutboundChannel] = {c.name: c for c in (web_channel, telegram, zalo) if c is not None}
-    if telegram is not None and hasattr(telegram, "pacer"):  # aiogram or PTB: one send budget per bot token
-        telegram.pacer = pacer_for(config)  # type: ignore[attr-defined]
     app = App(
         config=config, store=store, dispatcher=dispatcher, web=web_channel, telegram=telegram, zalo=zalo,
         channels=channels,
@@ -225,8 +229,6 @@ async def build_app(
     app.announcer = BroadcastAnnouncer(Broadcaster(store, app.deliver, clock), clock)
     conversation.admin.seams.announcer = app.announcer
     conversation.admin.seams.role_listeners.append(app.republish_menu)
-    if telegram is not None and hasattr(telegram, "may_upload"):  # /nhap: staff documents only
-        telegram.may_upload = _staff_check(config, store)  # type: ignore[attr-defined]
     return app
 
 
