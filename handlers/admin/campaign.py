@@ -1,15 +1,12 @@
 """/chien_dich, and the campaign override every deadline rule reads."""
 
-import logging
 from datetime import date, datetime
 
 from handlers.admin import texts
 from handlers.admin.args import parse_date, parse_pairs
-from handlers.admin.context import Act
+from handlers.admin.context import Act, notify
 from handlers.settings import Campaign, Settings
 from storage import UnitOfWork
-
-log = logging.getLogger(__name__)
 
 
 async def effective_settings(settings: Settings, uow: UnitOfWork) -> Settings:
@@ -82,11 +79,7 @@ async def _change(act: Act) -> bool:
     await act.uow.admin.set_campaign_override(dialogue, days, str(act.actor.address), act.now)
     act.settings = _apply(act.settings, dialogue, days)
     await act.audit("chien_dich", detail=f"dialogue={dialogue} days={days}")
-    for listener in act.seams.campaign_listeners:
-        try:
-            listener(act.settings.campaign)
-        except Exception:  # noqa: BLE001 - a scheduler hook must not undo the change
-            log.exception("campaign listener failed")
+    notify(act.seams.campaign_listeners, act.settings.campaign)  # the scheduler moves the reminders
     act.say(texts.CAMPAIGN_DONE)
     return True
 

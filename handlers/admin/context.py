@@ -1,5 +1,6 @@
 """One staff (or rating youth) message being handled, and the seams the admin features need."""
 
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -14,6 +15,7 @@ from storage import UnitOfWork
 from storage.clock import from_db
 
 Rows = tuple[tuple[Button, ...], ...]
+log = logging.getLogger(__name__)
 
 
 class Announcer(Protocol):
@@ -39,6 +41,15 @@ class Seams:
     campaign_listeners: list[CampaignListener] = field(default_factory=list)
     # Called after /cap_quyen or /thu_quyen with the chat and its effective role (the menu follows).
     role_listeners: list[RoleListener] = field(default_factory=list)
+
+
+def notify(listeners: Sequence[Callable[..., None]], *args: object) -> None:
+    """Call the app's hooks after a change; one that fails is logged and must not undo the change."""
+    for listener in listeners:
+        try:
+            listener(*args)
+        except Exception:  # noqa: BLE001 - a hook (scheduler, menus) must not undo the change
+            log.exception("admin hook %r failed", listener)
 
 
 @dataclass

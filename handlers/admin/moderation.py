@@ -1,24 +1,16 @@
 """/chan, /bo_chan (spammers), /cap_quyen, /thu_quyen (roles) and /nhat_ky (the audit log)."""
 
-import logging
-
 from handlers.admin import texts
 from handlers.admin.args import looks_like_code
-from handlers.admin.context import Act
+from handlers.admin.context import Act, notify
 from handlers.admin.roles import ADMIN, COORDINATOR, YOUTH, configured, parse_address, valid_scope_item
 from handlers.types import Address
 from storage.models_admin import RoleGrant
 
-log = logging.getLogger(__name__)
-
-
-def _role_changed(act: Act, address: Address, role: str) -> None:
-    """Tell the app, which republishes that chat's command menu."""
-    for listener in act.seams.role_listeners:
-        try:
-            listener(address, role)
-        except Exception:  # noqa: BLE001 - a menu hook must not undo the change
-            log.exception("role listener failed")
+def _role_changed(act: Act, address: Address, stored_role: str) -> None:
+    """Tell the app the chat's role now (config wins over a stored grant): it republishes the menu."""
+    kept = configured(act.settings, address)
+    notify(act.seams.role_listeners, address, kept.role if kept else stored_role)
 
 
 async def _target(act: Act, text: str) -> Address | None:
@@ -87,8 +79,7 @@ async def grant(act: Act) -> None:
         granted_by=str(act.actor.address), created_at=act.now,
     ))
     await act.audit("cap_quyen", detail=f"{address} {role} {','.join(scope) or 'all'}")
-    kept = configured(act.settings, address)  # config wins over a grant
-    _role_changed(act, address, kept.role if kept else role)
+    _role_changed(act, address, role)
     act.say(texts.GRANT_DONE.format(who=name or address, role=texts.ROLE_NAMES[role], scope=", ".join(scope) or texts.SCOPE_ALL))
 
 
@@ -101,8 +92,7 @@ async def revoke(act: Act) -> None:
     removed = await act.uow.admin.revoke(address.channel, address.chat_id)
     await act.audit("thu_quyen", detail=f"{address} {'removed' if removed else 'none'}")
     if removed:
-        kept = configured(act.settings, address)
-        _role_changed(act, address, kept.role if kept else YOUTH)
+        _role_changed(act, address, YOUTH)
     act.say((texts.REVOKE_DONE if removed else texts.REVOKE_NONE).format(who=address))
 
 
