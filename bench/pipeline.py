@@ -1,7 +1,7 @@
 """Pipeline benchmark: the whole intake bot vs a bare aiogram echo bot, against the same fake Bot API.
 
 Each simulated youth runs the full conversation over Telegram long polling
-(/start → Đồng ý → unit → Ẩn danh → question → confirm topic: 6 updates, 9 replies).
+(/start → Đồng ý → unit → Ẩn danh → question → confirm topic: 6 updates, 6 replies).
 The bot runs as a separate process (`doithoai serve`, SQLite in a temp dir, the shipped tagger);
 the fake Bot API and the load generator share this process. Two runs of each bot:
 1) throughput: every youth sends the next message as soon as the last reply arrives (closed loop);
@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.fakes.telegram_api import FakeTelegramAPI  # noqa: E402
-from tests.scale.cluster import QUESTIONS, UNITS  # noqa: E402
+from tests.scale.cluster import flow  # noqa: E402
 
 TOKEN = "123456:BENCH-token"
 
@@ -64,10 +64,8 @@ class Waiter:
 
 
 def steps(echo: bool, n: int) -> list[tuple[str, str, int]]:
-    """(kind, value, replies expected) for one youth's conversation."""
-    flow = [("text", "/start", 2), ("press", "consent:yes", 1), ("press", f"unit:{UNITS[n % len(UNITS)]}", 2),
-            ("press", "name:anon", 2), ("text", QUESTIONS[n % len(QUESTIONS)], 1), ("press", "topic:ok:1", 1)]
-    return [(k, v, 1 if echo else r) for k, v, r in flow]
+    """(kind, value, replies expected) for one youth's conversation (the echo bot answers each with one)."""
+    return [(k, v, 1 if echo else r) for k, v, r in flow(n)]
 
 
 async def youth(

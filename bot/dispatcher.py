@@ -14,7 +14,7 @@ from bot.locks import lock_chat
 from handlers import texts
 from handlers.clock import Clock
 from handlers.conversation import Conversation
-from handlers.types import Address, IncomingMessage, Reply, reply_from_dict, reply_to_dict
+from handlers.types import Address, IncomingMessage, Reply, coalesce, reply_from_dict, reply_to_dict
 from storage import Store
 
 log = logging.getLogger(__name__)
@@ -56,7 +56,7 @@ class Dispatcher:
         """Replies for `msg`; a redelivered update gets the replies it got the first time."""
         async with self._locks.get(msg.address):
             try:
-                replies = await self._handle(msg)
+                replies = coalesce(await self._handle(msg))
             except IntegrityError:
                 log.info("update %s on %s handled concurrently elsewhere", msg.update_id, msg.address.channel)
                 return []

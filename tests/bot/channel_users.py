@@ -35,7 +35,7 @@ class Said:
 class ChatUser(Protocol):
     async def say(self, text: str, expect: int = 1) -> list[Said]: ...
     async def choose(self, label: str, expect: int = 1) -> list[Said]: ...
-    async def send_kind(self, kind: str, expect: int = 2) -> list[Said]: ...
+    async def send_kind(self, kind: str, expect: int = 1) -> list[Said]: ...
 
 
 def _pick(history: list[Said], label: str) -> tuple[int, str]:
@@ -81,7 +81,7 @@ class TelegramChatUser:
                         return await self._after(len(sent), expect)
         raise AssertionError(f"no button {label!r}")
 
-    async def send_kind(self, kind: str, expect: int = 2) -> list[Said]:
+    async def send_kind(self, kind: str, expect: int = 1) -> list[Said]:
         before = len(self.api.sent_messages(self.user_id))
         {"sticker": self.api.push_sticker, "photo": self.api.push_photo}[kind](self.user_id)
         return await self._after(before, expect)
@@ -134,7 +134,7 @@ class ZaloChatUser:
         number, full = _pick(self.history, label)
         return await self.say(str(number) if (by or self.by) == "number" else full, expect)
 
-    async def send_kind(self, kind: str, expect: int = 2) -> list[Said]:
+    async def send_kind(self, kind: str, expect: int = 1) -> list[Said]:
         before = len(self.api.sent_messages(self.user_id))
         self.api.push_kind(self.user_id, {"photo": "image"}.get(kind, kind))
         messages = await self.api.wait_for_messages(self.user_id, before + expect)
@@ -186,7 +186,7 @@ class WebChatUser:
         data = next(d for lab, d in self._buttons if label in lab)
         return await self._post({"button": data}, expect)
 
-    async def send_kind(self, kind: str, expect: int = 2) -> list[Said]:
+    async def send_kind(self, kind: str, expect: int = 1) -> list[Said]:
         raise NotImplementedError("the web chat sends text only")
 
 

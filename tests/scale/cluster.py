@@ -165,9 +165,12 @@ class Inbox:
 
 
 def flow(n: int) -> list[tuple[str, str, int]]:
-    """(kind, value, distinct replies) of one youth's conversation: 6 updates, 9 replies, ends in a receipt."""
-    return [("text", "/start", 2), ("press", "consent:yes", 1), ("press", f"unit:{UNITS[n % len(UNITS)]}", 2),
-            ("press", "name:anon", 2), ("text", QUESTIONS[n % len(QUESTIONS)], 1), ("press", "topic:ok:1", 1)]
+    """(kind, value, distinct replies) of one youth's conversation: 6 updates, one reply each, ends in a receipt.
+
+    Each acknowledgement rides on the next prompt (handlers.types.coalesce), so every step is one message.
+    """
+    return [("text", "/start", 1), ("press", "consent:yes", 1), ("press", f"unit:{UNITS[n % len(UNITS)]}", 1),
+            ("press", "name:anon", 1), ("text", QUESTIONS[n % len(QUESTIONS)], 1), ("press", "topic:ok:1", 1)]
 
 
 async def converse(api: FakeTelegramAPI, inbox: Inbox, user_id: int, timeout: float) -> int:
