@@ -3,13 +3,16 @@
 Each simulated youth runs the whole 6-update conversation through the fake Bot API's webhook
 delivery; the workers are real `doithoai serve` processes on a throw-away PostgreSQL database.
 Prints updates/s for each setup, the ratio two/one (target >= 1.3 on 2 cores) and lost/duplicated
-questions (target 0/0). Replies go out unpaced (the fake enforces no limit).
+questions (target 0/0), and where the CPU went per update: the workers, this process (the load
+generator and the fake Bot API), PostgreSQL and Redis. Replies go out unpaced (the fake enforces no
+limit).
 
     .venv/bin/python bench/scale.py --youth 1000          # 6,000 updates per setup
 """
 
 import argparse
 import asyncio
+import os
 import sys
 import tempfile
 import time
@@ -40,6 +43,36 @@ async def forget_flood_counters() -> None:
         await client.aclose()
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU the process has used so far (0 when it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def server_cpu() -> dict[str, float]:
+    """CPU seconds used so far by every PostgreSQL and Redis process."""
+    used = {"postgres": 0.0, "redis": 0.0}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                command = (entry / "comm").read_text().strip()
+            except OSError:
+                continue
+            for name in used:
+                if command.startswith(name):
+                    used[name] += cpu_seconds(int(entry.name))
+    return used
+
+
+def cpu_snapshot(procs: list[Worker]) -> dict[str, float]:
+    """CPU seconds so far: the workers together, this process, PostgreSQL, Redis."""
+    workers = sum(cpu_seconds(p.process.pid) for p in procs if p.process is not None)
+    return {"workers": workers, "bench": time.process_time(), **server_cpu()}
+
+
 async def run(workers: int, youth: int, redis: bool) -> dict[str, float]:
     if redis:
         await forget_flood_counters()
@@ -61,9 +94,11 @@ async def run(workers: int, youth: int, redis: bool) -> dict[str, float]:
                     inbox = Inbox(api)
                     await api.deliver_webhook(f"http://127.0.0.1:{port}{WEBHOOK_PATH}", SECRET, max_connections=100,
                                               max_attempts=1000)
+                    before = cpu_snapshot(procs)
                     began = time.perf_counter()
                     sent = await asyncio.gather(*(converse(api, inbox, 100_000 + n, 600) for n in range(youth)))
                     elapsed = time.perf_counter() - began
+                    after = cpu_snapshot(procs)
                     await api.stop_webhook()
                 finally:
                     for proc in procs:
@@ -73,7 +108,9 @@ async def run(workers: int, youth: int, redis: bool) -> dict[str, float]:
         await admin_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     lost = sum(1 for n in range(youth) if counts.get(str(100_000 + n), 0) == 0)
     duplicated = sum(n - 1 for n in counts.values() if n > 1)
-    return {"updates": sum(sent), "seconds": elapsed, "rate": sum(sent) / elapsed, "lost": lost, "dup": duplicated}
+    cpu_ms = {key: (after[key] - before[key]) * 1000 / sum(sent) for key in after}
+    return {"updates": sum(sent), "seconds": elapsed, "rate": sum(sent) / elapsed, "lost": lost, "dup": duplicated,
+            "cpu_ms": cpu_ms, "cores": sum(cpu_ms.values()) * sum(sent) / elapsed / 1000}
 
 
 async def main() -> None:
@@ -87,6 +124,8 @@ async def main() -> None:
         results[workers] = r
         print(f"{workers} worker(s): {r['updates']:.0f} updates in {r['seconds']:.1f} s = {r['rate']:.0f} updates/s; "
               f"lost {r['lost']:.0f}, duplicated {r['dup']:.0f}")
+        spent = ", ".join(f"{key} {ms:.2f}" for key, ms in r["cpu_ms"].items())
+        print(f"   CPU ms per update: {spent}; {r['cores']:.2f} of {os.cpu_count()} cores busy")
     print(f"ratio two/one: {results[2]['rate'] / results[1]['rate']:.2f} (target >= 1.3)")
 
 

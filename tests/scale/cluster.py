@@ -140,26 +140,34 @@ def worker_env(api_base: str, database_url: str, port: int, redis_url: str | Non
 
 
 class Inbox:
-    """What each chat received, counted once per distinct message (a replayed reply counts once)."""
+    """What each chat received, counted once per distinct message (a replayed reply counts once).
+
+    Waiters are woken per chat: with a thousand youth waiting, waking all of them on every send made
+    the load generator itself the bottleneck of the scale benchmark.
+    """
 
     def __init__(self, api: FakeTelegramAPI) -> None:
         self.distinct: defaultdict[int, set[str]] = defaultdict(set)
         self.total = 0
-        self._changed = asyncio.Event()
+        self._waiting: defaultdict[int | None, list[asyncio.Event]] = defaultdict(list)
         api.on_send(self._sent)
 
     def _sent(self, message: dict[str, Any]) -> None:
+        chat = message["chat"]["id"]
         key = json.dumps([message.get("text"), message.get("reply_markup")], sort_keys=True, ensure_ascii=False)
-        self.distinct[message["chat"]["id"]].add(key)
+        self.distinct[chat].add(key)
         self.total += 1
-        self._changed.set()
+        for watched in (chat, None):
+            for event in self._waiting.pop(watched, ()):
+                event.set()
 
-    async def until(self, predicate: Any, timeout: float) -> None:
-        """Wait until predicate() holds, re-checked on every send."""
+    async def until(self, predicate: Any, timeout: float, chat: int | None = None) -> None:
+        """Wait until predicate() holds, re-checked on every send to `chat` (None: on every send)."""
         async def check() -> None:
             while not predicate():
-                self._changed.clear()
-                await self._changed.wait()
+                event = asyncio.Event()
+                self._waiting[chat].append(event)
+                await event.wait()
 
         await asyncio.wait_for(check(), timeout)
 
@@ -182,7 +190,7 @@ async def converse(api: FakeTelegramAPI, inbox: Inbox, user_id: int, timeout: fl
             api.push_text(user_id, value)
         else:
             api.push_callback(user_id, value)
-        await inbox.until(lambda: len(inbox.distinct[user_id]) >= expected, timeout)
+        await inbox.until(lambda: len(inbox.distinct[user_id]) >= expected, timeout, chat=user_id)
     return len(flow(user_id))
 
 
