@@ -9,7 +9,7 @@ concurrency, persistence and what a failure means for the recipient.
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -73,7 +73,9 @@ class Broadcaster:
         if not owned:
             log.info("%s/%s already done or running elsewhere", job, occurrence)
             return None
-        report = await self.run(job, occurrence, await build(), held=(RUN_MARKER,))
+        async with self._renewing(job, occurrence, {RUN_MARKER}):  # a long build must not look dead
+            messages = await build()
+        report = await self.run(job, occurrence, messages, held=(RUN_MARKER,))
         async with self.store.unit() as uow:
             repo = DeliveryRepo(uow.session)
             if (await repo.statuses(job, occurrence)).get(CLAIMED, 0) > 1:
@@ -122,25 +124,32 @@ class Broadcaster:
                     async with lock:
                         await self._flush(job, occurrence, pending, claimed)
 
-        async def keep_fresh() -> None:
-            while True:
-                await asyncio.sleep(max(self.lease.total_seconds() / 3, 0.1))
-                if claimed:
-                    async with self.store.unit() as uow:
-                        await DeliveryRepo(uow.session).renew(job, occurrence, list(claimed), self.clock.now())
-
-        heartbeat = asyncio.create_task(keep_fresh(), name=f"renew {job}/{occurrence}")
-        try:
+        async with self._renewing(job, occurrence, claimed):
             await asyncio.gather(produce(), *(work() for _ in range(self.concurrency)))
             async with lock:
                 await self._flush(job, occurrence, pending, claimed)
+        log.info("broadcast %s/%s: %d sent, %d unreachable, %d failed, %d skipped", job, occurrence,
+                 len(report.sent), len(report.unreachable), len(report.failed), report.skipped)
+        return report
+
+    @contextlib.asynccontextmanager
+    async def _renewing(self, job: str, occurrence: str, held: set[str]) -> AsyncIterator[None]:
+        """While the block runs, renew the claims in `held` (a live set) every third of the lease."""
+
+        async def keep_fresh() -> None:
+            while True:
+                await asyncio.sleep(max(self.lease.total_seconds() / 3, 0.1))
+                if held:
+                    async with self.store.unit() as uow:
+                        await DeliveryRepo(uow.session).renew(job, occurrence, list(held), self.clock.now())
+
+        heartbeat = asyncio.create_task(keep_fresh(), name=f"renew {job}/{occurrence}")
+        try:
+            yield
         finally:
             heartbeat.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await heartbeat
-        log.info("broadcast %s/%s: %d sent, %d unreachable, %d failed, %d skipped", job, occurrence,
-                 len(report.sent), len(report.unreachable), len(report.failed), report.skipped)
-        return report
 
     async def _claim(self, job: str, occurrence: str, batch: Sequence[Outgoing]) -> set[str]:
         async with self.store.unit() as uow:

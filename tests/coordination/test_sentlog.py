@@ -120,3 +120,24 @@ async def test_a_live_run_slower_than_its_lease_is_not_taken_over(two_stores: tu
     report = await first
     assert report is not None and len(report.sent) == 40
     assert set(sender.per_chat().values()) == {1}
+
+
+async def test_a_run_still_building_its_messages_is_not_taken_over(two_stores: tuple[Store, Store]) -> None:
+    """Building a broadcast (a digest, thousands of reminders) can outlast the lease: the run's own
+    row is renewed meanwhile, so another process does not start the same occurrence."""
+    first_store, second_store = two_stores
+    sender = RecordingSender()
+    lease = timedelta(seconds=0.3)
+    builder = Broadcaster(first_store, sender, SystemClock(), lease=lease)
+    other = Broadcaster(second_store, sender, SystemClock(), lease=lease)
+
+    async def slow_build() -> list[Outgoing]:
+        await asyncio.sleep(1.2)  # four leases
+        return messages()[:10]
+
+    first = asyncio.create_task(builder.run_once("digest", "2023-05-20", slow_build))
+    await asyncio.sleep(0.9)
+    assert await other.run_once("digest", "2023-05-20", slow_build) is None
+    report = await first
+    assert report is not None and len(report.sent) == 10
+    assert set(sender.per_chat().values()) == {1}
