@@ -32,6 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.fakes.telegram_api import FakeTelegramAPI  # noqa: E402
+from bench.procstat import cpu_seconds, peak_rss_mb  # noqa: E402
 from tests.scale.cluster import flow  # noqa: E402
 
 TOKEN = "123456:BENCH-token"
@@ -104,19 +105,6 @@ def spawn(echo: bool, base_url: str, tmp: Path, paced: bool) -> subprocess.Popen
         sys.executable, "-m", "bot.cli", "--log-level", "WARNING", "--config", str(bench_config(tmp, paced)),
         "serve", "--demo"]
     return subprocess.Popen(command, cwd=ROOT, env=env)
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time the process has used so far."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def peak_rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 async def run(

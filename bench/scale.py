@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
+from bench.procstat import cpu_seconds  # noqa: E402
 from tests.fakes.telegram_api import FakeTelegramAPI  # noqa: E402
 from tests.scale.cluster import (  # noqa: E402
     SECRET, TOKEN, WEBHOOK_PATH, Inbox, Worker, converse, free_port, questions_per_youth, scale_config, worker_env,
@@ -41,15 +42,6 @@ async def forget_flood_counters() -> None:
         await client.flushdb()
     finally:
         await client.aclose()
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU the process has used so far (0 when it is gone)."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def server_cpu() -> dict[str, float]:

@@ -5,12 +5,12 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import bindparam, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.clock import to_db
 from storage.models import ConversationState
+from storage.upsert import dialect_insert
 
 # Every message reads and writes its state, so the statements are built once and run on the
 # session's connection. Building a statement, its cache key and the ORM's execution path each time
@@ -23,7 +23,7 @@ _GET = select(ConversationState.step, ConversationState.data, ConversationState.
 @cache
 def _put(dialect: str) -> Any:
     """INSERT … ON CONFLICT (chat_key) DO UPDATE in `dialect`, taking every column as a parameter."""
-    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(ConversationState)
+    insert = dialect_insert(dialect, ConversationState)
     return insert.on_conflict_do_update(
         index_elements=[col(ConversationState.chat_key)],
         set_={"step": insert.excluded.step, "data": insert.excluded.data, "updated_at": insert.excluded.updated_at},
