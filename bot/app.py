@@ -196,7 +196,7 @@ async def build_app(
 ) -> App:
     """Wire every component from the configuration."""
     clock = clock or SystemClock()
-    engine = create_engine(config.database.url)
+    engine = create_engine(config.database.url, **config.database.pool())
     if migrate:
         await upgrade(engine)
     store = Store(engine)

@@ -31,7 +31,7 @@ async def _migrate(config: AppConfig) -> None:
     from storage import create_engine
     from storage.migrate import upgrade
 
-    engine = create_engine(config.database.url)
+    engine = create_engine(config.database.url, **config.database.pool())
     try:
         await upgrade(engine)
     finally:

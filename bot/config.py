@@ -18,9 +18,17 @@ DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "config.yaml"
 
 
 class Database(Frozen):
-    """Where data lives."""
+    """Where data lives, and how many PostgreSQL connections each worker keeps."""
 
     url: str = "sqlite+aiosqlite:///data/doithoai.db"
+    # PostgreSQL only (SQLite's transactions take turns). Each worker keeps pool_size connections
+    # open; all workers together, with the leader lock and job store, stay below max_connections.
+    pool_size: int = Field(20, ge=1, le=200)
+    max_overflow: int = Field(0, ge=0, le=200)
+
+    def pool(self) -> dict[str, int]:
+        """Keyword arguments for `storage.create_engine`."""
+        return {"pool_size": self.pool_size, "max_overflow": self.max_overflow}
 
 
 class WebChannel(Frozen):

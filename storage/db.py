@@ -55,8 +55,13 @@ def _sqlite_creator(parsed: Any) -> Any:
     return connect
 
 
-def create_engine(url: str) -> AsyncEngine:
-    """An async engine for `url`; creates the SQLite file's folder when needed."""
+def create_engine(url: str, *, pool_size: int = 20, max_overflow: int = 0) -> AsyncEngine:
+    """An async engine for `url`; creates the SQLite file's folder when needed.
+
+    On PostgreSQL the pool keeps `pool_size` connections open. SQLAlchemy's default (5, plus 10
+    overflow connections that are closed as soon as they are returned) made a busy worker open and
+    close PostgreSQL connections all the time: each one a new server process.
+    """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database or ""
@@ -65,7 +70,7 @@ def create_engine(url: str) -> AsyncEngine:
         engine = create_async_engine(url, async_creator=_sqlite_creator(parsed))
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
-    return create_async_engine(url, pool_pre_ping=True)
+    return create_async_engine(url, pool_pre_ping=True, pool_size=pool_size, max_overflow=max_overflow)
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
