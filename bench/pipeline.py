@@ -7,7 +7,9 @@ the fake Bot API and the load generator share this process. Two runs of each bot
 1) throughput: every youth sends the next message as soon as the last reply arrives (closed loop);
 2) latency: the same youth all in conversation at once, pausing as a person does between messages.
 Prints updates/s, the ratio to the echo bot, the bot's CPU per update, per-step latency
-percentiles, start-up time and the bot's peak RSS.
+percentiles, start-up time and the bot's peak RSS. A third throughput run, "echo+", has the echo
+bot make the same Bot API calls as doithoai (it answers presses and removes their keyboards): the
+ratio doithoai/echo+ shows what state, tagging and storage cost beyond those calls.
 
     .venv/bin/python bench/pipeline.py --youth 1000 --concurrency 1000   # throughput, then latency at a person's pace
     .venv/bin/python bench/pipeline.py --youth 10000 --concurrency 1000   # memory after 10k conversations
@@ -98,9 +100,10 @@ def bench_config(tmp: Path, paced: bool) -> Path:
     return path
 
 
-def spawn(echo: bool, base_url: str, tmp: Path, paced: bool) -> subprocess.Popen[bytes]:
+def spawn(echo: bool, base_url: str, tmp: Path, paced: bool, settle: bool = False) -> subprocess.Popen[bytes]:
     env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE": base_url,
-           "DATABASE_URL": f"sqlite+aiosqlite:///{tmp / 'bench.db'}", "WEB_PORT": "0"}
+           "DATABASE_URL": f"sqlite+aiosqlite:///{tmp / 'bench.db'}", "WEB_PORT": "0",
+           "ECHO_SETTLE_PRESSES": "1" if settle else "0"}
     command = [sys.executable, str(ROOT / "bench" / "echo_bot.py")] if echo else [
         sys.executable, "-m", "bot.cli", "--log-level", "WARNING", "--config", str(bench_config(tmp, paced)),
         "serve", "--demo"]
@@ -108,13 +111,14 @@ def spawn(echo: bool, base_url: str, tmp: Path, paced: bool) -> subprocess.Popen
 
 
 async def run(
-    echo: bool, youth_count: int, concurrency: int, paced: bool = False, think: tuple[float, float] | None = None
+    echo: bool, youth_count: int, concurrency: int, paced: bool = False, think: tuple[float, float] | None = None,
+    settle: bool = False,
 ) -> dict[str, float]:
     async with FakeTelegramAPI(TOKEN) as api:
         waiter = Waiter(api)
         with tempfile.TemporaryDirectory() as tmp:
             spawned = time.perf_counter()
-            process = spawn(echo, api.base_url, Path(tmp), paced)
+            process = spawn(echo, api.base_url, Path(tmp), paced, settle)
             try:
                 await api.wait_until(lambda: bool(api.calls_to("getUpdates")), timeout=60)
                 startup = time.perf_counter() - spawned
@@ -168,6 +172,8 @@ async def main() -> None:
           "(closed loop, so latency here is just concurrency / throughput)")
     echo = await run(True, args.youth, args.concurrency)
     show("echo", echo)
+    settling = await run(True, args.youth, args.concurrency, settle=True)
+    show("echo+", settling)
     full = await run(False, args.youth, args.concurrency, args.paced)
     show("doithoai", full)
     low, high = args.think
@@ -181,6 +187,9 @@ async def main() -> None:
     show("doithoai", full_paced)
     print(f"throughput ratio doithoai/echo: {full['rate'] / echo['rate']:.2f} (target >= 0.6); "
           f"bot CPU per update {full['cpu_ms']:.2f} vs {echo['cpu_ms']:.2f} ms")
+    print(f"echo+ (the echo bot making doithoai's Bot API calls: presses answered, keyboards removed): "
+          f"{settling['rate']:.0f} updates/s, {settling['cpu_ms']:.2f} ms/update; doithoai/echo+ "
+          f"{full['rate'] / settling['rate']:.2f}, echo+/echo {settling['rate'] / echo['rate']:.2f}")
     print(f"latency with {together} youth at a person's pace: p50 {full_paced['p50']:.0f} ms, "
           f"p95 {full_paced['p95']:.0f} ms, p99 {full_paced['p99']:.0f} ms (target p99 < 250)")
     print(f"bot peak RSS after {args.youth} conversations: {full['rss']:.0f} MB; start-up {full['startup']:.1f} s")
