@@ -1,13 +1,12 @@
 """Real services for the scale tests: a throw-away PostgreSQL database, Redis, the fake Bot API."""
 
 import os
-import uuid
 from collections.abc import AsyncIterator
 
 import pytest
 
 from tests.conftest import skip_or_fail
-from tests.pg import POSTGRES_URL, admin_execute, database_url
+from tests.pg import throwaway_database
 from tests.fakes.telegram_api import FakeTelegramAPI
 from tests.scale.cluster import TOKEN
 
@@ -17,13 +16,8 @@ REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 @pytest.fixture
 async def pg_url() -> AsyncIterator[str]:
     """The URL of an empty database, dropped afterwards (even with workers still connected)."""
-    name = f"doithoai_scale_{uuid.uuid4().hex[:12]}"
-    try:
-        await admin_execute(f'CREATE DATABASE "{name}"')
-    except Exception as exc:  # noqa: BLE001 - any connection failure means "no server"
-        skip_or_fail(f"PostgreSQL not reachable at {POSTGRES_URL}: {exc}")
-    yield database_url(name)
-    await admin_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    async with throwaway_database("doithoai_scale") as url:
+        yield url
 
 
 @pytest.fixture

@@ -1,6 +1,5 @@
 """Storage backends: a SQLite file, and a throw-away database on the local PostgreSQL server."""
 
-import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -8,8 +7,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage import create_engine
-from tests.conftest import skip_or_fail
-from tests.pg import POSTGRES_URL, admin_execute, database_url
+from tests.pg import throwaway_database
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 async def engine(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[AsyncEngine]:
@@ -19,12 +17,7 @@ async def engine(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterato
         yield engine
         await engine.dispose()
         return
-    name = f"doithoai_test_{uuid.uuid4().hex[:12]}"
-    try:
-        await admin_execute(f'CREATE DATABASE "{name}"')
-    except (OSError, Exception) as exc:  # noqa: BLE001 - any connection failure means "no server"
-        skip_or_fail(f"PostgreSQL not reachable at {POSTGRES_URL}: {exc}")
-    engine = create_engine(database_url(name))
-    yield engine
-    await engine.dispose()
-    await admin_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    async with throwaway_database("doithoai_test") as url:
+        engine = create_engine(url)
+        yield engine
+        await engine.dispose()

@@ -1,7 +1,6 @@
 """PostgreSQL connection pool: connections are kept and reused, not opened per transaction."""
 
 import asyncio
-import uuid
 
 import pytest
 from pydantic import ValidationError
@@ -9,30 +8,24 @@ from sqlalchemy import text
 
 from bot.config import AppConfig
 from storage import create_engine
-from tests.conftest import skip_or_fail
-from tests.pg import POSTGRES_URL, admin_execute, database_url
+from tests.pg import throwaway_database
 
 
 async def test_busy_worker_reuses_its_pool_of_connections() -> None:
-    name = f"doithoai_test_{uuid.uuid4().hex[:12]}"
-    try:
-        await admin_execute(f'CREATE DATABASE "{name}"')
-    except (OSError, Exception) as exc:  # noqa: BLE001 - any connection failure means "no server"
-        skip_or_fail(f"PostgreSQL not reachable at {POSTGRES_URL}: {exc}")
-    engine = create_engine(database_url(name), pool_size=3)
     backends: set[int] = set()
+    async with throwaway_database("doithoai_test") as url:
+        engine = create_engine(url, pool_size=3)
 
-    async def transaction() -> None:
-        async with engine.begin() as conn:
-            backends.add((await conn.execute(text("SELECT pg_backend_pid()"))).scalar_one())
-            await conn.execute(text("SELECT pg_sleep(0.02)"))
+        async def transaction() -> None:
+            async with engine.begin() as conn:
+                backends.add((await conn.execute(text("SELECT pg_backend_pid()"))).scalar_one())
+                await conn.execute(text("SELECT pg_sleep(0.02)"))
 
-    try:
-        for _ in range(3):  # three bursts, each wider than the pool
-            await asyncio.gather(*(transaction() for _ in range(12)))
-    finally:
-        await engine.dispose()
-        await admin_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        try:
+            for _ in range(3):  # three bursts, each wider than the pool
+                await asyncio.gather(*(transaction() for _ in range(12)))
+        finally:
+            await engine.dispose()
     # SQLAlchemy's default pool (5 kept + 10 overflow, closed on return) would use up to 15 per burst.
     assert len(backends) == 3
 
