@@ -35,6 +35,7 @@ from handlers.tagging import Tagger
 from handlers.types import Address, Reply
 from storage import Store, create_engine
 from storage.migrate import upgrade
+from storage.secret import load_secret
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +69,7 @@ class App:
     scheduler: Scheduler | None = None
     announcer: BroadcastAnnouncer | None = None  # /thongbao (issue #5)
     leader: Leadership | None = None  # runs the scheduler in one process of several (issue #7)
+    secret: bytes = b""  # keys pseudonyms and signs web sessions (storage/secret.py)
 
     async def deliver(self, address: Address, reply: Reply) -> None:
         """Send a reply to anyone on the channel they use (raises bot.errors.ChannelError)."""
@@ -192,10 +194,12 @@ def build_zalo(config: AppConfig, handle: Handle) -> ZaloChannel | None:
 
 
 async def build_app(
-    config: AppConfig, *, clock: Clock | None = None, tagger: Tagger | None | str = "shipped", migrate: bool = True
+    config: AppConfig, *, clock: Clock | None = None, tagger: Tagger | None | str = "shipped", migrate: bool = True,
+    secret: bytes | None = None,
 ) -> App:
     """Wire every component from the configuration."""
     clock = clock or SystemClock()
+    secret = load_secret() if secret is None else secret
     engine = create_engine(config.database.url, **config.database.pool())
     if migrate:
         await upgrade(engine)
@@ -218,7 +222,7 @@ async def build_app(
     channels: dict[str, OutboundChannel] = {c.name: c for c in (web_channel, telegram, zalo) if c is not None}
     app = App(
         config=config, store=store, dispatcher=dispatcher, web=web_channel, telegram=telegram, zalo=zalo,
-        channels=channels,
+        channels=channels, secret=secret,
     )
     app.coordination, app.scheduler = build_coordination(config, store, app.deliver, clock, lambda: list(app.channels))
     if app.scheduler is not None:
