@@ -5,16 +5,21 @@ import asyncio
 import logging
 import signal
 import sys
-from datetime import date
-
 from bot.config import AppConfig, load_config
 from bot.errors import ConfigError
+from handlers.clock import Clock, SystemClock
 
 log = logging.getLogger("doithoai")
 
 
-def _config(args: argparse.Namespace) -> AppConfig:
-    return load_config(args.config, demo_today=date.today() if getattr(args, "demo", False) else None)
+def _config(args: argparse.Namespace, clock: Clock | None = None) -> AppConfig:
+    """The configuration; with --demo, the campaign moved ahead of today in its own time zone."""
+    config = load_config(args.config)
+    if getattr(args, "demo", False):
+        from bot.demo import demo_config
+
+        config = demo_config(config, clock or SystemClock())
+    return config
 
 
 async def _serve(config: AppConfig) -> None:
@@ -63,7 +68,7 @@ def parser() -> argparse.ArgumentParser:
     sub = top.add_subparsers(dest="command", required=True)
     serve = sub.add_parser("serve", help="run every configured channel (web chat always)")
     serve.add_argument("--config", default=argparse.SUPPRESS, help="path to config.yaml")
-    serve.add_argument("--demo", action="store_true", help="move the dialogue date ahead of today")
+    serve.add_argument("--demo", action="store_true", help="move the dialogue (and its year) ahead of today")
     migrate = sub.add_parser("migrate", help="bring the database schema up to date")
     migrate.add_argument("--config", default=argparse.SUPPRESS, help="path to config.yaml")
     try:

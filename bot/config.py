@@ -2,7 +2,6 @@
 
 import os
 from collections.abc import Mapping
-from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
@@ -175,10 +174,8 @@ def _describe(exc: ValidationError) -> str:
 def load_config(
     path: Path | str | None = None,
     env: Mapping[str, str] | None = None,
-    *,
-    demo_today: date | None = None,
 ) -> AppConfig:
-    """Parse and validate the configuration; `demo_today` moves the dialogue ahead of that day."""
+    """Parse and validate the configuration (`serve --demo` then moves the campaign: bot/demo.py)."""
     env = os.environ if env is None else env
     source = Path(path) if path else DEFAULT_CONFIG
     try:
@@ -188,9 +185,6 @@ def load_config(
     if not isinstance(raw, dict):
         raise ConfigError(f"{source}: the top level must be a mapping")
     raw = _env_overrides(raw, env)
-    if demo_today is not None and isinstance(raw.get("campaign"), dict):
-        ahead = int(raw["campaign"].get("demo_days_ahead", 30))
-        raw["campaign"]["dialogue_date"] = demo_today + timedelta(days=ahead)
     try:
         return AppConfig.model_validate(raw)
     except ValidationError as exc:
