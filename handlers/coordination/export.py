@@ -12,11 +12,11 @@ from openpyxl.styles import Font
 from handlers import texts as youth_texts
 from handlers.coordination import texts
 from handlers.coordination.routing import routes
+from handlers.coordination.sheets import sheet_title
 from handlers.settings import Department, Settings
 from storage import Question
 from storage.clock import from_db
 
-_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 _WIDTHS = (6, 14, 24, 20, 80, 18, 30, 18, 17)
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # control characters openpyxl refuses
 
@@ -58,17 +58,6 @@ def rows_for(settings: Settings, questions: Sequence[Question]) -> list[Question
             late=q.late, needs_review=q.needs_review,
         ))
     return rows
-
-
-def sheet_title(name: str, taken: set[str]) -> str:
-    """An Excel-safe, unique sheet title (≤ 31 characters)."""
-    base = _SHEET_FORBIDDEN.sub(" ", name).strip()[:31] or "Sheet"
-    title, n = base, 2
-    while title.lower() in taken:
-        suffix = f" ({n})"
-        title, n = base[: 31 - len(suffix)] + suffix, n + 1
-    taken.add(title.lower())
-    return title
 
 
 def build_workbook(departments: Sequence[Department], rows: Sequence[QuestionRow]) -> bytes:
