@@ -2,6 +2,7 @@
 
 import csv
 import io
+import logging
 from collections.abc import Sequence
 from datetime import date
 
@@ -20,6 +21,7 @@ from storage.clock import from_db
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FILTER_KEYS = {"chu_de", "don_vi", "trang_thai", "tu", "den"}
+log = logging.getLogger(__name__)
 
 
 async def export(act: Act) -> None:
@@ -27,7 +29,7 @@ async def export(act: Act) -> None:
     pairs, rest = parse_pairs(act.msg.args)
     bad = [w for w in rest] + [f"{k}={v}" for k, v in pairs.items() if k not in FILTER_KEYS]
     if bad:
-        act.say(texts.EXPORT_BAD_FILTER.format(item=bad[0]) + "\n" + texts.USAGE.format(usage=texts.EXPORT_USAGE))
+        _say_bad_key(act, bad[0])
         return
     keep = _filter(act, pairs)
     if keep is None:
@@ -60,20 +62,20 @@ def _filter(act: Act, pairs: dict[str, str]):  # type: ignore[no-untyped-def]
     """A predicate over questions, or None after saying which filter is wrong."""
     topic = pairs.get("chu_de")
     if topic is not None and act.settings.topic(topic.lower()) is None:
-        act.say(texts.EXPORT_BAD_FILTER.format(item=f"chu_de={topic}"))
+        _say_bad(act, "chu_de", topic)
         return None
     unit = act.settings.unit(pairs["don_vi"]) if "don_vi" in pairs else None
     if "don_vi" in pairs and unit is None:
-        act.say(texts.EXPORT_BAD_FILTER.format(item=f"don_vi={pairs['don_vi']}"))
+        _say_bad(act, "don_vi", pairs["don_vi"])
         return None
     status = _status(pairs.get("trang_thai"))
     if "trang_thai" in pairs and status is None:
-        act.say(texts.EXPORT_BAD_FILTER.format(item=f"trang_thai={pairs['trang_thai']}"))
+        _say_bad(act, "trang_thai", pairs["trang_thai"])
         return None
     start, end = (parse_date(pairs[k]) if k in pairs else None for k in ("tu", "den"))
     for key, value in (("tu", start), ("den", end)):
         if key in pairs and value is None:
-            act.say(texts.EXPORT_BAD_FILTER.format(item=f"{key}={pairs[key]}"))
+            _say_bad(act, key, pairs[key])
             return None
     zone = act.settings.campaign.zone
 
@@ -88,6 +90,30 @@ def _filter(act: Act, pairs: dict[str, str]):  # type: ignore[no-untyped-def]
         )
 
     return keep
+
+
+def _say_bad_key(act: Act, item: str) -> None:
+    """Say which word is not a filter, and which filters there are."""
+    log.info("/xuat: not a filter (%d characters)", len(item))
+    act.say(texts.EXPORT_BAD_KEY.format(item=item[:60]) + "\n" + texts.USAGE.format(usage=texts.EXPORT_USAGE))
+
+
+def _say_bad(act: Act, key: str, value: str) -> None:
+    """Say which filter value is wrong and what that filter accepts."""
+    settings = act.settings
+    if key == "chu_de":
+        items = [texts.EXPORT_ITEM.format(id=t.id, name=t.short) for t in settings.topics]
+        accepted = texts.EXPORT_TOPICS.format(items=", ".join(items))
+    elif key == "don_vi":
+        accepted = texts.EXPORT_UNITS.format(items=", ".join(u.code for u in settings.units))
+    elif key == "trang_thai":
+        items = [texts.EXPORT_ITEM.format(id=k, name=v) for k, v in youth_texts.STATUS.items()]
+        accepted = texts.EXPORT_STATUSES.format(items=", ".join(items))
+    else:
+        example = settings.campaign.deadline_date.strftime("%d/%m/%Y")
+        accepted = texts.EXPORT_DATES.format(key=key, example=example)
+    log.info("/xuat: invalid %s filter", key)
+    act.say(texts.EXPORT_BAD_FILTER.format(key=key, value=value[:60], accepted=accepted))
 
 
 def _status(value: str | None) -> str | None:

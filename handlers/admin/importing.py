@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 import zipfile
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,6 +22,8 @@ MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
 COLUMNS = {"noi dung": "text", "don vi": "unit", "nguoi hoi": "asker", "nguon": "source", "thoi gian": "time"}
 TIME_FORMATS = ("%d/%m/%Y %H:%M", "%d/%m/%Y", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d")
+LISTED_CODES = 5  # codes named one by one when they are not a run
+_NUMBERED = re.compile(r"^(.*?)(\d+)$")
 
 
 class BadFile(Exception):
@@ -151,9 +154,30 @@ async def import_file(act: Act) -> None:
         return
     stored = [await _store(act, row) for row in rows]
     await act.audit("nhap", detail=f"{attachment.filename[:60]}: {len(stored)} rows {stored[0].code}..{stored[-1].code}")
-    act.say(texts.IMPORT_DONE.format(
-        count=len(stored), first=stored[0].code, last=stored[-1].code, review=sum(q.needs_review for q in stored)
-    ))
+    review = sum(q.needs_review for q in stored)
+    act.say(texts.IMPORT_DONE.format(count=len(stored), codes=code_range([q.code or "" for q in stored]))
+            + (texts.IMPORT_REVIEW.format(review=review) if review else "."))
+
+
+def code_range(codes: list[str]) -> str:
+    """The codes as staff read them: one code, «first đến last» for a run, else the first few and how many more."""
+    if len(codes) == 1:
+        return codes[0]
+    if _is_run(codes):
+        return texts.IMPORT_CODE_RUN.format(first=codes[0], last=codes[-1])
+    listed = ", ".join(codes[:LISTED_CODES])
+    more = len(codes) - LISTED_CODES
+    return texts.IMPORT_CODES_MORE.format(codes=listed, more=more) if more > 0 else listed
+
+
+def _is_run(codes: list[str]) -> bool:
+    """Whether the codes share a prefix and their numbers follow one another (…-0004, …-0005, …-0006)."""
+    parts = [_NUMBERED.match(code) for code in codes]
+    if not all(parts):
+        return False
+    prefixes = {p.group(1) for p in parts if p}
+    numbers = [int(p.group(2)) for p in parts if p]
+    return len(prefixes) == 1 and numbers == list(range(numbers[0], numbers[0] + len(numbers)))
 
 
 async def _store(act: Act, row: Row) -> Question:
