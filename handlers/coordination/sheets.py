@@ -14,16 +14,16 @@ _MIN_PHRASE = 12  # a phrase cut shorter than this loses too much; cut between w
 def sheet_title(name: str, taken: set[str]) -> str:
     """An Excel-safe sheet title (≤ 31 characters, cut between words), unique among `taken` (case-blind)."""
     units = _units(_FORBIDDEN.sub(" ", name).replace("'", " "))
-    base = shorten(units, MAX_TITLE) or "Sheet"
+    base = _shorten(units, MAX_TITLE) or "Sheet"
     title, n = base, 2
     while title.casefold() in taken:
         suffix = f" ({n})"
-        title, n = (shorten(_units(base), MAX_TITLE - len(suffix)) or base[: MAX_TITLE - len(suffix)]) + suffix, n + 1
+        title, n = (_shorten(_units(base), MAX_TITLE - len(suffix)) or base[: MAX_TITLE - len(suffix)]) + suffix, n + 1
     taken.add(title.casefold())
     return title
 
 
-def shorten(units: list[str], limit: int) -> str:
+def _shorten(units: list[str], limit: int) -> str:
     """The longest run of whole units that fits: ending at a phrase break if that keeps enough, else anywhere."""
     fits = [i for i in range(1, len(units) + 1) if len(" ".join(units[:i])) <= limit]
     if not fits:

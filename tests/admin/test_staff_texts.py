@@ -17,7 +17,8 @@ CODE = re.compile(r"\b[A-Z0-9]{2,12}-\d{4,}\b")
 
 def rows_csv(count: int) -> bytes:
     """A CSV of `count` valid questions."""
-    lines = ["nội dung,đơn vị"] + [f"Đề nghị tỉnh mở lớp tin học miễn phí số {n} cho đoàn viên,MYTU" for n in range(count)]
+    questions = [f"Đề nghị tỉnh mở lớp tin học miễn phí số {n} cho đoàn viên,MYTU" for n in range(count)]
+    lines = ["nội dung,đơn vị", *questions]
     return "\n".join(lines).encode()
 
 

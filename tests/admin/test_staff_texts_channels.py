@@ -72,7 +72,8 @@ async def test_an_invalid_export_filter_on_zalo_lists_the_unit_codes(
     env = {"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}", "WEB_PORT": "0",
            "ZALO_BOT_TOKEN": ZALO_TOKEN, "ZALO_API_BASE": zalo.base_url}
     config = load_config(ROOT / "config.yaml", env=env)
-    config = config.model_copy(update={"roles": Roles(admins=(Person(name="Tỉnh đoàn", channel="zalo", chat_id="a1"),))})
+    admin = Person(name="Tỉnh đoàn", channel="zalo", chat_id="a1")
+    config = config.model_copy(update={"roles": Roles(admins=(admin,))})
     app = await build_app(config, clock=clock)
     await create_all(app.store.engine)
     await app.start()
