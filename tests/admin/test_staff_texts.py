@@ -10,7 +10,7 @@ from handlers.admin.importing import LISTED_CODES, code_range
 from storage import Question, Store
 from tests.admin.conftest import ADMIN, rows
 from tests.admin.test_import import document
-from tests.support import MemoryChannel, texts_of
+from tests.support import MemoryChannel, ScriptedTagger, texts_of
 
 CODE = re.compile(r"\b[A-Z0-9]{2,12}-\d{4,}\b")
 
@@ -38,6 +38,13 @@ async def test_a_run_of_imported_codes_reads_first_to_last(chat: MemoryChannel, 
     assert re.search(r"\b3 câu hỏi", done)
     assert CODE.findall(done) == ["ST2023-0002", "ST2023-0004"]
     assert [q.code for q in await rows(store, Question)][-3:] == ["ST2023-0002", "ST2023-0003", "ST2023-0004"]
+
+
+async def test_the_topic_review_count_is_said_only_when_there_is_one(chat: MemoryChannel, tagger: ScriptedTagger) -> None:
+    assert "xem lại" not in await imported(chat, 2)
+    tagger.needs_review = True
+    unsure = await imported(chat, 2)
+    assert re.search(r"\b2 câu cần xem lại", unsure) and CODE.findall(unsure) == ["ST2023-0003", "ST2023-0004"]
 
 
 def test_codes_that_are_not_a_run_are_listed_then_counted() -> None:
