@@ -4,6 +4,7 @@ import asyncio
 import contextlib
 import gc
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -154,6 +155,16 @@ def _staff_check(config: AppConfig, store: Store) -> MayUpload:
     return may_upload
 
 
+def _youth_known(store: Store) -> Callable[[Address], Awaitable[bool]]:
+    """Whether a chat already has a youth row (the web chat counts only first consents per address)."""
+
+    async def known(address: Address) -> bool:
+        async with store.unit() as uow:
+            return await uow.youth.get(address.channel, address.chat_id) is not None
+
+    return known
+
+
 def _secret(value: SecretStr | None) -> str | None:
     return value.get_secret_value() if value is not None else None
 
@@ -214,8 +225,10 @@ async def build_app(
         dispatcher.flood = redis_flood_guard(
             config.redis.url.get_secret_value(), clock, limits.flood_messages, limits.flood_window_seconds
         )
+    web_config = config.channels.web
     web_channel = WebChannel(
-        dispatcher.handle, frame_ancestors=config.channels.web.frame_ancestors, outbox=WebOutbox(store, clock.now)
+        dispatcher.handle, secret=secret, frame_ancestors=web_config.frame_ancestors, outbox=WebOutbox(store, clock.now),
+        limits=web_config.limits(), known=_youth_known(store),
     )
     telegram = build_telegram(config, dispatcher.handle, _staff_check(config, store))
     zalo = build_zalo(config, dispatcher.handle)
