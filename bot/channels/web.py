@@ -119,7 +119,7 @@ class WebChannel:
 
     def _check_post(self, request: web.Request) -> None:
         """Refuse posts from other sites (403) and bodies that are not JSON (415)."""
-        reason = cross_site_refusal(request, self.portals)
+        reason = cross_site_refusal(request, self.portals, self.proxies)
         if reason is not None:
             logger.debug("web channel: cross-site post refused: %s", reason)
             raise Rejected("cross_site", 403)

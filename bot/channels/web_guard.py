@@ -103,16 +103,30 @@ def origin_of(url: str) -> str | None:
     return f"{parts.scheme}://{host}" + (f":{port}" if port is not None else "")
 
 
-def cross_site_refusal(request: web.Request, portal_origins: frozenset[str]) -> str | None:
+def _own_hosts(request: web.Request, proxies: tuple[IpNetwork, ...]) -> set[str]:
+    """The host names this request was sent to: Host, and X-Forwarded-Host from a trusted proxy
+    (nginx's default `proxy_pass` rewrites Host to the upstream's name)."""
+    hosts = {request.host.lower()}
+    peer = _ip(request.remote)
+    forwarded = request.headers.get("X-Forwarded-Host")
+    if forwarded and peer is not None and any(peer in net for net in proxies):
+        hosts.add(forwarded.split(",")[0].strip().lower())
+    return hosts
+
+
+def cross_site_refusal(
+    request: web.Request, portal_origins: frozenset[str], proxies: tuple[IpNetwork, ...] = ()
+) -> str | None:
     """Why a POST must be refused as coming from another site, or None. Requests without Origin
     and Sec-Fetch-Site (curl, server to server) are same-origin as far as we can tell."""
+    fetch_site = request.headers.get("Sec-Fetch-Site", "").lower()
+    if fetch_site == "same-origin":
+        return None  # set by the browser itself; a page cannot forge it
     origin = request.headers.get("Origin")
-    if origin is not None:
-        own = urlsplit(origin).netloc.lower() == request.host.lower()  # any scheme: TLS may end at a proxy
-        if not own and origin_of(origin) not in portal_origins:
-            return "foreign Origin"
-        if not own:
-            return None  # a configured portal
-    if request.headers.get("Sec-Fetch-Site", "").lower() == "cross-site":
-        return "Sec-Fetch-Site: cross-site"
-    return None
+    if origin is None:
+        return "Sec-Fetch-Site: cross-site" if fetch_site == "cross-site" else None
+    if urlsplit(origin).netloc.lower() in _own_hosts(request, proxies):  # any scheme: TLS may end at a proxy
+        return None
+    if origin_of(origin) in portal_origins:
+        return None
+    return "foreign Origin"

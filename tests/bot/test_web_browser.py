@@ -8,6 +8,7 @@ from aiohttp import web
 from playwright.async_api import Page, expect
 
 from bot.channels.web import create_web_app
+from bot.channels.web_guard import Limits
 from handlers import texts
 from handlers.types import Button, IncomingMessage, Kind, Reply
 
@@ -165,3 +166,37 @@ async def test_retry_keeps_mid_and_restart_keeps_the_identity(
     assert convo.received[-1].command == "start"
     assert convo.received[-1].address == convo.received[0].address  # still the same youth: /cauhoi, /xoa work
     assert "Câu hỏi" not in await page.evaluate("() => JSON.stringify(sessionStorage)")
+
+
+class ConsentFirst:
+    """Greets with the consent buttons, like the real conversation."""
+
+    def __init__(self) -> None:
+        self.received: list[IncomingMessage] = []
+
+    async def __call__(self, message: IncomingMessage) -> list[Reply]:
+        self.received.append(message)
+        return [Reply("Bạn đồng ý chứ?", buttons=((Button(texts.BTN_CONSENT_YES, "consent:yes"),),))]
+
+
+async def test_the_page_shows_the_limits_in_vietnamese(page: Page) -> None:
+    convo = ConsentFirst()
+    limits = Limits(sessions=1, consents=0, window_seconds=600)
+    runner = web.AppRunner(create_web_app(convo, secret=SECRET, limits=limits))
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    try:
+        url = f"http://127.0.0.1:{runner.addresses[0][1]}/"
+        await page.goto(url)
+        consent = page.get_by_role("button", name=texts.BTN_CONSENT_YES)
+        await consent.click()
+        minutes = {"minutes": 10}
+        await expect(page.locator(".msg.system")).to_have_text([texts.WEB_TOO_MANY_CONSENTS.format(**minutes)])
+        await expect(consent).to_be_enabled()  # the youth may press it again later
+        assert [m.kind for m in convo.received] == [Kind.COMMAND]
+        other = await page.context.browser.new_page()  # another computer behind the same address
+        await other.goto(url)
+        await expect(other.locator(".msg.system")).to_have_text([texts.WEB_TOO_MANY_SESSIONS.format(**minutes)])
+        await other.close()
+    finally:
+        await runner.cleanup()

@@ -145,6 +145,30 @@ async def test_same_origin_portal_and_header_less_posts_are_accepted(client: Tes
         await resp.read()
 
 
+async def test_the_page_behind_a_host_rewriting_proxy_is_still_same_origin(client: TestClient) -> None:
+    # nginx's default proxy_pass sends Host: <upstream>; the browser's Origin names the public host.
+    public = {"Origin": "https://hoidap.tinhdoan.example.vn", "Host": "doithoai"}
+    resp = await client.post("/api/session", json={}, headers=public | {"Sec-Fetch-Site": "same-origin"})
+    assert resp.status == 200  # a browser's own Sec-Fetch-Site cannot be forged by a page
+    await resp.read()
+    resp = await client.post("/api/session", json={}, headers=public)  # an older browser, no Sec-Fetch-*
+    assert resp.status == 403
+    await resp.read()
+    forwarded = public | {"X-Forwarded-Host": "hoidap.tinhdoan.example.vn"}  # from the trusted proxy
+    resp = await client.post("/api/session", json={}, headers=forwarded)
+    assert resp.status == 200
+    await resp.read()
+
+
+async def test_forwarded_host_is_ignored_from_untrusted_peers(echo: Echo) -> None:
+    channel = WebChannel(echo, secret=SECRET)
+    headers = {"Origin": "https://evil.example", "X-Forwarded-Host": "evil.example"}
+    async with TestClient(TestServer(channel.app, host="127.0.0.1")) as c:
+        resp = await c.post("/api/session", json={}, headers=headers)
+        assert resp.status == 403
+        await resp.read()
+
+
 async def test_token_travels_only_in_post_bodies(client: TestClient) -> None:
     session = SessionSigner(SECRET).issue()
     resp = await client.get("/api/poll", params={"session": session, "after": "0"})

@@ -214,7 +214,8 @@
   }
 
   // Sends one user message, retrying with the same mid so the server can drop duplicates.
-  function send(payload, restoreText) {
+  // undo(): what to give back when the message was refused (the typed text, the pressed buttons).
+  function send(payload, undo) {
     var myGen = gen;
     payload.session = session;
     payload.mid = randomId();
@@ -232,7 +233,7 @@
           setBusy(false);
           forget();
           system((data && data.error) || T.failed);
-          if (restoreText && !input.value) { input.value = restoreText; autosize(); }
+          if (undo) { undo(); }
           newSession(0); // greets again: the new session has not consented yet
         } else if ((status === 0 || status >= 500) && n < DELAYS.length) {
           setStatus(T.retrying, true);
@@ -240,8 +241,8 @@
         } else {
           setStatus('');
           setBusy(false);
-          system((data && data.error) || T.failed);
-          if (restoreText && !input.value) { input.value = restoreText; autosize(); }
+          system((data && data.error) || T.failed); // e.g. 429: too many consents from this network
+          if (undo) { undo(); }
         }
       });
     }
@@ -259,7 +260,13 @@
     }
     addBubble({ who: 'user', text: b.label });
     save();
-    send({ button: b.data });
+    send({ button: b.data }, function () { // refused: the choice can be made again
+      entry.off = false;
+      delete entry.chosen;
+      for (var j = 0; j < buttons.length; j++) { buttons[j].className = ''; }
+      refreshButtons();
+      save();
+    });
   }
 
   function submitText() {
@@ -269,8 +276,9 @@
     autosize();
     addBubble({ who: 'user', text: text });
     save();
-    if (session) { send({ text: text }, text); return; }
-    newSession(0, function () { save(); send({ text: text }, text); }); // after /xoa: a new identity
+    function undo() { if (!input.value) { input.value = text; autosize(); } }
+    if (session) { send({ text: text }, undo); return; }
+    newSession(0, function () { save(); send({ text: text }, undo); }); // after /xoa: a new identity
   }
 
   function autosize() {
