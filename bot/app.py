@@ -17,6 +17,7 @@ from bot.channels.base import MayUpload, OutboundChannel, RunnableChannel
 from bot.channels.telegram_aiogram import AiogramChannel, Handle
 from bot.channels.web import WebChannel
 from bot.channels.web_outbox import WebOutbox
+from bot.channels.web_redis import RedisWindowCounter, redis_counters
 from bot.channels.zalo import ZaloChannel
 from bot.channels.zalo_api import ZaloBotAPI
 from bot.config import AppConfig
@@ -165,6 +166,19 @@ def _youth_known(store: Store) -> Callable[[Address], Awaitable[bool]]:
     return known
 
 
+def _web_counters(
+    config: AppConfig, dispatcher: Dispatcher, clock: Clock, secret: bytes
+) -> tuple[RedisWindowCounter, RedisWindowCounter] | None:
+    """With Redis, the web chat's per-address limits hold across every worker (on the flood guard's pool)."""
+    if not isinstance(dispatcher.flood, RedisFloodGuard):
+        return None  # each process counts for itself
+    web = config.channels.web
+    return redis_counters(
+        dispatcher.flood.client, web.sessions_per_address, web.consents_per_address, web.limit_window_seconds,
+        lambda: clock.now().timestamp(), secret,
+    )
+
+
 def _secret(value: SecretStr | None) -> str | None:
     return value.get_secret_value() if value is not None else None
 
@@ -228,7 +242,7 @@ async def build_app(
     web_config = config.channels.web
     web_channel = WebChannel(
         dispatcher.handle, secret=secret, frame_ancestors=web_config.frame_ancestors, outbox=WebOutbox(store, clock.now),
-        limits=web_config.limits(), known=_youth_known(store),
+        limits=web_config.limits(), known=_youth_known(store), counters=_web_counters(config, dispatcher, clock, secret),
     )
     telegram = build_telegram(config, dispatcher.handle, _staff_check(config, store))
     zalo = build_zalo(config, dispatcher.handle)

@@ -39,7 +39,7 @@ class WebChannel(Frozen):
     port: int = Field(8080, ge=0, le=65535)
     frame_ancestors: tuple[str, ...] = ()  # portal origins that may embed the page, besides its own
     reuse_port: bool = False  # SO_REUSEPORT: several `serve` processes share one port (WEB_REUSE_PORT=1)
-    # Per client address and window, for each worker process: see bot/channels/web_guard.Limits.
+    # Per client address and window (shared by the workers through Redis when REDIS_URL is set).
     sessions_per_address: int = Field(60, ge=1, le=100_000)
     consents_per_address: int = Field(60, ge=1, le=100_000)
     limit_window_seconds: int = Field(600, ge=1, le=86_400)

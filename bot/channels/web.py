@@ -14,7 +14,9 @@ from bot.channels.web_api import (
     CHANNEL, NO_STORE, TEXTS, Rejected, error_response, may_consent, page_headers, parse_payload, parse_text,
     reply_to_json, session_of,
 )
-from bot.channels.web_guard import Limits, WindowCounter, client_key, cross_site_refusal, origin_of, parse_networks
+from bot.channels.web_guard import (
+    Counter, Limits, WindowCounter, client_key, cross_site_refusal, origin_of, parse_networks,
+)
 from bot.channels.web_session import SessionSigner
 from bot.errors import RecipientUnreachable
 from handlers import texts
@@ -54,6 +56,7 @@ class WebChannel:
         limits: Limits = Limits(),
         known: Known | None = None,
         now: Callable[[], float] = time.monotonic,
+        counters: tuple[Counter, Counter] | None = None,  # (sessions, consents); in memory by default
         max_body_bytes: int = 64_000,
         title: str = "Hỏi đáp thanh niên",
         static_dir: Path = STATIC_DIR,
@@ -71,8 +74,10 @@ class WebChannel:
         self.headers = page_headers(sorted(self.portals))
         self.limits = limits
         self.proxies = parse_networks(limits.trusted_proxies)
-        self.sessions = WindowCounter(limits.sessions, limits.window_seconds, now, limits.max_addresses)
-        self.consents = WindowCounter(limits.consents, limits.window_seconds, now, limits.max_addresses)
+        self.sessions, self.consents = counters or (
+            WindowCounter(limits.sessions, limits.window_seconds, now, limits.max_addresses),
+            WindowCounter(limits.consents, limits.window_seconds, now, limits.max_addresses),
+        )
         page = (static_dir / "index.html").read_text(encoding="utf-8")
         page_texts = json.dumps(texts.WEB_PAGE, ensure_ascii=False).replace("</", "<\\/")
         self.index_html = page.replace("{{title}}", html.escape(title)).replace("{{texts}}", page_texts)
@@ -126,10 +131,10 @@ class WebChannel:
         if request.content_type != "application/json":
             raise Rejected("not_json", 415)
 
-    def _spend(self, counter: WindowCounter, request: web.Request, key: str) -> None:
+    async def _spend(self, counter: Counter, request: web.Request, key: str) -> None:
         """Count one new session or consent for the client's address, or refuse with 429."""
         client = client_key(request, self.proxies)
-        hits = counter.hit(client)
+        hits = await counter.hit(client)
         if hits > counter.limit:
             first = hits == counter.limit + 1  # one warning per address and window, not one per request
             if first:
@@ -150,7 +155,7 @@ class WebChannel:
         """POST {} → a fresh signed session token; the server keeps no table, the id is the chat id."""
         if not isinstance(await self._read_json(request), dict):
             raise Rejected("bad_json")
-        self._spend(self.sessions, request, "too_many_sessions")
+        await self._spend(self.sessions, request, "too_many_sessions")
         return web.json_response({"session": self.signer.issue()}, headers=NO_STORE)
 
     async def post_message(self, request: web.Request) -> web.Response:
@@ -159,7 +164,7 @@ class WebChannel:
         logger.debug("web message %s kind=%s text=%r", message.update_id, message.kind.value,
                      message.text or message.button_data)
         if may_consent(message) and not (self.known is not None and await self.known(message.address)):
-            self._spend(self.consents, request, "too_many_consents")
+            await self._spend(self.consents, request, "too_many_consents")
         try:
             replies = await self.handle(message)
         except Exception:

@@ -4,6 +4,7 @@ import ipaddress
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Protocol
 from urllib.parse import urlsplit
 
 from aiohttp import web
@@ -24,6 +25,14 @@ class Limits:
     window_seconds: float = 600.0
     trusted_proxies: tuple[str, ...] = ()  # reverse proxies whose X-Forwarded-For we believe
     max_addresses: int = 100_000  # addresses remembered per window; beyond it they share one budget
+
+
+class Counter(Protocol):
+    """Hits per client address in the current window (in memory, or in Redis for several workers)."""
+
+    limit: int
+
+    async def hit(self, key: str) -> int: ...
 
 
 class WindowCounter:
@@ -47,7 +56,7 @@ class WindowCounter:
         if window != self._window:
             self._window, self._counts = window, {}
 
-    def hit(self, key: str) -> int:
+    async def hit(self, key: str) -> int:
         """Count one hit for `key`; returns the key's hits in this window, this one included."""
         self._roll()
         if key not in self._counts and len(self._counts) >= self._max_keys:
