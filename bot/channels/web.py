@@ -40,6 +40,8 @@ class Outbox(Protocol):
 
     async def since(self, chat_id: str, after: int) -> list[tuple[int, dict[str, Any]]]: ...
 
+    async def forget(self, chat_id: str) -> None: ...
+
 
 class WebChannel:
     """Holds the conversation coroutine and serves the chat page and its API."""
@@ -179,6 +181,8 @@ class WebChannel:
             body["replies"].append(reply_to_json(reply))
             if reply.erased:
                 body["erased"] = True  # the page forgets its transcript and token
+        if body.get("erased") and self.outbox is not None:
+            await self.outbox.forget(message.address.chat_id)  # answers waiting for the page go too
         return web.json_response(body, headers=NO_STORE)
 
     async def send(self, address: Address, reply: Reply) -> None:

@@ -12,7 +12,7 @@ from sqlmodel import select
 from bot.app import App, build_app
 from bot.config import load_config
 from handlers import texts
-from handlers.types import Reply, coalesce, reply_from_dict, reply_to_dict
+from handlers.types import Address, Reply, coalesce, reply_from_dict, reply_to_dict
 from storage import Youth
 from tests.conftest import ROOT
 from tests.support import FakeClock
@@ -65,6 +65,8 @@ async def test_erasure_tells_the_page_to_forget_even_on_a_retry(app: App) -> Non
         assert status == 200 and "erased" not in body
         assert (await page.send(button="consent:yes"))[0] == 200
         assert await youth_count(app) == 1
+        session_id = page.token.split(".")[0]
+        await app.deliver(Address("web", session_id), Reply("Câu trả lời cho câu hỏi của bạn."))
         status, body = await page.send(text="/xoa")
         assert "erased" not in body
         assert any(b["data"] == "del:yes" for r in body["replies"] for row in r["buttons"] for b in row)
@@ -73,6 +75,8 @@ async def test_erasure_tells_the_page_to_forget_even_on_a_retry(app: App) -> Non
         assert body["erased"] is True
         assert texts.DELETED in body["replies"][-1]["text"]
         assert await youth_count(app) == 0
+        async with http.post(f"{page.base}/poll", json={"session": page.token, "after": 0}) as response:
+            assert (await response.json())["messages"] == []  # nothing waits for the erased chat
         # The answer was lost and the page retries with the same mid: it must still learn to forget.
         status, body = await page.send(mid="erase-1", button="del:yes")
         assert (status, body.get("erased")) == (200, True)
