@@ -4,6 +4,7 @@ import asyncio
 import contextlib
 import gc
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -16,6 +17,7 @@ from bot.channels.base import MayUpload, OutboundChannel, RunnableChannel
 from bot.channels.telegram_aiogram import AiogramChannel, Handle
 from bot.channels.web import WebChannel
 from bot.channels.web_outbox import WebOutbox
+from bot.channels.web_redis import RedisWindowCounter, redis_counters
 from bot.channels.zalo import ZaloChannel
 from bot.channels.zalo_api import ZaloBotAPI
 from bot.config import AppConfig
@@ -154,6 +156,29 @@ def _staff_check(config: AppConfig, store: Store) -> MayUpload:
     return may_upload
 
 
+def _youth_known(store: Store) -> Callable[[Address], Awaitable[bool]]:
+    """Whether a chat already has a youth row (the web chat counts only first consents per address)."""
+
+    async def known(address: Address) -> bool:
+        async with store.unit() as uow:
+            return await uow.youth.get(address.channel, address.chat_id) is not None
+
+    return known
+
+
+def _web_counters(
+    config: AppConfig, dispatcher: Dispatcher, clock: Clock, secret: bytes
+) -> tuple[RedisWindowCounter, RedisWindowCounter] | None:
+    """With Redis, the web chat's per-address limits hold across every worker (on the flood guard's pool)."""
+    if not isinstance(dispatcher.flood, RedisFloodGuard):
+        return None  # each process counts for itself
+    web = config.channels.web
+    return redis_counters(
+        dispatcher.flood.client, web.sessions_per_address, web.consents_per_address, web.limit_window_seconds,
+        lambda: clock.now().timestamp(), secret,
+    )
+
+
 def _secret(value: SecretStr | None) -> str | None:
     return value.get_secret_value() if value is not None else None
 
@@ -214,8 +239,10 @@ async def build_app(
         dispatcher.flood = redis_flood_guard(
             config.redis.url.get_secret_value(), clock, limits.flood_messages, limits.flood_window_seconds
         )
+    web_config = config.channels.web
     web_channel = WebChannel(
-        dispatcher.handle, frame_ancestors=config.channels.web.frame_ancestors, outbox=WebOutbox(store, clock.now)
+        dispatcher.handle, secret=secret, frame_ancestors=web_config.frame_ancestors, outbox=WebOutbox(store, clock.now),
+        limits=web_config.limits(), known=_youth_known(store), counters=_web_counters(config, dispatcher, clock, secret),
     )
     telegram = build_telegram(config, dispatcher.handle, _staff_check(config, store))
     zalo = build_zalo(config, dispatcher.handle)

@@ -8,6 +8,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 
+from bot.channels.web_guard import Limits, origin_of, parse_networks
 from bot.coordination_config import Coordination
 from bot.errors import ConfigError
 from handlers.coordination.routing import unknown_scope_entries
@@ -35,8 +36,37 @@ class WebChannel(Frozen):
 
     host: str = "127.0.0.1"
     port: int = Field(8080, ge=0, le=65535)
-    frame_ancestors: str = "*"
+    frame_ancestors: tuple[str, ...] = ()  # portal origins that may embed the page, besides its own
     reuse_port: bool = False  # SO_REUSEPORT: several `serve` processes share one port (WEB_REUSE_PORT=1)
+    # Per client address and window (shared by the workers through Redis when REDIS_URL is set).
+    sessions_per_address: int = Field(60, ge=1, le=100_000)
+    consents_per_address: int = Field(60, ge=1, le=100_000)
+    limit_window_seconds: int = Field(600, ge=1, le=86_400)
+    trusted_proxies: tuple[str, ...] = ()  # reverse proxies whose X-Forwarded-For names the client
+
+    @field_validator("frame_ancestors")
+    @classmethod
+    def _origins(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        wrong = [entry for entry in value if origin_of(entry) is None]
+        if wrong:
+            raise ValueError(f"not an origin such as https://tinhdoan.example.vn: {wrong}")
+        return tuple(origin_of(entry) or entry for entry in value)
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        try:
+            parse_networks(value)
+        except ValueError as exc:
+            raise ValueError(f"not an IP address or network: {exc}") from None
+        return value
+
+    def limits(self) -> Limits:
+        """The web channel's per-address limits."""
+        return Limits(
+            sessions=self.sessions_per_address, consents=self.consents_per_address,
+            window_seconds=float(self.limit_window_seconds), trusted_proxies=self.trusted_proxies,
+        )
 
 
 class Redis(Frozen):

@@ -93,6 +93,8 @@ class Conversation:
             turn.say(texts.GROUP_CHAT)
             return turn.replies
         await self._route(turn)
+        if turn.erased:  # channels keeping a copy of the conversation (the web page) forget it
+            turn.replies = [replace(r, erased=True) if r.address is None else r for r in turn.replies]
         if turn.youth is not None and not turn.erased:
             turn.data["choices"] = _last_choices(turn.replies, turn.data.get("choices", []))
             await uow.states.put(turn.chat_key, turn.step.value, turn.data, turn.now)

@@ -140,3 +140,36 @@ CHOICE_HINT_TYPED = "(Bạn trả lời bằng cách gõ số thứ tự hoặc 
 FLOOD = "Bạn đang gửi tin nhắn quá nhanh. Bạn vui lòng chờ khoảng một phút rồi gửi tiếp nhé."
 INTERNAL_ERROR = "Hệ thống đang gặp sự cố, bạn vui lòng thử lại sau ít phút. Dữ liệu bạn đã gửi không bị mất."
 NAME_FALLBACK = "bạn"
+
+# Web chat API (bot/channels/web.py): errors the page shows as they are.
+WEB_BAD_JSON = "Không đọc được dữ liệu gửi lên. Bạn vui lòng tải lại trang rồi thử lại."
+WEB_BAD_SESSION = "Phiên trò chuyện không hợp lệ hoặc đã hết hiệu lực. Mình sẽ mở phiên mới cho bạn."
+WEB_BAD_MID = "Mã tin nhắn không hợp lệ. Bạn vui lòng tải lại trang rồi gửi lại."
+WEB_ONE_OF = "Mỗi lần bạn chỉ gửi một tin nhắn hoặc bấm một lựa chọn."
+WEB_EMPTY_TEXT = "Tin nhắn đang trống, bạn hãy nhập nội dung rồi gửi."
+WEB_TEXT_TOO_LONG = "Tin nhắn quá dài. Bạn vui lòng rút gọn rồi gửi lại."
+WEB_BAD_BUTTON = "Lựa chọn không hợp lệ. Bạn vui lòng chọn lại."
+WEB_TOO_LARGE = "Tin nhắn quá dài, hệ thống không nhận được. Bạn vui lòng rút gọn rồi gửi lại."
+WEB_NOT_FOUND = "Không tìm thấy địa chỉ này."
+WEB_INTERNAL = "Hệ thống đang gặp sự cố, bạn vui lòng thử lại sau ít phút."
+WEB_NOT_JSON = "Trang trò chuyện chỉ nhận dữ liệu dạng JSON. Bạn vui lòng tải lại trang rồi thử lại."
+WEB_CROSS_SITE = "Yêu cầu này không đến từ trang trò chuyện nên không được nhận."
+WEB_TOO_MANY_SESSIONS = (
+    "Có quá nhiều cuộc trò chuyện mới được mở từ cùng một mạng trong ít phút qua. "
+    "Bạn vui lòng chờ khoảng {minutes} phút rồi thử lại nhé."
+)
+WEB_TOO_MANY_CONSENTS = (
+    "Có quá nhiều lượt đồng ý từ cùng một mạng trong ít phút qua. "
+    "Bạn vui lòng chờ khoảng {minutes} phút rồi bấm «Đồng ý» lại nhé."
+)
+WEB_PAGE = {  # what chat.js says by itself (injected into the page as JSON)
+    "connecting": "Đang kết nối…",
+    "sending": "Đang gửi…",
+    "retrying": "Mất kết nối, đang thử lại…",
+    "failed": "Không gửi được tin nhắn. Bạn kiểm tra kết nối mạng rồi gửi lại nhé.",
+    "noSession": "Không kết nối được máy chủ. Bạn kiểm tra mạng rồi bấm “Bắt đầu lại” nhé.",
+    "restarted": (
+        "Mình đã xóa màn hình. Dữ liệu của bạn vẫn được giữ: gõ /cauhoi để xem các câu hỏi đã gửi, "
+        "/xoa để xóa toàn bộ."
+    ),
+}

@@ -66,6 +66,7 @@ class Reply:
     buttons: tuple[tuple[Button, ...], ...] = ()
     address: Address | None = None  # None: the sender of the incoming message
     attachments: tuple[Attachment, ...] = field(default_factory=tuple)
+    erased: bool = False  # the sender's data was just erased: channels keeping a copy (the web page) drop it
 
     def flat_buttons(self) -> list[Button]:
         """All buttons in reading order (used for numbered-choice rendering)."""
@@ -95,7 +96,10 @@ def coalesce(replies: list[Reply], limit: int = JOIN_LIMIT) -> list[Reply]:
             and reply.text
             and len(last.text) + 2 + len(reply.text) <= limit
         ):
-            joined[-1] = Reply(f"{last.text}\n\n{reply.text}", reply.buttons, reply.address, reply.attachments)
+            joined[-1] = Reply(
+                f"{last.text}\n\n{reply.text}", reply.buttons, reply.address, reply.attachments,
+                last.erased or reply.erased,
+            )
         else:
             joined.append(reply)
     return joined
@@ -103,14 +107,17 @@ def coalesce(replies: list[Reply], limit: int = JOIN_LIMIT) -> list[Reply]:
 
 def reply_to_dict(reply: Reply) -> dict[str, object]:
     """A JSON-able form of a reply (attachments are not kept)."""
-    return {
+    out: dict[str, object] = {
         "text": reply.text,
         "buttons": [[[b.label, b.data] for b in row] for row in reply.buttons],
     }
+    if reply.erased:
+        out["erased"] = True
+    return out
 
 
 def reply_from_dict(raw: dict[str, object]) -> Reply:
     """The reply stored by `reply_to_dict`."""
     rows = raw.get("buttons") or []
     buttons = tuple(tuple(Button(str(label), str(data)) for label, data in row) for row in rows)  # type: ignore[union-attr]
-    return Reply(text=str(raw.get("text", "")), buttons=buttons)
+    return Reply(text=str(raw.get("text", "")), buttons=buttons, erased=raw.get("erased") is True)

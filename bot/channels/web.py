@@ -3,43 +3,34 @@
 import html
 import json
 import logging
-import re
-import secrets
-from collections.abc import Awaitable, Callable
+import time
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
 from aiohttp import web
 
+from bot.channels.web_api import (
+    CHANNEL, NO_STORE, TEXTS, Rejected, error_response, may_consent, page_headers, parse_payload, parse_text,
+    reply_to_json, session_of,
+)
+from bot.channels.web_guard import (
+    Counter, Limits, WindowCounter, client_key, cross_site_refusal, origin_of, parse_networks,
+)
+from bot.channels.web_session import SessionSigner
 from bot.errors import RecipientUnreachable
-from handlers.types import Address, IncomingMessage, Kind, Reply
+from handlers import texts
+from handlers.types import Address, IncomingMessage, Reply
+
+__all__ = ["TEXTS", "WebChannel", "create_web_app", "parse_text"]
 
 logger = logging.getLogger(__name__)
 
-# Every Vietnamese string the server sends, in one place (may move to handlers/texts.py).
-TEXTS: dict[str, str] = {
-    "bad_json": "Không đọc được dữ liệu gửi lên. Bạn vui lòng tải lại trang rồi thử lại.",
-    "bad_session": "Phiên trò chuyện không hợp lệ. Bạn bấm “Bắt đầu lại” để mở phiên mới.",
-    "bad_mid": "Mã tin nhắn không hợp lệ. Bạn vui lòng tải lại trang rồi gửi lại.",
-    "one_of": "Mỗi lần bạn chỉ gửi một tin nhắn hoặc bấm một lựa chọn.",
-    "empty_text": "Tin nhắn đang trống, bạn hãy nhập nội dung rồi gửi.",
-    "text_too_long": "Tin nhắn quá dài. Bạn vui lòng rút gọn rồi gửi lại.",
-    "bad_button": "Lựa chọn không hợp lệ. Bạn vui lòng chọn lại.",
-    "too_large": "Tin nhắn quá dài, hệ thống không nhận được. Bạn vui lòng rút gọn rồi gửi lại.",
-    "not_found": "Không tìm thấy địa chỉ này.",
-    "internal": "Hệ thống đang gặp sự cố, bạn vui lòng thử lại sau ít phút.",
-}
-
-CHANNEL = "web"
 STATIC_DIR = Path(__file__).resolve().parent.parent / "web" / "static"
-SESSION_RE = re.compile(r"[A-Za-z0-9_-]{16,64}")
-MID_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
-MAX_TEXT_CHARS = 100_000
-MAX_BUTTON_BYTES = 64
-NO_STORE = {"Cache-Control": "no-store"}
+MAX_AFTER = 10**18
 
-AFTER_RE = re.compile(r"\d{1,18}")
 Handle = Callable[[IncomingMessage], Awaitable[list[Reply]]]
+Known = Callable[[Address], Awaitable[bool]]  # whether the chat already has a youth (consented)
 
 
 class Outbox(Protocol):
@@ -49,75 +40,7 @@ class Outbox(Protocol):
 
     async def since(self, chat_id: str, after: int) -> list[tuple[int, dict[str, Any]]]: ...
 
-
-class Rejected(Exception):
-    """A request the channel refuses before the conversation sees it."""
-
-    def __init__(self, key: str, status: int = 400) -> None:
-        super().__init__(key)
-        self.key = key
-        self.status = status
-
-
-def error_response(key: str, status: int) -> web.Response:
-    """A JSON error body carrying the Vietnamese text for `key`."""
-    return web.json_response({"error": TEXTS[key]}, status=status, headers=NO_STORE)
-
-
-def parse_text(address: Address, text: str, update_id: str) -> IncomingMessage:
-    """Turn typed text into a TEXT or COMMAND message ("/start@bot U05" → start, "U05")."""
-    if text.startswith("/") and text[1:2].strip():
-        head, *rest = text[1:].split(None, 1)
-        command = head.split("@", 1)[0].lower()
-        if command:
-            return IncomingMessage(
-                address=address, kind=Kind.COMMAND, text=text, command=command,
-                args=rest[0].strip() if rest else "", update_id=update_id,
-            )
-    return IncomingMessage(address=address, kind=Kind.TEXT, text=text, update_id=update_id)
-
-
-def parse_payload(payload: Any) -> IncomingMessage:
-    """Validate a decoded /api/message body and build the IncomingMessage, or raise Rejected."""
-    if not isinstance(payload, dict):
-        raise Rejected("bad_json")
-    session, mid = payload.get("session"), payload.get("mid")
-    if not isinstance(session, str) or not SESSION_RE.fullmatch(session):
-        raise Rejected("bad_session")
-    if not isinstance(mid, str) or not MID_RE.fullmatch(mid):
-        raise Rejected("bad_mid")
-    address = Address(CHANNEL, session)
-    update_id = f"{session}:{mid}"
-    text, button = payload.get("text"), payload.get("button")
-    if (text is None) == (button is None):
-        raise Rejected("one_of")
-    if button is not None:
-        if not isinstance(button, str) or not button or len(button.encode()) > MAX_BUTTON_BYTES:
-            raise Rejected("bad_button")
-        return IncomingMessage(
-            address=address, kind=Kind.BUTTON, button_data=button, update_id=update_id
-        )
-    if not isinstance(text, str):
-        raise Rejected("bad_json")
-    text = text.replace("\x00", "")
-    if len(text) > MAX_TEXT_CHARS:
-        raise Rejected("text_too_long")
-    if not text.strip():
-        raise Rejected("empty_text")
-    return parse_text(address, text, update_id)
-
-
-def reply_to_json(reply: Reply) -> dict[str, Any]:
-    """The browser's view of one Reply: text, button rows and attachment metadata."""
-    out: dict[str, Any] = {
-        "text": reply.text,
-        "buttons": [[{"label": b.label, "data": b.data} for b in row] for row in reply.buttons],
-    }
-    if reply.attachments:
-        out["attachments"] = [
-            {"filename": a.filename, "mime_type": a.mime_type} for a in reply.attachments
-        ]
-    return out
+    async def forget(self, chat_id: str) -> None: ...
 
 
 class WebChannel:
@@ -129,27 +52,41 @@ class WebChannel:
         self,
         handle: Handle,
         *,
+        secret: bytes,
         outbox: Outbox | None = None,
-        frame_ancestors: str = "*",
+        frame_ancestors: Sequence[str] = (),
+        limits: Limits = Limits(),
+        known: Known | None = None,
+        now: Callable[[], float] = time.monotonic,
+        counters: tuple[Counter, Counter] | None = None,  # (sessions, consents); in memory by default
         max_body_bytes: int = 64_000,
         title: str = "Hỏi đáp thanh niên",
         static_dir: Path = STATIC_DIR,
     ) -> None:
         self.handle = handle
         self.outbox = outbox
+        self.signer = SessionSigner(secret)
+        self.known = known
         self.max_body_bytes = max_body_bytes
         self.static_dir = static_dir
-        self.csp = (
-            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-            f"connect-src 'self'; base-uri 'none'; form-action 'self'; "
-            f"frame-ancestors {frame_ancestors}"
+        portals = [origin_of(entry) for entry in frame_ancestors]
+        if None in portals:
+            raise ValueError("frame_ancestors: each entry must be an origin such as https://tinhdoan.example.vn")
+        self.portals = frozenset(p for p in portals if p is not None)
+        self.headers = page_headers(sorted(self.portals))
+        self.limits = limits
+        self.proxies = parse_networks(limits.trusted_proxies)
+        self.sessions, self.consents = counters or (
+            WindowCounter(limits.sessions, limits.window_seconds, now, limits.max_addresses),
+            WindowCounter(limits.consents, limits.window_seconds, now, limits.max_addresses),
         )
         page = (static_dir / "index.html").read_text(encoding="utf-8")
-        self.index_html = page.replace("{{title}}", html.escape(title))
+        page_texts = json.dumps(texts.WEB_PAGE, ensure_ascii=False).replace("</", "<\\/")
+        self.index_html = page.replace("{{title}}", html.escape(title)).replace("{{texts}}", page_texts)
         self.app = self._build_app()
 
     def _build_app(self) -> web.Application:
-        # The body limit is enforced in post_message so that the 413 is JSON too.
+        # The body limit is enforced in _read_json so that the 413 is JSON too.
         app = web.Application(
             client_max_size=self.max_body_bytes, middlewares=[self._headers_middleware]
         )
@@ -157,7 +94,7 @@ class WebChannel:
         app.router.add_get("/healthz", self.healthz)
         app.router.add_post("/api/session", self.new_session)
         app.router.add_post("/api/message", self.post_message)
-        app.router.add_get("/api/poll", self.poll)
+        app.router.add_post("/api/poll", self.poll)
         app.router.add_static("/static", self.static_dir)
         return app
 
@@ -165,21 +102,46 @@ class WebChannel:
     async def _headers_middleware(
         self, request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
     ) -> web.StreamResponse:
-        """Security headers everywhere; JSON instead of tracebacks for the API."""
+        """Security headers everywhere; API posts checked first; JSON instead of tracebacks."""
         try:
+            if request.path.startswith("/api/") and request.method == "POST":
+                self._check_post(request)
             response = await handler(request)
+        except Rejected as exc:
+            log = logger.debug if exc.quiet else logger.warning
+            log("web channel: refused %s (%s, HTTP %d)", request.path, exc.key, exc.status)
+            minutes = max(1, round(self.limits.window_seconds / 60))
+            response = error_response(exc.key, exc.status, minutes=minutes)
         except web.HTTPException as exc:
             if not request.path.startswith("/api/") or exc.status < 400:
                 raise
+            logger.warning("web channel: HTTP %d on %s", exc.status, request.path)
             key = "not_found" if exc.status in (404, 405) else "bad_json"
             response = error_response(key, exc.status)
         except Exception:
             logger.exception("web channel: unexpected error on %s", request.path)
             response = error_response("internal", 500)
-        response.headers["Content-Security-Policy"] = self.csp
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers.update(self.headers)
         return response
+
+    def _check_post(self, request: web.Request) -> None:
+        """Refuse posts from other sites (403) and bodies that are not JSON (415)."""
+        reason = cross_site_refusal(request, self.portals, self.proxies)
+        if reason is not None:
+            logger.debug("web channel: cross-site post refused: %s", reason)
+            raise Rejected("cross_site", 403)
+        if request.content_type != "application/json":
+            raise Rejected("not_json", 415)
+
+    async def _spend(self, counter: Counter, request: web.Request, key: str) -> None:
+        """Count one new session or consent for the client's address, or refuse with 429."""
+        client = client_key(request, self.proxies)
+        hits = await counter.hit(client)
+        if hits > counter.limit:
+            first = hits == counter.limit + 1  # one warning per address and window, not one per request
+            if first:
+                logger.debug("web channel: %s from %s", key, client)
+            raise Rejected(key, 429, quiet=not first)
 
     async def index(self, request: web.Request) -> web.Response:
         """The chat page."""
@@ -192,31 +154,36 @@ class WebChannel:
         return web.json_response({"ok": True})
 
     async def new_session(self, request: web.Request) -> web.Response:
-        """A fresh opaque session token; the server keeps no table, the token is the chat id."""
-        return web.json_response({"session": secrets.token_urlsafe(16)}, headers=NO_STORE)
+        """POST {} → a fresh signed session token; the server keeps no table, the id is the chat id."""
+        if not isinstance(await self._read_json(request), dict):
+            raise Rejected("bad_json")
+        await self._spend(self.sessions, request, "too_many_sessions")
+        return web.json_response({"session": self.signer.issue()}, headers=NO_STORE)
 
     async def post_message(self, request: web.Request) -> web.Response:
         """Validate one user message, run the conversation and return its replies."""
-        try:
-            message = parse_payload(await self._read_json(request))
-        except Rejected as exc:
-            logger.warning("web channel: rejected message (%s, HTTP %d)", exc.key, exc.status)
-            return error_response(exc.key, exc.status)
+        message = parse_payload(await self._read_json(request), self.signer)
         logger.debug("web message %s kind=%s text=%r", message.update_id, message.kind.value,
                      message.text or message.button_data)
+        if may_consent(message) and not (self.known is not None and await self.known(message.address)):
+            await self._spend(self.consents, request, "too_many_consents")
         try:
             replies = await self.handle(message)
         except Exception:
             logger.exception("web channel: conversation failed (kind=%s)", message.kind.value)
             return error_response("internal", 500)
-        body = []
+        body: dict[str, Any] = {"replies": []}
         for reply in replies:
             if reply.address is not None and reply.address != message.address:
                 # Not ours to deliver over this HTTP response: the caller routes those.
                 logger.warning("web channel: dropped a reply addressed to another chat")
                 continue
-            body.append(reply_to_json(reply))
-        return web.json_response({"replies": body}, headers=NO_STORE)
+            body["replies"].append(reply_to_json(reply))
+            if reply.erased:
+                body["erased"] = True  # the page forgets its transcript and token
+        if body.get("erased") and self.outbox is not None:
+            await self.outbox.forget(message.address.chat_id)  # answers waiting for the page go too
+        return web.json_response(body, headers=NO_STORE)
 
     async def send(self, address: Address, reply: Reply) -> None:
         """Queue a message that is not a direct reply; the page fetches it with /api/poll."""
@@ -225,13 +192,13 @@ class WebChannel:
         await self.outbox.put(address.chat_id, reply_to_json(reply))
 
     async def poll(self, request: web.Request) -> web.Response:
-        """GET /api/poll?session=…&after=<id>: the session's queued messages after that id."""
-        session, after = request.query.get("session", ""), request.query.get("after", "0")
-        if not SESSION_RE.fullmatch(session):
-            return error_response("bad_session", 400)
-        if not AFTER_RE.fullmatch(after):
-            return error_response("bad_json", 400)
-        rows = await self.outbox.since(session, int(after)) if self.outbox is not None else []
+        """POST {"session", "after"}: the session's queued messages after that id (no token in URLs)."""
+        payload = await self._read_json(request)
+        session = session_of(payload, self.signer)
+        after = payload.get("after", 0)
+        if type(after) is not int or not 0 <= after < MAX_AFTER:
+            raise Rejected("bad_json")
+        rows = await self.outbox.since(session, after) if self.outbox is not None else []
         messages = [{"id": message_id, **message} for message_id, message in rows]
         return web.json_response({"messages": messages}, headers=NO_STORE)
 
@@ -249,15 +216,6 @@ class WebChannel:
             raise Rejected("bad_json") from None
 
 
-def create_web_app(
-    handle: Handle,
-    *,
-    frame_ancestors: str = "*",
-    max_body_bytes: int = 64_000,
-    title: str = "Hỏi đáp thanh niên",
-) -> web.Application:
+def create_web_app(handle: Handle, *, secret: bytes, **options: Any) -> web.Application:
     """The web chat application: page, static assets, /healthz and the JSON API."""
-    channel = WebChannel(
-        handle, frame_ancestors=frame_ancestors, max_body_bytes=max_body_bytes, title=title
-    )
-    return channel.app
+    return WebChannel(handle, secret=secret, **options).app

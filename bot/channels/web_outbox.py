@@ -24,3 +24,8 @@ class WebOutbox:
         """The session's messages after id `after`, oldest first."""
         async with self._store.unit() as uow:
             return await WebOutboxRepo(uow.session).after(chat_id, after)
+
+    async def forget(self, chat_id: str) -> None:
+        """Erase the session's waiting messages (after /xoa)."""
+        async with self._store.unit() as uow:
+            await WebOutboxRepo(uow.session).forget(chat_id)

@@ -166,11 +166,15 @@ class WebChatUser:
         self._buttons: list[tuple[str, str]] = []
 
     async def _post(self, body: dict[str, Any], expect: int) -> list[Said]:
-        body = {"session": self.session, "mid": f"m{next(self._mids)}", **body}
-        url = f"http://127.0.0.1:{self.app.web_port}/api/message"
-        async with aiohttp.ClientSession() as http, http.post(url, json=body) as response:
-            assert response.status == 200, await response.text()
-            replies = (await response.json())["replies"]
+        base = f"http://127.0.0.1:{self.app.web_port}/api"
+        async with aiohttp.ClientSession() as http:
+            if not self.session:  # like the page: the server issues the (signed) session
+                async with http.post(f"{base}/session", json={}) as response:
+                    self.session = (await response.json())["session"]
+            body = {"session": self.session, "mid": f"m{next(self._mids)}", **body}
+            async with http.post(f"{base}/message", json=body) as response:
+                assert response.status == 200, await response.text()
+                replies = (await response.json())["replies"]
         said = [Said(r["text"], tuple(b["label"] for row in r["buttons"] for b in row)) for r in replies]
         for reply in replies:
             if reply["buttons"]:
@@ -193,13 +197,12 @@ class WebChatUser:
 class WebHarness:
     def __init__(self) -> None:
         self.name, self.channel = "web", "web"
-        self._ids = itertools.count(1)
 
     def env(self) -> dict[str, str]:
         return {}
 
     def user(self, app: App) -> WebChatUser:
-        return WebChatUser(app, f"websession{next(self._ids):08d}")
+        return WebChatUser(app, "")  # the server issues the session on the first message
 
 
 Harness = TelegramHarness | ZaloHarness | WebHarness

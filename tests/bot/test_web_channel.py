@@ -9,9 +9,12 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.channels.web import TEXTS, create_web_app, parse_text
+from bot.channels.web_session import SessionSigner
 from handlers.types import Address, Attachment, Button, IncomingMessage, Kind, Reply
 
-SESSION = "abcdefghijklmnop_-0123"
+SECRET = b"test-secret-for-web-sessions-0123456789"
+SESSION = SessionSigner(SECRET).issue()
+SESSION_ID = SESSION.split(".")[0]
 
 
 class ScriptedConversation:
@@ -45,7 +48,7 @@ def convo() -> ScriptedConversation:
 
 @pytest.fixture
 async def client(convo: ScriptedConversation) -> AsyncIterator[TestClient]:
-    app = create_web_app(convo, frame_ancestors="https://tinhdoan.example.vn", max_body_bytes=2_000)
+    app = create_web_app(convo, secret=SECRET, frame_ancestors=["https://tinhdoan.example.vn"], max_body_bytes=2_000)
     async with TestClient(TestServer(app, host="127.0.0.1")) as c:
         yield c
 
@@ -55,11 +58,13 @@ async def post(client: TestClient, body: Any) -> tuple[int, dict[str, Any]]:
     return resp.status, await resp.json()
 
 
-async def test_session_is_a_random_urlsafe_token(client: TestClient) -> None:
-    first = await (await client.post("/api/session")).json()
-    second = await (await client.post("/api/session")).json()
-    assert re.fullmatch(r"[A-Za-z0-9_-]{22,64}", first["session"])
+async def test_session_is_a_random_signed_token(client: TestClient) -> None:
+    first = await (await client.post("/api/session", json={})).json()
+    second = await (await client.post("/api/session", json={})).json()
+    assert re.fullmatch(r"[A-Za-z0-9_-]{22}\.[0-9a-f]{32}", first["session"])
     assert first["session"] != second["session"]
+    assert SessionSigner(SECRET).verify(first["session"]) == first["session"].split(".")[0]
+    assert SessionSigner(b"another-secret").verify(first["session"]) is None
 
 
 async def test_text_becomes_incoming_text(client: TestClient, convo: ScriptedConversation) -> None:
@@ -67,8 +72,8 @@ async def test_text_becomes_incoming_text(client: TestClient, convo: ScriptedCon
     assert status == 200
     assert convo.received == [
         IncomingMessage(
-            address=Address("web", SESSION), kind=Kind.TEXT, text="Xin chào",
-            update_id=f"{SESSION}:m1",
+            address=Address("web", SESSION_ID), kind=Kind.TEXT, text="Xin chào",
+            update_id=f"{SESSION_ID}:m1",
         )
     ]
 
@@ -77,7 +82,7 @@ async def test_start_command_with_args(client: TestClient, convo: ScriptedConver
     await post(client, {"session": SESSION, "mid": "m2", "text": "/Start@doithoai_bot   U05 "})
     (msg,) = convo.received
     assert (msg.kind, msg.command, msg.args) == (Kind.COMMAND, "start", "U05")
-    assert msg.update_id == f"{SESSION}:m2"
+    assert msg.update_id == f"{SESSION_ID}:m2"
 
 
 @pytest.mark.parametrize(
@@ -92,7 +97,7 @@ async def test_start_command_with_args(client: TestClient, convo: ScriptedConver
     ],
 )
 def test_slash_parsing(text: str, kind: Kind, command: str | None, args: str) -> None:
-    msg = parse_text(Address("web", SESSION), text, "u1")
+    msg = parse_text(Address("web", SESSION_ID), text, "u1")
     assert (msg.kind, msg.command, msg.args, msg.text) == (kind, command, args, text)
 
 
@@ -102,7 +107,7 @@ async def test_button_becomes_incoming_button(
     await post(client, {"session": SESSION, "mid": "m3", "button": "topic:jobs"})
     (msg,) = convo.received
     assert (msg.kind, msg.button_data) == (Kind.BUTTON, "topic:jobs")
-    assert msg.address == Address("web", SESSION)
+    assert msg.address == Address("web", SESSION_ID)
 
 
 async def test_replies_keep_button_rows_and_attachment_metadata(client: TestClient) -> None:
@@ -137,10 +142,6 @@ async def test_null_bytes_are_stripped(client: TestClient, convo: ScriptedConver
 @pytest.mark.parametrize(
     ("body", "key"),
     [
-        ({"mid": "m1", "text": "hi"}, "bad_session"),
-        ({"session": "short", "mid": "m1", "text": "hi"}, "bad_session"),
-        ({"session": SESSION + "<", "mid": "m1", "text": "hi"}, "bad_session"),
-        ({"session": 12345678901234567, "mid": "m1", "text": "hi"}, "bad_session"),
         ({"session": SESSION, "mid": "bad mid", "text": "hi"}, "bad_mid"),
         ({"session": SESSION, "text": "hi"}, "bad_mid"),
         ({"session": SESSION, "mid": "m1", "text": "hi", "button": "b"}, "one_of"),
@@ -164,6 +165,22 @@ async def test_invalid_bodies_are_rejected(
     assert convo.received == []
     assert any(r.levelno == logging.WARNING for r in caplog.records)
     assert "hi" not in caplog.text
+
+
+@pytest.mark.parametrize(
+    "session",
+    [None, "short", "aaaaaaaaaaaaaaaa", SESSION + "<", 12345678901234567, SESSION_ID,
+     SESSION_ID + "." + "0" * 32, SessionSigner(b"another-secret").issue()],
+)
+async def test_invented_sessions_are_401(
+    client: TestClient, convo: ScriptedConversation, caplog: pytest.LogCaptureFixture, session: Any
+) -> None:
+    body = {"mid": "m1", "text": "hi"} | ({} if session is None else {"session": session})
+    with caplog.at_level(logging.WARNING, logger="bot.channels.web"):
+        status, data = await post(client, body)
+    assert (status, data) == (401, {"error": TEXTS["bad_session"]})
+    assert convo.received == []
+    assert "bad_session" in caplog.text
 
 
 async def test_malformed_json_is_400(client: TestClient, convo: ScriptedConversation) -> None:
@@ -191,14 +208,14 @@ async def test_oversize_chunked_body_is_413_json(
             yield b"y" * 1_000
         yield b'"}'
 
-    resp = await client.post("/api/message", data=chunks())
+    resp = await client.post("/api/message", data=chunks(), headers={"Content-Type": "application/json"})
     assert resp.status == 413
     assert (await resp.json())["error"] == TEXTS["too_large"]
     assert convo.received == []
 
 
 async def test_text_over_transport_limit_is_rejected(convo: ScriptedConversation) -> None:
-    app = create_web_app(convo, max_body_bytes=1_000_000)
+    app = create_web_app(convo, secret=SECRET, max_body_bytes=1_000_000)
     async with TestClient(TestServer(app, host="127.0.0.1")) as c:
         status, data = await post(c, {"session": SESSION, "mid": "m1", "text": "x" * 100_001})
         assert (status, data) == (400, {"error": TEXTS["text_too_long"]})
@@ -221,7 +238,9 @@ async def test_index_is_embeddable(client: TestClient) -> None:
     resp = await client.get("/")
     assert resp.status == 200
     assert resp.content_type == "text/html"
-    assert "frame-ancestors https://tinhdoan.example.vn" in resp.headers["Content-Security-Policy"]
+    assert "frame-ancestors 'self' https://tinhdoan.example.vn" in resp.headers["Content-Security-Policy"]
+    assert resp.headers["X-Content-Type-Options"] == "nosniff"
+    assert resp.headers["Referrer-Policy"] == "no-referrer"
     assert "X-Frame-Options" not in resp.headers
     page = await resp.text()
     assert "<title>Hỏi đáp thanh niên</title>" in page
@@ -229,7 +248,7 @@ async def test_index_is_embeddable(client: TestClient) -> None:
 
 
 async def test_title_is_escaped(convo: ScriptedConversation) -> None:
-    app = create_web_app(convo, title="Đoàn <b>&</b>")
+    app = create_web_app(convo, secret=SECRET, title="Đoàn <b>&</b>")
     async with TestClient(TestServer(app, host="127.0.0.1")) as c:
         page = await (await c.get("/")).text()
     assert "<title>Đoàn &lt;b&gt;&amp;&lt;/b&gt;</title>" in page

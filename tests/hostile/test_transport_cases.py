@@ -126,10 +126,11 @@ async def test_web_chat_bodies(tmp_path: Path, clock: FakeClock) -> None:
         async with aiohttp.ClientSession() as session:
             for body in (b"", b"[]", b"{", b'{"session": 1}', json.dumps({"x": "y" * 70_000}).encode(),
                          b'{"session": "' + b"a" * 30 + b'", "mid": "1", "text": 5}'):
-                async with session.post(f"{base}/api/message", data=body) as response:
+                async with session.post(f"{base}/api/message", data=body,
+                                        headers={"Content-Type": "application/json"}) as response:
                     assert 400 <= response.status < 500
                     assert "error" in await response.json()
-            session_id = (await (await session.post(f"{base}/api/session")).json())["session"]
+            session_id = (await (await session.post(f"{base}/api/session", json={})).json())["session"]
             payload = {"session": session_id, "mid": "m1", "text": "/start"}
             async with session.post(f"{base}/api/message", json=payload) as response:
                 assert response.status == 200

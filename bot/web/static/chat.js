@@ -1,22 +1,22 @@
-/* doithoai web chat: plain ES5, no framework, no external resource. All text goes in via textContent. */
+/* doithoai web chat: plain ES5, no framework, no external resource. All text goes in via textContent.
+   The session token stays in localStorage (a youth returning in this browser keeps their identity and
+   can /cauhoi and /xoa); it travels only in POST bodies, never in a URL. The transcript is kept in
+   sessionStorage (gone with the tab), at most MAX_LOG bubbles, and is forgotten when /xoa erases. */
 (function () {
   'use strict';
 
-  var T = {
-    connecting: 'Đang kết nối…',
-    sending: 'Đang gửi…',
-    retrying: 'Mất kết nối, đang thử lại…',
-    failed: 'Không gửi được tin nhắn. Bạn kiểm tra kết nối mạng rồi gửi lại nhé.',
-    noSession: 'Không kết nối được máy chủ. Bạn kiểm tra mạng rồi bấm “Bắt đầu lại” nhé.',
-    attachment: '📎 '
-  };
+  var T = { attachment: '📎 ' }; // the Vietnamese texts come from handlers/texts.py through the page
+  try {
+    var given = JSON.parse(document.getElementById('texts').textContent);
+    for (var k in given) { if (given.hasOwnProperty(k)) { T[k] = String(given[k]); } }
+  } catch (e) { /* keep going with what we have */ }
   var KEY_SESSION = 'doithoai.session';
   var KEY_LOG = 'doithoai.transcript';
   var KEY_AFTER = 'doithoai.after'; // id of the last outbox message shown
   var POLL_MS = 15000;              // answers and reminders arrive through /api/poll
-  var MAX_LOG = 100;
+  var MAX_LOG = 30;                 // enough to pick up after a reload, no whole history
   var DELAYS = [1000, 2000, 4000, 8000, 15000]; // about 30 s in all
-  var SESSION_RE = /^[A-Za-z0-9_-]{16,64}$/;
+  var SESSION_RE = /^[A-Za-z0-9_-]{22}\.[0-9a-f]{32}$/; // <id>.<signature>, issued by /api/session
   var UNIT_RE = /^[A-Za-z0-9_-]{1,32}$/;
 
   var messages = document.getElementById('messages');
@@ -32,20 +32,25 @@
   var busy = false;
   var gen = 0;      // bumped by "Bắt đầu lại" so late answers of the old session are ignored
 
-  // localStorage may throw inside a third-party iframe; fall back to memory.
-  var memory = {};
-  var store = {
-    get: function (k) {
-      try { return window.localStorage.getItem(k); } catch (e) { return memory.hasOwnProperty(k) ? memory[k] : null; }
-    },
-    set: function (k, v) {
-      try { window.localStorage.setItem(k, v); } catch (e) { memory[k] = v; }
-    },
-    remove: function (k) {
-      try { window.localStorage.removeItem(k); } catch (e) { /* ignore */ }
-      delete memory[k];
-    }
-  };
+  // Web storage may throw inside a third-party iframe; fall back to memory.
+  function storage(kind) {
+    var memory = {};
+    function area() { return window[kind]; }
+    return {
+      get: function (k) {
+        try { return area().getItem(k); } catch (e) { return memory.hasOwnProperty(k) ? memory[k] : null; }
+      },
+      set: function (k, v) {
+        try { area().setItem(k, v); } catch (e) { memory[k] = v; }
+      },
+      remove: function (k) {
+        try { area().removeItem(k); } catch (e) { /* ignore */ }
+        delete memory[k];
+      }
+    };
+  }
+  var store = storage('localStorage');  // the session token and the poll cursor
+  var tab = storage('sessionStorage');  // the transcript
 
   function randomId() {
     var chars = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-';
@@ -68,7 +73,8 @@
   }
 
   function save() {
-    try { store.set(KEY_LOG, JSON.stringify(entries.slice(-MAX_LOG))); } catch (e) { /* quota */ }
+    if (!session) { return; } // nothing is kept for a conversation that was erased
+    try { tab.set(KEY_LOG, JSON.stringify(entries.slice(-MAX_LOG))); } catch (e) { /* quota */ }
   }
 
   function scrollDown() {
@@ -165,10 +171,11 @@
     var myGen = gen;
     if (!session || document.hidden) { return; }
     var after = store.get(KEY_AFTER) || '0';
-    if (!/^[0-9]{1,18}$/.test(after)) { after = '0'; }
-    request('GET', 'api/poll?session=' + encodeURIComponent(session) + '&after=' + after, null,
-      function (status, data) {
-        if (myGen !== gen || status !== 200 || !data || !data.messages || !data.messages.length) { return; }
+    if (!/^[0-9]{1,15}$/.test(after)) { after = '0'; }
+    post('api/poll', { session: session, after: Number(after) }, function (status, data) {
+        if (myGen !== gen) { return; }
+        if (status === 401) { forget(); return; }
+        if (status !== 200 || !data || !data.messages || !data.messages.length) { return; }
         var last = Number(after);
         data.messages.forEach(function (m) {
           if (typeof m.id === 'number' && m.id > last) { last = m.id; }
@@ -177,6 +184,23 @@
         store.set(KEY_AFTER, String(last));
         save();
       });
+  }
+
+  // The server refused the token (forged, or signed with another secret): start a new session.
+  function forget() {
+    session = null;
+    store.remove(KEY_SESSION);
+    store.remove(KEY_AFTER);
+  }
+
+  // /xoa erased the youth's data: drop the token and every stored bubble, keep only the bot's confirmation.
+  function erased(replies) {
+    forget();
+    tab.remove(KEY_LOG);
+    entries = [];
+    nodes = [];
+    messages.textContent = '';
+    showReplies(replies);
   }
 
   function showReplies(replies) {
@@ -190,7 +214,8 @@
   }
 
   // Sends one user message, retrying with the same mid so the server can drop duplicates.
-  function send(payload, restoreText) {
+  // undo(): what to give back when the message was refused (the typed text, the pressed buttons).
+  function send(payload, undo) {
     var myGen = gen;
     payload.session = session;
     payload.mid = randomId();
@@ -202,15 +227,22 @@
         if (status === 200 && data) {
           setStatus('');
           setBusy(false);
-          showReplies(data.replies);
+          if (data.erased === true) { erased(data.replies); } else { showReplies(data.replies); }
+        } else if (status === 401) {
+          setStatus('');
+          setBusy(false);
+          forget();
+          system((data && data.error) || T.failed);
+          if (undo) { undo(); }
+          newSession(0); // greets again: the new session has not consented yet
         } else if ((status === 0 || status >= 500) && n < DELAYS.length) {
           setStatus(T.retrying, true);
           setTimeout(function () { if (myGen === gen) { attempt(n + 1); } }, DELAYS[n]);
         } else {
           setStatus('');
           setBusy(false);
-          system((data && data.error) || T.failed);
-          if (restoreText && !input.value) { input.value = restoreText; autosize(); }
+          system((data && data.error) || T.failed); // e.g. 429: too many consents from this network
+          if (undo) { undo(); }
         }
       });
     }
@@ -228,17 +260,25 @@
     }
     addBubble({ who: 'user', text: b.label });
     save();
-    send({ button: b.data });
+    send({ button: b.data }, function () { // refused: the choice can be made again
+      entry.off = false;
+      delete entry.chosen;
+      for (var j = 0; j < buttons.length; j++) { buttons[j].className = ''; }
+      refreshButtons();
+      save();
+    });
   }
 
   function submitText() {
     var text = input.value;
-    if (busy || !session || !/\S/.test(text)) { return; }
+    if (busy || !/\S/.test(text)) { return; }
     input.value = '';
     autosize();
     addBubble({ who: 'user', text: text });
     save();
-    send({ text: text }, text);
+    function undo() { if (!input.value) { input.value = text; autosize(); } }
+    if (session) { send({ text: text }, undo); return; }
+    newSession(0, function () { save(); send({ text: text }, undo); }); // after /xoa: a new identity
   }
 
   function autosize() {
@@ -259,7 +299,7 @@
     send({ text: unit ? '/start ' + unit : '/start' });
   }
 
-  function newSession(n) {
+  function newSession(n, then) {
     var myGen = gen;
     setBusy(true);
     setStatus(T.connecting);
@@ -268,20 +308,23 @@
       if (status === 200 && data && SESSION_RE.test(data.session || '')) {
         session = data.session;
         store.set(KEY_SESSION, session);
-        sendStart();
+        store.remove(KEY_AFTER);
+        (then || sendStart)();
       } else if ((status === 0 || status >= 500) && n < DELAYS.length) {
         setStatus(T.retrying, true);
-        setTimeout(function () { if (myGen === gen) { newSession(n + 1); } }, DELAYS[n]);
+        setTimeout(function () { if (myGen === gen) { newSession(n + 1, then); } }, DELAYS[n]);
       } else {
         setStatus('');
-        system(T.noSession);
+        setBusy(false);
+        system((data && data.error) || T.noSession); // 429: too many new chats from this network
       }
     });
   }
 
   function loadTranscript() {
     var saved = [];
-    try { saved = JSON.parse(store.get(KEY_LOG) || '[]') || []; } catch (e) { saved = []; }
+    store.remove(KEY_LOG); // older pages kept the whole transcript in localStorage
+    try { saved = JSON.parse(tab.get(KEY_LOG) || '[]') || []; } catch (e) { saved = []; }
     if (Object.prototype.toString.call(saved) !== '[object Array]') { saved = []; }
     saved.forEach(function (e) {
       if (e && typeof e.text === 'string' && /^(bot|user|system)$/.test(e.who)) { addBubble(e); }
@@ -296,19 +339,21 @@
     if (session) { sendStart(); } else { newSession(0); }
   }
 
+  // "Bắt đầu lại" clears the screen and starts the steps again; the identity stays, so the youth can
+  // still see (/cauhoi) and erase (/xoa) what they sent. Only /xoa ends an identity.
   function restart() {
     gen++;
-    store.remove(KEY_SESSION);
-    store.remove(KEY_LOG);
-    store.remove(KEY_AFTER);
-    session = null;
+    tab.remove(KEY_LOG);
     entries = [];
     nodes = [];
     messages.textContent = '';
     input.value = '';
     autosize();
     setStatus('');
-    newSession(0);
+    setBusy(false);
+    if (!session) { newSession(0); return; }
+    system(T.restarted);
+    sendStart();
   }
 
   form.onsubmit = function (e) { e.preventDefault(); submitText(); };
