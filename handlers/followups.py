@@ -81,7 +81,9 @@ async def _seen_by_staff(uow: UnitOfWork, question: Question) -> bool:
     digested = select(DigestMark.coordinator).where(col(DigestMark.last_question_id) >= (question.id or 0))
     if (await uow.session.exec(digested.limit(1))).first() is not None:
         return True
-    viewed = select(AuditEntry.id).where(col(AuditEntry.question_code) == question.code)
+    viewed = select(AuditEntry.id).where(
+        col(AuditEntry.question_code) == question.code, col(AuditEntry.allowed).is_(True)
+    )
     return (await uow.session.exec(viewed.limit(1))).first() is not None
 
 

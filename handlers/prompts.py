@@ -66,10 +66,8 @@ def pick_topic(turn: Turn) -> None:
 def followup(turn: Turn) -> None:
     """Ask whether the waiting text continues the last question or is a new one."""
     code = turn.data["followup"]["code"]
-    turn.say(
-        texts.FOLLOWUP_ASK.format(code=code),
-        ((Button(texts.BTN_FOLLOWUP_ADD.format(code=code), "more:add"),), (Button(texts.BTN_FOLLOWUP_NEW, "more:new"),)),
-    )
+    add = Button(texts.BTN_FOLLOWUP_ADD.format(code=code), "more:add")
+    turn.say(texts.FOLLOWUP_ASK.format(code=code), ((add,), (Button(texts.BTN_FOLLOWUP_NEW, "more:new"),)))
 
 
 def idle(turn: Turn) -> None:
