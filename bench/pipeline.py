@@ -1,7 +1,7 @@
 """Pipeline benchmark: the whole intake bot vs a bare aiogram echo bot, against the same fake Bot API.
 
 Each simulated youth runs the full conversation over Telegram long polling
-(/start → Đồng ý → unit → Ẩn danh → question → confirm topic: 6 updates, 6 replies).
+(/start → Đồng ý → unit → Ẩn danh → question, stored with its receipt → «Câu hỏi của mình»: 6 updates, 6 replies).
 The bot runs as a separate process (`doithoai serve`, SQLite in a temp dir, the shipped tagger);
 the fake Bot API and the load generator share this process. Two runs of each bot:
 1) throughput: every youth sends the next message as soon as the last reply arrives (closed loop);

@@ -1,14 +1,16 @@
 """The intake conversation as a table of steps, and the engine that runs one message through it.
 
 Flow (also drawn in README.md):
-  /start → greeting + notice → [Đồng ý] → UNIT → NAME → QUESTION → CONFIRM_TOPIC ⇄ PICK_TOPIC → receipt → IDLE
+  /start → greeting + notice → [Đồng ý] → UNIT → NAME → QUESTION → stored at once, receipt → IDLE
+  receipt «Đổi chủ đề» → PICK_TOPIC → IDLE;  a text soon after a question → FOLLOWUP → added or new → IDLE
 """
 
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 
-from handlers import prompts, steps, texts
+from handlers import asking, prompts, steps, texts
 from handlers.admin import AdminDesk, Seams, effective_settings
 from handlers.choices import match_choice
 from handlers.sanitize import clean_text, collapse_spaces
@@ -38,14 +40,17 @@ class StepSpec:
 TABLE: dict[Step, StepSpec] = {
     Step.UNIT: StepSpec(on_text=None, buttons={"unit": steps.unit_chosen}),
     Step.NAME: StepSpec(on_text=steps.name_text, buttons={"name": steps.name_anonymous}),  # no name is a number
-    Step.QUESTION: StepSpec(on_text=steps.question_text, numbered=False),
-    Step.CONFIRM_TOPIC: StepSpec(on_text=steps.question_text, buttons={"topic": steps.topic_button}),
-    Step.PICK_TOPIC: StepSpec(on_text=None, buttons={"topic": steps.topic_button}),
-    Step.IDLE: StepSpec(on_text=steps.question_text, numbered=False),
+    Step.QUESTION: StepSpec(on_text=asking.question_text, numbered=False),
+    Step.PICK_TOPIC: StepSpec(on_text=asking.question_text, buttons={"retopic": asking.retopic}),
+    Step.FOLLOWUP: StepSpec(on_text=asking.question_text, buttons={"more": asking.followup_button}),
+    Step.IDLE: StepSpec(on_text=asking.question_text),  # typed "2" picks from the receipt's choices
     Step.DELETE: StepSpec(on_text=None, buttons={"del": steps.delete_button}),
 }
 # Buttons that stay valid from any step (they come from receipts).
-GLOBAL_BUTTONS: dict[str, ButtonHandler] = {"again": steps.again, "mine": steps.mine, "remind": optin.answer}
+GLOBAL_BUTTONS: dict[str, ButtonHandler] = {
+    "again": steps.again, "mine": steps.mine, "remind": optin.answer, "retopic": asking.retopic,
+    "more": asking.followup_button,
+}
 
 
 class Conversation:
@@ -74,6 +79,7 @@ class Conversation:
         if msg.is_private:
             handled = await self.admin.handle(msg, uow, settings, now)
             if handled is not None:
+                await _end_append_window(uow, str(address), now)  # a rating is an action too
                 return handled
         youth = await uow.youth.get(address.channel, address.chat_id)
         turn = Turn(
@@ -85,14 +91,17 @@ class Conversation:
             youth=youth,
             normalise=self.normalise,
         )
+        legacy = False
         if youth is not None:
             state = await uow.states.get(turn.chat_key)
             if state is not None:
-                turn.step, turn.data = Step(state.step), dict(state.data)
+                turn.step, turn.data = Step.stored(state.step), dict(state.data)
+            legacy = await asking.store_legacy_draft(turn)
         if not msg.is_private:
             turn.say(texts.GROUP_CHAT)
             return turn.replies
-        await self._route(turn)
+        if not (legacy and (msg.button_data or "").startswith("topic:")):  # «Đúng» of the old confirm step
+            await self._route(turn)
         if turn.erased:  # channels keeping a copy of the conversation (the web page) forget it
             turn.replies = [replace(r, erased=True) if r.address is None else r for r in turn.replies]
         if turn.youth is not None and not turn.erased:
@@ -102,6 +111,8 @@ class Conversation:
 
     async def _route(self, turn: Turn) -> None:
         msg = turn.msg
+        if turn.youth is not None:
+            await self._before_anything_else(turn)
         if msg.kind is Kind.COMMAND:
             await self._command(turn, msg.command or "", msg.args)
         elif turn.youth is None:
@@ -114,6 +125,18 @@ class Conversation:
             kind = texts.UNSUPPORTED_KINDS.get(msg.unsupported_kind or "", texts.UNSUPPORTED_DEFAULT)
             turn.say(texts.UNSUPPORTED.format(kind=kind))
             prompts.prompt(turn)
+
+    async def _before_anything_else(self, turn: Turn) -> None:
+        """Settle a follow-up the youth did not answer; any action but text ends the append window."""
+        msg = turn.msg
+        if turn.step is Step.FOLLOWUP:
+            data = msg.button_data or ""
+            if msg.kind is Kind.TEXT:
+                data = match_choice(msg.text, turn.data.get("choices", [])) or ""
+            if not data.startswith("more:"):
+                await asking.settle_here(turn)
+        if msg.kind is not Kind.TEXT:
+            turn.data.pop(asking.RECENT, None)
 
     async def _before_consent(self, turn: Turn) -> None:
         """Nothing is stored until the youth presses «Đồng ý»."""
@@ -140,6 +163,8 @@ class Conversation:
         choices = turn.data.get("choices", [])
         chosen = match_choice(text, choices, allow_number=spec.numbered) if choices else None
         if chosen is not None:
+            if not chosen.startswith("more:"):
+                turn.data.pop(asking.RECENT, None)  # a typed choice is an action: no follow-up after it
             await self._button(turn, chosen)
         elif spec.on_text is not None:
             await spec.on_text(turn, text)
@@ -157,7 +182,7 @@ class Conversation:
             case "huy":
                 self._cancel(turn)
             case "trogiup" | "help":
-                turn.say(texts.HELP.format(deadline=turn.deadline_text))
+                turn.say(texts.HELP.format(time=prompts.time_text(turn)))
             case _:
                 turn.say(texts.UNKNOWN_COMMAND.format(command=command[:32]))
 
@@ -170,7 +195,6 @@ class Conversation:
             turn.youth.unit_code = unit.code
             await turn.uow.youth.save(turn.youth)
         prompts.greeting_short(turn)
-        turn.data.pop("draft", None)
         await steps.flow_next(turn)
 
     async def _delete(self, turn: Turn) -> None:
@@ -187,8 +211,8 @@ class Conversation:
         if turn.youth is None or turn.step is Step.IDLE:
             turn.say(texts.NOTHING_TO_CANCEL)
             return
-        turn.data.pop("draft", None)
         turn.data.pop("return_step", None)
+        turn.data.pop(asking.RETOPIC, None)
         turn.step = Step.IDLE
         turn.say(texts.CANCELLED)
 
@@ -199,3 +223,11 @@ def _last_choices(replies: list[Reply], previous: list[list[str]]) -> list[list[
         if reply.buttons:
             return [[b.label, b.data] for b in reply.flat_buttons()]
     return [] if replies else previous
+
+
+async def _end_append_window(uow: UnitOfWork, chat_key: str, now: datetime) -> None:
+    """After an action the conversation did not see, the next text is not a follow-up."""
+    state = await uow.states.get(chat_key)
+    if state is not None and asking.RECENT in state.data:
+        data = {k: v for k, v in state.data.items() if k != asking.RECENT}
+        await uow.states.put(chat_key, state.step, data, now)

@@ -1,7 +1,7 @@
 """What each step says to ask for its input, with its buttons."""
 
 from handlers import texts
-from handlers.turn import Step, Turn
+from handlers.turn import Phase, Step, Turn
 from handlers.types import Button
 
 Rows = tuple[tuple[Button, ...], ...]
@@ -18,8 +18,6 @@ def greeting(turn: Turn, unit_code: str | None) -> None:
     unit = turn.settings.unit(unit_code) if unit_code else None
     if unit:
         lines.append(texts.GREETING_UNIT.format(unit=unit.name))
-    if turn.is_late:
-        lines.append(texts.GREETING_LATE)
     turn.say("\n\n".join(lines))
     privacy = turn.settings.privacy
     suffix = f":{unit.code}" if unit else ""
@@ -38,8 +36,13 @@ def ask_unit(turn: Turn) -> None:
 
 
 def ask_name(turn: Turn) -> None:
-    """Ask for a name, or anonymity."""
-    turn.say(texts.ASK_NAME, ((Button(texts.BTN_ANONYMOUS, "name:anon"),),))
+    """Ask for a name, or anonymity (after a question typed here: keep «Đổi chủ đề» at hand)."""
+    anonymous = (Button(texts.BTN_ANONYMOUS, "name:anon"),)
+    kept = turn.data.get("kept")
+    if kept:
+        turn.say(texts.NAME_AFTER_QUESTION, (anonymous, (Button(texts.BTN_CHANGE_TOPIC, f"retopic:{kept[-1]}"),)))
+    else:
+        turn.say(texts.ASK_NAME, (anonymous,))
 
 
 def ask_question(turn: Turn) -> None:
@@ -53,28 +56,18 @@ def topic_label(turn: Turn, topic_id: str | None) -> str:
     return topic.short if topic else (topic_id or "")
 
 
-def confirm_topic(turn: Turn) -> None:
-    """Show the detected topic with buttons to confirm or pick another."""
-    draft = turn.data["draft"]
-    n = draft["n"]
-    secondary = draft.get("secondary")
-    if secondary:
-        text = texts.TOPIC_DETECTED_TWO.format(
-            topic=topic_label(turn, draft["topic"]), secondary=topic_label(turn, secondary)
-        )
-    else:
-        text = texts.TOPIC_DETECTED.format(topic=topic_label(turn, draft["topic"]))
-    turn.say(
-        text,
-        ((Button(texts.BTN_TOPIC_OK, f"topic:ok:{n}"), Button(texts.BTN_TOPIC_PICK, f"topic:pick:{n}")),),
-    )
-
-
 def pick_topic(turn: Turn) -> None:
-    """Offer every topic as a button."""
-    n = turn.data["draft"]["n"]
-    buttons = [Button(t.short, f"topic:set:{n}:{t.id}") for t in turn.settings.topics]
-    turn.say(texts.ASK_TOPIC, rows_of(buttons, 2))
+    """Offer every topic as a button for the question being changed."""
+    target = turn.data["retopic"]
+    buttons = [Button(t.short, f"retopic:{target['id']}:{t.id}") for t in turn.settings.topics]
+    turn.say(texts.ASK_TOPIC.format(code=target["code"]), rows_of(buttons, 2))
+
+
+def followup(turn: Turn) -> None:
+    """Ask whether the waiting text continues the last question or is a new one."""
+    code = turn.data["followup"]["code"]
+    add = Button(texts.BTN_FOLLOWUP_ADD.format(code=code), "more:add")
+    turn.say(texts.FOLLOWUP_ASK.format(code=code), ((add,), (Button(texts.BTN_FOLLOWUP_NEW, "more:new"),)))
 
 
 def idle(turn: Turn) -> None:
@@ -85,6 +78,11 @@ def idle(turn: Turn) -> None:
 def after_receipt_buttons() -> Rows:
     """Ask another, or list mine."""
     return ((Button(texts.BTN_ASK_ANOTHER, "again"), Button(texts.BTN_MY_QUESTIONS, "mine")),)
+
+
+def receipt_buttons(question_id: int | None) -> Rows:
+    """Change this question's topic, ask another, or list mine."""
+    return ((Button(texts.BTN_CHANGE_TOPIC, f"retopic:{question_id}"),), *after_receipt_buttons())
 
 
 def confirm_delete(turn: Turn, count: int) -> None:
@@ -104,10 +102,10 @@ def prompt(turn: Turn) -> None:
             ask_name(turn)
         case Step.QUESTION:
             ask_question(turn)
-        case Step.CONFIRM_TOPIC:
-            confirm_topic(turn)
         case Step.PICK_TOPIC:
             pick_topic(turn)
+        case Step.FOLLOWUP:
+            followup(turn)
         case Step.DELETE:
             confirm_delete(turn, int(turn.data.get("delete_count", 0)))
         case Step.IDLE:
@@ -116,15 +114,22 @@ def prompt(turn: Turn) -> None:
 
 def greeting_short(turn: Turn) -> None:
     """A returning youth's greeting: campaign dates only."""
-    turn.say(_campaign_text(turn) + ("\n\n" + texts.GREETING_LATE if turn.is_late else ""))
+    turn.say(_campaign_text(turn))
 
 
 def _campaign_text(turn: Turn) -> str:
-    """The campaign, its theme, the dialogue date and the deadline."""
+    """The campaign, its theme, and what its dates mean today."""
     campaign = turn.settings.campaign
-    return texts.GREETING.format(
-        campaign=campaign.name,
-        theme=campaign.theme,
-        dialogue=campaign.dialogue_date.strftime("%d/%m/%Y"),
-        deadline=turn.deadline_text,
-    )
+    return texts.GREETING.format(campaign=campaign.name, theme=campaign.theme) + "\n" + time_text(turn)
+
+
+def time_text(turn: Turn) -> str:
+    """The dialogue date and the deadline, worded for where the campaign stands today (issue 19)."""
+    template, note = {
+        Phase.OPEN: (texts.TIME_OPEN, ""),
+        Phase.LAST_DAY: (texts.TIME_LAST_DAY, ""),
+        Phase.LATE: (texts.TIME_LATE, texts.GREETING_LATE),
+        Phase.AFTER_DIALOGUE: (texts.TIME_AFTER_DIALOGUE, texts.GREETING_AFTER_DIALOGUE),
+    }[turn.phase]
+    line = template.format(dialogue=turn.dialogue_text, deadline=turn.deadline_text)
+    return f"{line}\n\n{note}" if note else line

@@ -112,6 +112,7 @@ class Limits(Frozen):
     name_max_chars: int = Field(80, ge=10, le=200)
     flood_messages: int = Field(20, ge=1)  # per chat …
     flood_window_seconds: float = Field(60.0, gt=0)  # … per this many seconds
+    append_window_minutes: float = Field(2.0, ge=0, le=60)  # a text this soon after a question may extend it; 0: never
 
 
 class Settings(Frozen):

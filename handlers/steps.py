@@ -2,14 +2,13 @@
 
 import logging
 
-from handlers import prompts, texts
+from handlers import asking, prompts, texts
 from handlers.admin import texts as admin_texts
 from handlers.admin.answers import answers_for_youth
-from handlers.coordination import optin
 from handlers.sanitize import collapse_spaces
+from handlers.smalltalk import small_talk
 from handlers.turn import Step, Turn
-from storage import Question, digest
-from storage.clock import to_db
+from storage import digest
 
 log = logging.getLogger(__name__)
 
@@ -54,13 +53,44 @@ async def unit_chosen(turn: Turn, data: str) -> None:
         return
     turn.youth.unit_code = unit.code
     await turn.uow.youth.save(turn.youth)
+    await asking.fill_kept(turn)
     turn.say(texts.UNIT_CHOSEN.format(unit=unit.name))
     await flow_next(turn)
 
 
+QUESTION_WORDS = 6  # a name has fewer words than this; a question usually more
+
+
+def looks_like_question(turn: Turn, text: str) -> bool:
+    """Whether a text typed where a name or a unit was asked is probably the youth's question."""
+    words = collapse_spaces(text)
+    return (
+        len(words.split()) >= QUESTION_WORDS or "?" in words or len(words) > turn.settings.limits.name_max_chars
+    ) and small_talk(text) is None
+
+
+async def keep_probable_question(turn: Turn, text: str) -> bool:
+    """Take a question typed at the name or unit step as the question (True), not as a bad answer.
+
+    It is stored at once (anonymous and without a unit until the youth gives them, see
+    asking.fill_kept) and the step's prompt follows the receipt. True also when it was refused with
+    its reason (too long); False when the text does not look like a question.
+    """
+    if not looks_like_question(turn, text):
+        return False
+    await asking.question_text(turn, text)
+    return True
+
+
 async def name_text(turn: Turn, text: str) -> None:
-    """A typed name, validated."""
+    """A typed name, validated (a greeting or a question typed here is not taken for a name)."""
     assert turn.youth is not None
+    if small_talk(text) is not None:
+        turn.say(texts.HELLO)
+        prompts.prompt(turn)
+        return
+    if await keep_probable_question(turn, text):
+        return
     name = collapse_spaces(text)
     limit = turn.settings.limits.name_max_chars
     if not name or len(name) > limit or not any(ch.isalpha() for ch in name):
@@ -69,6 +99,8 @@ async def name_text(turn: Turn, text: str) -> None:
     turn.youth.name = name
     await turn.uow.youth.save(turn.youth)
     turn.data["name_done"] = True
+    turn.data.pop(asking.RECENT, None)  # giving a name is doing something else: no follow-up now
+    await asking.fill_kept(turn)
     turn.say(texts.NAME_SAVED.format(name=name))
     await flow_next(turn)
 
@@ -79,117 +111,13 @@ async def name_anonymous(turn: Turn, _data: str) -> None:
     turn.youth.name = None
     await turn.uow.youth.save(turn.youth)
     turn.data["name_done"] = True
+    await asking.fill_kept(turn)
     turn.say(texts.NAME_ANONYMOUS)
     await flow_next(turn)
 
 
-def _question_problem(turn: Turn, text: str) -> str | None:
-    """Why this text cannot be a question, in Vietnamese, or None."""
-    stripped = text.strip()
-    limits = turn.settings.limits
-    if not any(ch.isalnum() for ch in stripped):
-        return texts.QUESTION_EMPTY
-    if len(stripped) > limits.question_max_chars:
-        return texts.QUESTION_TOO_LONG.format(length=len(stripped), max=limits.question_max_chars)
-    if len(stripped) < limits.question_min_chars:
-        return texts.QUESTION_TOO_SHORT.format(length=len(stripped), min=limits.question_min_chars)
-    return None
-
-
-async def question_text(turn: Turn, text: str) -> None:
-    """A question: validate, tag, then ask the youth to confirm the topic."""
-    problem = _question_problem(turn, text)
-    if problem:
-        log.info("question rejected on %s: %s", turn.msg.address.channel, problem[:40])
-        turn.say(problem)
-        turn.step = Step.QUESTION
-        return
-    n = int(turn.data.get("drafts", 0)) + 1
-    turn.data["drafts"] = n
-    draft: dict[str, object] = {"n": n, "text": text.strip(), "topic": None, "scores": {}, "needs_review": True}
-    if turn.tagger is not None:
-        result = turn.tagger.tag(text)
-        draft.update(
-            topic=result.topic,
-            scores={k: round(float(v), 4) for k, v in result.scores.items()},
-            needs_review=bool(result.needs_review),
-            secondary=result.secondary,
-            evidence=list(result.evidence)[:5],
-        )
-    turn.data["draft"] = draft
-    if draft["topic"] is None:
-        turn.say(texts.TOPIC_UNKNOWN)
-        turn.step = Step.PICK_TOPIC
-    else:
-        turn.step = Step.CONFIRM_TOPIC
-    prompts.prompt(turn)
-
-
-def _draft_matches(turn: Turn, data: str) -> bool:
-    """Whether a topic button belongs to the current draft (not an old message)."""
-    draft = turn.data.get("draft")
-    parts = data.split(":")
-    return bool(draft) and len(parts) >= 3 and parts[2] == str(draft["n"])
-
-
-async def topic_button(turn: Turn, data: str) -> None:
-    """topic:ok:N stores; topic:pick:N offers all topics; topic:set:N:ID stores with ID."""
-    if not _draft_matches(turn, data):
-        await stale(turn)
-        return
-    action = data.split(":")[1]
-    if action == "pick":
-        turn.step = Step.PICK_TOPIC
-        prompts.prompt(turn)
-        return
-    draft = turn.data["draft"]
-    chosen = draft["topic"]
-    if action == "set":
-        chosen = data.split(":")[3]
-        if turn.settings.topic(chosen) is None:
-            await stale(turn)
-            return
-    elif action != "ok" or chosen is None:
-        await stale(turn)
-        return
-    await store_question(turn, chosen)
-
-
-async def store_question(turn: Turn, topic: str) -> None:
-    """Persist the draft with its topic and give the receipt code."""
-    assert turn.youth is not None and turn.youth.id is not None
-    draft = turn.data.pop("draft")
-    overridden = draft["topic"] is not None and topic != draft["topic"]
-    question = Question(
-        youth_id=turn.youth.id,
-        channel=turn.msg.address.channel,
-        unit_code=turn.youth.unit_code,
-        asker_name=turn.youth.name,
-        text_raw=draft["text"],
-        text_norm=turn.normalise(draft["text"]),
-        topic=topic,
-        topic_source="youth" if overridden or draft["topic"] is None else "tagger",
-        topic_scores=draft.get("scores") or {},
-        needs_review=bool(draft.get("needs_review")) or overridden,
-        late=turn.is_late,
-        created_at=to_db(turn.now),
-    )
-    await turn.uow.questions.add(question, turn.settings.campaign.receipt_prefix)
-    log.info("question %s stored (topic %s, late %s)", question.code, topic, question.late)
-    receipt = texts.RECEIPT.format(code=question.code, topic=prompts.topic_label(turn, topic))
-    if optin.should_offer(turn):  # the reminder opt-in rides on the first receipt (issue #4)
-        ask, buttons = optin.offer(turn)
-        turn.say(f"{receipt}\n\n{ask}", buttons)
-    else:
-        turn.say(receipt, prompts.after_receipt_buttons() if not turn.is_late else ())
-    if turn.is_late:
-        turn.say(texts.RECEIPT_LATE.format(deadline=turn.deadline_text), prompts.after_receipt_buttons())
-    turn.step = Step.IDLE
-
-
 async def again(turn: Turn, _data: str) -> None:
     """Start another question."""
-    turn.data.pop("draft", None)
     await flow_next(turn)
 
 

@@ -3,14 +3,21 @@
 GREETING = (
     "Xin chào bạn! 👋\n"
     "Đây là kênh tiếp nhận câu hỏi của thanh niên cho buổi «{campaign}».\n"
-    "Chủ đề: «{theme}».\n"
-    "📅 Buổi đối thoại: {dialogue}.\n"
-    "⏰ Hạn gửi câu hỏi: hết ngày {deadline}."
+    "Chủ đề: «{theme}»."
 )
 GREETING_UNIT = "Bạn đang gửi câu hỏi qua đơn vị: {unit}."
+# What the dates mean today (greeting, /trogiup): one wording per phase of the campaign.
+TIME_OPEN = "📅 Buổi đối thoại: {dialogue}.\n⏰ Hạn gửi câu hỏi: hết ngày {deadline}."
+TIME_LAST_DAY = "📅 Buổi đối thoại: {dialogue}.\n⏰ Hôm nay ({deadline}) là ngày cuối nhận câu hỏi đúng hạn."
+TIME_LATE = "📅 Buổi đối thoại: {dialogue}.\n⏰ Hạn gửi câu hỏi đã qua (hết ngày {deadline})."
+TIME_AFTER_DIALOGUE = "📅 Buổi đối thoại đã diễn ra ngày {dialogue}."
 GREETING_LATE = (
-    "Lưu ý: hạn gửi câu hỏi đã qua. Bạn vẫn có thể gửi; câu hỏi sẽ được ghi nhận là gửi trễ "
+    "Bạn vẫn gửi được câu hỏi. Câu hỏi sẽ được ghi là gửi trễ "
     "và có thể không kịp được trả lời trực tiếp tại buổi đối thoại."
+)
+GREETING_AFTER_DIALOGUE = (
+    "Bạn vẫn gửi được câu hỏi. Câu hỏi được chuyển đến cơ quan phụ trách để trả lời.\n"
+    "Khi có câu trả lời, bạn xem được bằng lệnh /cauhoi."
 )
 
 PRIVACY = (
@@ -44,8 +51,12 @@ ASK_NAME = (
     "Bạn muốn ghi tên của mình kèm câu hỏi không? Hãy nhập họ tên, "
     "hoặc bấm «Ẩn danh» nếu không muốn ghi tên."
 )
-BTN_ANONYMOUS = "🙈 Ẩn danh"
+BTN_ANONYMOUS = "Ẩn danh"
 NAME_INVALID = "Tên cần có chữ cái và dài tối đa {max} ký tự. Bạn nhập lại, hoặc bấm «Ẩn danh» nhé."
+NAME_AFTER_QUESTION = (
+    "Câu hỏi đang được gửi ẩn danh.\n"
+    "Nếu muốn ghi tên kèm câu hỏi, bạn nhập họ tên. Hoặc chọn «Ẩn danh»."
+)
 NAME_SAVED = "Cảm ơn {name}!"
 NAME_ANONYMOUS = "Câu hỏi của bạn sẽ được gửi ẩn danh."
 
@@ -60,26 +71,54 @@ QUESTION_TOO_LONG = (
     "Bạn rút gọn, hoặc tách thành nhiều câu hỏi rồi gửi lần lượt nhé."
 )
 
-TOPIC_DETECTED = "Mình hiểu câu hỏi của bạn thuộc chủ đề: «{topic}». Đúng không?"
-TOPIC_DETECTED_TWO = "Câu hỏi của bạn có vẻ liên quan đến «{topic}» và cả «{secondary}». Chủ đề chính là «{topic}», đúng không?"
-TOPIC_UNKNOWN = "Bạn giúp mình chọn chủ đề phù hợp nhất với câu hỏi nhé."
-BTN_TOPIC_OK = "✅ Đúng"
-BTN_TOPIC_PICK = "Chọn chủ đề khác"
-ASK_TOPIC = "Câu hỏi của bạn thuộc chủ đề nào?"
+TOPIC_NONE = "chưa xác định"
+TOPIC_WITH_SECONDARY = "{topic} (có liên quan: {secondary})"
+ASK_TOPIC = "Câu hỏi {code} thuộc chủ đề nào? Bạn chọn một chủ đề bên dưới nhé."
+TOPIC_CHANGED = "Mình đã đổi chủ đề của câu hỏi {code} thành «{topic}». Cảm ơn bạn."
+TOPIC_LOCKED = "Chủ đề của câu hỏi {code} đã được cán bộ xác định nên không đổi được nữa."
+BTN_CHANGE_TOPIC = "Đổi chủ đề"
 
 RECEIPT = (
-    "✅ Đã ghi nhận câu hỏi của bạn.\n"
+    "✅ Mình đã nhận câu hỏi của bạn.\n"
     "Mã câu hỏi: {code}\n"
     "Chủ đề: {topic}\n"
-    "Bạn giữ mã này để theo dõi; gõ /cauhoi để xem các câu hỏi của mình."
+    "Bạn giữ mã này để theo dõi. Nếu chủ đề chưa đúng, bạn chọn «Đổi chủ đề»."
 )
 RECEIPT_LATE = (
-    "⚠️ Câu hỏi được gửi sau hạn chót (hết ngày {deadline}) nên được ghi nhận là gửi trễ. "
-    "Ban tổ chức vẫn chuyển câu hỏi đến cơ quan liên quan, nhưng có thể không kịp "
-    "trả lời trực tiếp tại buổi đối thoại."
+    "⚠️ Câu hỏi được gửi sau hạn (hết ngày {deadline}) nên được ghi là gửi trễ.\n"
+    "Câu hỏi vẫn được chuyển đến cơ quan phụ trách, nhưng có thể không kịp được trả lời "
+    "trực tiếp tại buổi đối thoại ngày {dialogue}."
+)
+RECEIPT_AFTER_DIALOGUE = (
+    "ℹ️ Buổi đối thoại đã diễn ra ngày {dialogue}.\n"
+    "Câu hỏi vẫn được chuyển đến cơ quan phụ trách để trả lời.\n"
+    "Khi có câu trả lời, bạn xem được bằng lệnh /cauhoi."
 )
 BTN_ASK_ANOTHER = "✍️ Gửi câu hỏi khác"
-BTN_MY_QUESTIONS = "📋 Câu hỏi của tôi"
+BTN_MY_QUESTIONS = "📋 Câu hỏi của mình"
+
+# A text sent soon after a question: part of it, or a new one?
+FOLLOWUP_ASK = "Tin nhắn này là phần tiếp theo của câu hỏi {code}, hay là một câu hỏi mới?"
+BTN_FOLLOWUP_ADD = "Thêm vào câu hỏi {code}"
+BTN_FOLLOWUP_NEW = "Gửi thành câu hỏi mới"
+FOLLOWUP_ADDED = "Mình đã thêm nội dung này vào câu hỏi {code}.\nChủ đề: {topic}"
+FOLLOWUP_ADDED_EARLIER = "Mình đã thêm tin nhắn trước của bạn vào câu hỏi {code}."
+FOLLOWUP_SWEPT = (
+    "Mình đã thêm tin nhắn vừa rồi của bạn vào câu hỏi {code}.\n"
+    "Nếu đó là một câu hỏi riêng, bạn gửi lại giúp mình nhé."
+)
+FOLLOWUP_GONE = (
+    "Tin nhắn đó đã được thêm vào câu hỏi trước của bạn.\n"
+    "Nếu đó là một câu hỏi riêng, bạn gửi lại giúp mình nhé."
+)
+FOLLOWUP_TOO_LONG = (
+    "Câu hỏi {code} thêm tin nhắn này sẽ dài quá {max} ký tự.\n"
+    "Mình lưu tin nhắn này thành câu hỏi mới nhé."
+)
+
+# Small talk is not a question.
+HELLO = "Chào bạn! Mình ở đây để nhận câu hỏi của bạn."
+THANKS = "Cảm ơn bạn. Khi cần hỏi thêm, bạn cứ nhắn cho mình nhé."
 
 MY_QUESTIONS_NONE = "Bạn chưa gửi câu hỏi nào."
 MY_QUESTIONS_HEAD = "Các câu hỏi của bạn ({count}):"
@@ -112,8 +151,8 @@ HELP = (
     "/cauhoi — xem các câu hỏi bạn đã gửi và tình trạng\n"
     "/huy — hủy bước đang làm\n"
     "/xoa — rút lại đồng ý và xóa dữ liệu của bạn\n"
-    "/trogiup — xem hướng dẫn này\n"
-    "⏰ Hạn gửi câu hỏi: hết ngày {deadline}."
+    "/trogiup — xem hướng dẫn này\n\n"
+    "{time}"
 )
 UNKNOWN_COMMAND = "Mình chưa hiểu lệnh /{command}. Gõ /trogiup để xem các lệnh nhé."
 

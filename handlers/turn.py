@@ -19,10 +19,27 @@ class Step(str, Enum):
     UNIT = "unit"
     NAME = "name"
     QUESTION = "question"
-    CONFIRM_TOPIC = "confirm_topic"
     PICK_TOPIC = "pick_topic"
+    FOLLOWUP = "followup"  # a text sent right after a question waits: add to it, or a new question?
     IDLE = "idle"
     DELETE = "delete"
+
+    @classmethod
+    def stored(cls, value: str) -> "Step":
+        """The step of a stored state; a step of an older version (confirm_topic) becomes IDLE."""
+        try:
+            return cls(value)
+        except ValueError:
+            return cls.IDLE
+
+
+class Phase(str, Enum):
+    """Where the campaign stands in time: each phase has its own wording."""
+
+    OPEN = "open"  # before the deadline day
+    LAST_DAY = "last_day"  # the deadline day itself: still on time
+    LATE = "late"  # past the deadline, up to and including the dialogue day
+    AFTER_DIALOGUE = "after_dialogue"  # the dialogue is over
 
 
 @dataclass
@@ -58,6 +75,22 @@ class Turn:
     def deadline_text(self) -> str:
         """The last day for on-time questions, dd/mm/yyyy."""
         return self.settings.campaign.deadline_date.strftime("%d/%m/%Y")
+
+    @property
+    def dialogue_text(self) -> str:
+        """The dialogue date, dd/mm/yyyy."""
+        return self.settings.campaign.dialogue_date.strftime("%d/%m/%Y")
+
+    @property
+    def phase(self) -> Phase:
+        """The campaign's phase at this message's time (local calendar days)."""
+        campaign = self.settings.campaign
+        today = self.now.astimezone(campaign.zone).date()
+        if today > campaign.dialogue_date:
+            return Phase.AFTER_DIALOGUE
+        if campaign.is_late(self.now):
+            return Phase.LATE
+        return Phase.LAST_DAY if today == campaign.deadline_date else Phase.OPEN
 
     @property
     def is_late(self) -> bool:

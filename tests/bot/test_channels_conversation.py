@@ -20,6 +20,7 @@ from tests.conftest import ROOT
 from tests.support import FakeClock
 
 QUESTION = "Em muốn mở tiệm sửa xe máy mà thiếu vốn, tỉnh có chính sách cho vay ưu đãi không ạ?"
+MORE = "Cụ thể là vay 50 triệu thì cần thủ tục gì ạ?"
 
 
 @pytest.fixture(params=CHANNELS)
@@ -55,15 +56,22 @@ async def test_whole_conversation(harness: Harness, tmp_path: Path, clock: FakeC
         assert ask_name.choices == (texts.BTN_ANONYMOUS,)
         [ask_question] = await youth.choose("Ẩn danh")
         assert texts.NAME_ANONYMOUS in ask_question.text and texts.ASK_QUESTION in ask_question.text
-        [confirm] = await youth.say(QUESTION)
-        assert confirm.choices == (texts.BTN_TOPIC_OK, texts.BTN_TOPIC_PICK)
-        assert "Khởi nghiệp" in confirm.text or "khởi nghiệp" in confirm.text
-        [receipt] = await youth.choose("Đúng")
-        assert "ST2023-0001" in receipt.text
+        [receipt] = await youth.say(QUESTION)  # stored at once, no confirm step
+        assert "ST2023-0001" in receipt.text and "Khởi nghiệp" in receipt.text
+        assert texts.BTN_CHANGE_TOPIC in receipt.choices
+        [offer] = await youth.say(MORE)  # the question's second part, sent right after
+        assert offer.choices == (texts.BTN_FOLLOWUP_ADD.format(code="ST2023-0001"), texts.BTN_FOLLOWUP_NEW)
+        [added] = await youth.choose("Thêm vào câu hỏi")
+        assert "ST2023-0001" in added.text
+        [topics] = await youth.choose(texts.BTN_CHANGE_TOPIC)
+        assert "Sức khỏe" in topics.choices
+        [changed] = await youth.choose("Sức khỏe")
+        assert "ST2023-0001" in changed.text
         [stored] = await questions(app)
-        assert (stored.code, stored.channel, stored.unit_code, stored.topic) == (
-            "ST2023-0001", harness.channel, "MYXUYEN", "khoi_nghiep"
+        assert (stored.code, stored.channel, stored.unit_code, stored.topic, stored.topic_source) == (
+            "ST2023-0001", harness.channel, "MYXUYEN", "suc_khoe", "youth"
         )
+        assert stored.text_raw == f"{QUESTION}\n{MORE}"
     finally:
         await app.stop()
 
@@ -84,8 +92,7 @@ async def test_restart_mid_conversation_resumes(harness: Harness, tmp_path: Path
     try:
         [reply] = await youth.say("Trần Văn Bình")
         assert "Trần Văn Bình" in reply.text and texts.ASK_QUESTION in reply.text
-        await youth.say(QUESTION)
-        [receipt] = await youth.choose("Đúng")
+        [receipt] = await youth.say(QUESTION)
         assert "ST2023-0001" in receipt.text
         async with app.store.unit() as uow:
             [person] = (await uow.session.exec(select(Youth))).all()
@@ -111,9 +118,8 @@ async def test_bad_input(harness: Harness, tmp_path: Path, clock: FakeClock) -> 
         assert reply.text == texts.QUESTION_EMPTY
         [reply] = await youth.say("x" * 4090)
         assert "4090" in reply.text
-        await youth.say(QUESTION)
-        await youth.choose("Đúng")
-        assert len(await questions(app)) == 1
+        [receipt] = await youth.say(QUESTION)
+        assert "ST2023-0001" in receipt.text and len(await questions(app)) == 1
     finally:
         await app.stop()
 

@@ -75,11 +75,9 @@ async def test_whole_conversation_over_telegram(api: FakeTelegramAPI, tmp_path: 
         [ask_name] = await youth.press("unit:MYXUYEN")  # the acknowledgement rides on the next prompt
         assert "Mỹ Xuyên" in ask_name["text"] and youth.buttons(ask_name) == ["name:anon"]
         await youth.press("name:anon")
-        [confirm] = await youth.say(QUESTION)
-        assert youth.buttons(confirm) == ["topic:ok:1", "topic:pick:1"]
-        assert "Khởi nghiệp" in confirm["text"]
-        [receipt] = await youth.press("topic:ok:1")
-        assert "ST2023-0001" in receipt["text"]
+        [receipt] = await youth.say(QUESTION)  # stored at once
+        assert youth.buttons(receipt) == ["remind:yes", "remind:no", "retopic:1", "again", "mine"]
+        assert "Khởi nghiệp" in receipt["text"] and "ST2023-0001" in receipt["text"]
         [stored] = await questions(app)
         assert (stored.code, stored.channel, stored.unit_code, stored.topic) == (
             "ST2023-0001", "telegram", "MYXUYEN", "khoi_nghiep"
@@ -98,9 +96,8 @@ async def test_redelivered_update_creates_nothing_new(api: FakeTelegramAPI, tmp_
         await youth.say("/start VINHCHAU")
         await youth.press("consent:yes:VINHCHAU")
         await youth.press("name:anon")
-        await youth.say(QUESTION)
         before = len(youth.received)
-        update_id = api.push_callback(502, "topic:ok:1")
+        update_id = api.push_text(502, QUESTION)
         await api.wait_for_messages(502, before + 1)
         api.redeliver(update_id)
         await api.wait_drained()
@@ -124,8 +121,7 @@ async def test_restart_mid_conversation_resumes(api: FakeTelegramAPI, tmp_path: 
     try:
         [reply] = await youth.say("Trần Văn Bình")
         assert texts.ASK_QUESTION in reply["text"]
-        await youth.say(QUESTION)
-        [receipt] = await youth.press("topic:ok:1")
+        [receipt] = await youth.say(QUESTION)
         assert "ST2023-0001" in receipt["text"]
         async with app.store.unit() as uow:
             [person] = (await uow.session.exec(select(Youth))).all()
@@ -155,8 +151,7 @@ async def test_bad_input_over_telegram(api: FakeTelegramAPI, tmp_path: Path, clo
         [reply] = await youth.say("x" * 4090)
         assert "4090" in reply["text"]
         await youth.say(QUESTION)
-        await youth.press("topic:ok:1")
-        [stale] = await youth.press("topic:ok:1")  # pressed twice
+        [stale] = await youth.press("topic:ok:1")  # a button of the old confirm step
         assert stale["text"].startswith(texts.STALE_BUTTON) and youth.buttons(stale) == ["again", "mine"]
         assert len(await questions(app)) == 1
         [group] = await _group_message(api)

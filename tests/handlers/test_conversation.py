@@ -3,7 +3,7 @@
 from sqlmodel import select
 
 from handlers import texts
-from storage import ConversationState, Question, Store, Youth
+from storage import ConversationState, Question, Store, TopicCorrection, Youth
 from tests.support import FakeClock, MemoryChannel, ScriptedTagger, buttons_of, local, texts_of
 
 QUESTION = "Em muốn mở tiệm sửa xe mà thiếu vốn, tỉnh có hỗ trợ vay vốn không ạ?"
@@ -54,12 +54,10 @@ async def test_full_flow_stores_question_with_receipt(chat: MemoryChannel, store
     assert "Huyện Kế Sách" in texts_of(replies) and "name:anon" in buttons_of(replies)
     replies = await chat.text("u1", "  Nguyễn   Văn An ")
     assert "Nguyễn Văn An" in texts_of(replies) and texts.ASK_QUESTION in texts_of(replies)
-    replies = await chat.text("u1", QUESTION)
-    assert "Khởi nghiệp" in texts_of(replies)
-    assert buttons_of(replies) == ["topic:ok:1", "topic:pick:1"]
-    replies = await chat.press("u1", "topic:ok:1")
-    assert "ST2023-0001" in texts_of(replies)
-    assert buttons_of(replies) == ["remind:yes", "remind:no", "again", "mine"]  # opt-in on the first receipt
+    replies = await chat.text("u1", QUESTION)  # stored at once: no confirm step
+    assert "Khởi nghiệp" in texts_of(replies) and "ST2023-0001" in texts_of(replies)
+    assert len(replies) == 1  # one message: receipt and reminder opt-in together
+    assert buttons_of(replies) == ["remind:yes", "remind:no", "retopic:1", "again", "mine"]
     [question] = await rows(store, Question)
     assert (question.code, question.topic, question.unit_code) == ("ST2023-0001", "khoi_nghiep", "KESACH")
     assert question.asker_name == "Nguyễn Văn An" and question.text_raw == QUESTION
@@ -71,33 +69,70 @@ async def test_full_flow_stores_question_with_receipt(chat: MemoryChannel, store
 async def test_anonymous_and_second_question_skips_unit_and_name(chat: MemoryChannel, store: Store) -> None:
     await consent_and_reach_question(chat)
     await chat.text("u1", QUESTION)
-    await chat.press("u1", "topic:ok:1")
     replies = await chat.press("u1", "again")
     assert texts.ASK_QUESTION in texts_of(replies)
-    await chat.text("u1", "Cho em hỏi thủ tục đăng ký hộ kinh doanh online ạ")
-    replies = await chat.press("u1", "topic:ok:2")
-    assert "ST2023-0002" in texts_of(replies)
+    replies = await chat.text("u1", "Cho em hỏi thủ tục đăng ký hộ kinh doanh online ạ")
+    assert "ST2023-0002" in texts_of(replies) and "retopic:2" in buttons_of(replies)
     questions = await rows(store, Question)
     assert [q.asker_name for q in questions] == [None, None]
 
 
-async def test_free_text_after_receipt_starts_a_new_question(chat: MemoryChannel, store: Store) -> None:
+async def test_free_text_after_the_window_starts_a_new_question(
+    chat: MemoryChannel, store: Store, clock: FakeClock
+) -> None:
     await consent_and_reach_question(chat)
     await chat.text("u1", QUESTION)
-    await chat.press("u1", "topic:ok:1")
+    clock.advance(minutes=2, seconds=1)
     replies = await chat.text("u1", "Xã em chưa có sân bóng cho thanh niên, tỉnh có kế hoạch gì không?")
-    assert buttons_of(replies) == ["topic:ok:2", "topic:pick:2"]
+    assert "ST2023-0002" in texts_of(replies) and "retopic:2" in buttons_of(replies)
 
 
-async def test_picking_another_topic_marks_review_and_source(chat: MemoryChannel, store: Store) -> None:
+async def test_changing_the_topic_keeps_a_correction_and_marks_review(chat: MemoryChannel, store: Store) -> None:
     await consent_and_reach_question(chat)
     await chat.text("u1", QUESTION)
-    replies = await chat.press("u1", "topic:pick:1")
-    assert len(buttons_of(replies)) == 6
-    replies = await chat.press("u1", "topic:set:1:suc_khoe")
-    assert "Sức khỏe" in texts_of(replies)
+    replies = await chat.press("u1", "retopic:1")
+    assert "ST2023-0001" in texts_of(replies)
+    assert buttons_of(replies) == [f"retopic:1:{t}" for t in
+                                   ("suc_khoe", "van_hoa_tinh_than", "khoi_nghiep", "chuyen_doi_so", "doan_hoi", "khac")]
+    replies = await chat.press("u1", "retopic:1:suc_khoe")
+    assert "Sức khỏe" in texts_of(replies) and "ST2023-0001" in texts_of(replies)
     [question] = await rows(store, Question)
     assert question.topic == "suc_khoe" and question.topic_source == "youth" and question.needs_review
+    [correction] = await rows(store, TopicCorrection)
+    assert (correction.question_id, correction.old_topic, correction.new_topic, correction.by) == (
+        question.id, "khoi_nghiep", "suc_khoe", "youth"
+    )
+
+
+async def test_changing_the_topic_by_typing_on_a_channel_without_buttons(chat: MemoryChannel, store: Store) -> None:
+    await consent_and_reach_question(chat)
+    await chat.text("u1", QUESTION)
+    await chat.text("u1", "3")  # remind:yes, remind:no, then «Đổi chủ đề»
+    await chat.text("u1", "van hoa tinh than")
+    [question] = await rows(store, Question)
+    assert question.topic == "van_hoa_tinh_than" and question.topic_source == "youth"
+
+
+async def test_topic_of_another_youths_question_cannot_be_changed(chat: MemoryChannel, store: Store) -> None:
+    await consent_and_reach_question(chat, "u1")
+    await chat.text("u1", QUESTION)
+    await consent_and_reach_question(chat, "u2")
+    for forged in ("retopic:1", "retopic:1:suc_khoe", "retopic:x", "retopic:1:bong_da", "retopic:"):
+        assert texts.STALE_BUTTON in texts_of(await chat.press("u2", forged)), forged
+    [question] = await rows(store, Question)
+    assert question.topic == "khoi_nghiep" and await rows(store, TopicCorrection) == []
+
+
+async def test_a_topic_set_by_a_coordinator_stays(chat: MemoryChannel, store: Store, clock: FakeClock) -> None:
+    await consent_and_reach_question(chat)
+    await chat.text("u1", QUESTION)
+    async with store.unit() as uow:
+        [question] = await uow.questions.all()
+        await uow.questions.correct_topic(question, "chuyen_doi_so", "telegram:9", clock.now())
+    replies = await chat.press("u1", "retopic:1:suc_khoe")
+    assert texts.TOPIC_LOCKED.format(code="ST2023-0001") in texts_of(replies)
+    [question] = await rows(store, Question)
+    assert question.topic == "chuyen_doi_so"
 
 
 async def test_secondary_topic_is_mentioned(chat: MemoryChannel, tagger: ScriptedTagger) -> None:
@@ -105,6 +140,7 @@ async def test_secondary_topic_is_mentioned(chat: MemoryChannel, tagger: Scripte
     await consent_and_reach_question(chat)
     replies = await chat.text("u1", QUESTION)
     assert "Khởi nghiệp" in texts_of(replies) and "Chuyển đổi số" in texts_of(replies)
+    assert "ST2023-0001" in texts_of(replies)
 
 
 async def test_without_tagger_youth_picks_topic_and_question_needs_review(
@@ -116,8 +152,11 @@ async def test_without_tagger_youth_picks_topic_and_question_needs_review(
     chat = MemoryChannel(Dispatcher(store, Conversation(config, None, clock), clock).handle)
     await consent_and_reach_question(chat)
     replies = await chat.text("u1", QUESTION)
-    assert texts.TOPIC_UNKNOWN in texts_of(replies) and len(buttons_of(replies)) == 6
-    await chat.press("u1", "topic:set:1:khoi_nghiep")
+    assert "ST2023-0001" in texts_of(replies) and texts.TOPIC_NONE in texts_of(replies)
+    assert len(buttons_of(replies)) == 6  # stored already, the youth names the topic
+    [question] = await rows(store, Question)
+    assert question.topic is None and question.needs_review
+    await chat.press("u1", "retopic:1:khoi_nghiep")
     [question] = await rows(store, Question)
     assert question.topic == "khoi_nghiep" and question.needs_review and question.topic_scores == {}
 
@@ -142,27 +181,23 @@ async def test_unknown_deep_link_unit_is_ignored(chat: MemoryChannel) -> None:
 async def test_late_question_is_accepted_and_flagged(chat: MemoryChannel, store: Store, clock: FakeClock) -> None:
     clock.moment = local(2023, 5, 26, 23)  # still on time: the deadline day itself
     await consent_and_reach_question(chat)
-    await chat.text("u1", QUESTION)
-    replies = await chat.press("u1", "topic:ok:1")
-    assert "gửi trễ" not in texts_of(replies)
-    clock.moment = local(2023, 5, 27, 0)  # first minute after the deadline
-    await chat.text("u1", QUESTION + " Em hỏi thêm lần nữa.")
-    replies = await chat.press("u1", "topic:ok:2")
-    assert "gửi sau hạn chót" in texts_of(replies) and "26/05/2023" in texts_of(replies)
-    assert [q.late for q in await rows(store, Question)] == [False, True]
-
-
-async def test_greeting_warns_after_deadline(chat: MemoryChannel, clock: FakeClock) -> None:
-    clock.moment = local(2023, 6, 1)
+    replies = await chat.text("u1", QUESTION)
+    assert "ST2023-0001" in texts_of(replies) and "15/06/2023" not in texts_of(replies)
+    assert "remind:yes" not in buttons_of(replies)  # no reminder offered for a deadline that ends tonight
+    clock.advance(minutes=30)
     replies = await chat.text("u1", "/start")
-    assert texts.GREETING_LATE in texts_of(replies)
+    assert "26/05/2023" in texts_of(replies) and texts.GREETING_LATE not in texts_of(replies)
+    clock.moment = local(2023, 5, 27, 0)  # first minute after the deadline
+    replies = await chat.text("u1", QUESTION + " Em hỏi thêm lần nữa.")
+    assert "ST2023-0002" in texts_of(replies) and "26/05/2023" in texts_of(replies) and "15/06/2023" in texts_of(replies)
+    assert len(replies) == 1 and "retopic:2" in buttons_of(replies)  # receipt and note in one message
+    assert [q.late for q in await rows(store, Question)] == [False, True]
 
 
 async def test_my_questions_lists_status(chat: MemoryChannel) -> None:
     assert texts.MY_QUESTIONS_NONE in texts_of(await chat.text("u1", "/cauhoi"))
     await consent_and_reach_question(chat)
     await chat.text("u1", QUESTION)
-    await chat.press("u1", "topic:ok:1")
     replies = await chat.text("u1", "/cauhoi")
     assert "ST2023-0001" in texts_of(replies) and "đã tiếp nhận" in texts_of(replies)
     replies = await chat.press("u1", "mine")
@@ -173,7 +208,6 @@ async def test_delete_requires_confirmation_then_erases_everything(chat: MemoryC
     assert texts.DELETE_NOTHING in texts_of(await chat.text("u1", "/xoa"))
     await consent_and_reach_question(chat)
     await chat.text("u1", QUESTION)
-    await chat.press("u1", "topic:ok:1")
     replies = await chat.text("u1", "/xoa")
     assert "1 câu hỏi" in texts_of(replies) and buttons_of(replies) == ["del:yes", "del:no"]
     replies = await chat.press("u1", "del:no")
@@ -188,14 +222,14 @@ async def test_delete_requires_confirmation_then_erases_everything(chat: MemoryC
     assert "consent:yes" in buttons_of(replies)
 
 
-async def test_cancel_drops_the_draft(chat: MemoryChannel, store: Store) -> None:
+async def test_cancel_leaves_the_topic_list_and_keeps_the_question(chat: MemoryChannel, store: Store) -> None:
     assert texts.NOTHING_TO_CANCEL in texts_of(await chat.text("u1", "/huy"))
     await consent_and_reach_question(chat)
     await chat.text("u1", QUESTION)
+    await chat.press("u1", "retopic:1")
     assert texts.CANCELLED in texts_of(await chat.text("u1", "/huy"))
-    replies = await chat.press("u1", "topic:ok:1")
-    assert texts.STALE_BUTTON in texts_of(replies)
-    assert await rows(store, Question) == []
+    [question] = await rows(store, Question)
+    assert question.topic == "khoi_nghiep"
 
 
 async def test_help_and_unknown_command(chat: MemoryChannel) -> None:
@@ -203,30 +237,18 @@ async def test_help_and_unknown_command(chat: MemoryChannel) -> None:
     assert "/abc" in texts_of(await chat.text("u1", "/abc"))
 
 
-async def test_button_pressed_twice_stores_once(chat: MemoryChannel, store: Store) -> None:
+async def test_old_confirm_buttons_store_nothing_twice(chat: MemoryChannel, store: Store) -> None:
     await consent_and_reach_question(chat)
     await chat.text("u1", QUESTION)
-    await chat.press("u1", "topic:ok:1")
-    replies = await chat.press("u1", "topic:ok:1")
-    assert texts.STALE_BUTTON in texts_of(replies)
-    assert len(await rows(store, Question)) == 1
-
-
-async def test_button_from_an_older_draft_is_refused(chat: MemoryChannel, store: Store) -> None:
-    await consent_and_reach_question(chat)
-    await chat.text("u1", QUESTION)
-    await chat.text("u1", "Thôi em hỏi câu khác: thủ tục vay vốn Ngân hàng chính sách thế nào?")
-    replies = await chat.press("u1", "topic:ok:1")
-    assert texts.STALE_BUTTON in texts_of(replies)
-    await chat.press("u1", "topic:ok:2")
+    for old in ("topic:ok:1", "topic:pick:1", "topic:set:1:suc_khoe"):
+        assert texts.STALE_BUTTON in texts_of(await chat.press("u1", old))
     [question] = await rows(store, Question)
-    assert question.text_raw.startswith("Thôi em hỏi")
+    assert question.topic == "khoi_nghiep"
 
 
 async def test_forged_button_data_is_refused(chat: MemoryChannel, store: Store) -> None:
     await consent_and_reach_question(chat)
-    await chat.text("u1", QUESTION)
-    for forged in ("topic:set:1:hacked", "unit:NOWHERE", "topic:ok", "x" * 64, "", "del:yes:other"):
+    for forged in ("retopic:1:hacked", "unit:NOWHERE", "retopic", "x" * 64, "", "del:yes:other"):
         replies = await chat.press("u1", forged)
         assert texts.STALE_BUTTON in texts_of(replies), forged
     assert await rows(store, Question) == []
@@ -234,10 +256,9 @@ async def test_forged_button_data_is_refused(chat: MemoryChannel, store: Store) 
 
 async def test_redelivered_update_creates_nothing_new(chat: MemoryChannel, store: Store) -> None:
     await consent_and_reach_question(chat)
-    await chat.text("u1", QUESTION, update_id="tg-100")
-    first = await chat.press("u1", "topic:ok:1", update_id="tg-101")
-    again = await chat.press("u1", "topic:ok:1", update_id="tg-101")
-    assert texts_of(again) == texts_of(first)
+    first = await chat.text("u1", QUESTION, update_id="tg-100")
+    again = await chat.text("u1", QUESTION, update_id="tg-100")
+    assert texts_of(again) == texts_of(first) and "ST2023-0001" in texts_of(first)
     assert len(await rows(store, Question)) == 1
 
 
@@ -248,9 +269,9 @@ async def test_bad_question_text_gets_clear_replies_and_keeps_the_step(chat: Mem
     assert "ngắn" in texts_of(await chat.text("u1", "vốn?"))
     replies = await chat.text("u1", "a" * 4001)
     assert "4001" in texts_of(replies) and "4000" in texts_of(replies)
-    replies = await chat.text("u1", QUESTION)
-    assert buttons_of(replies) == ["topic:ok:1", "topic:pick:1"]
     assert await rows(store, Question) == []
+    replies = await chat.text("u1", QUESTION)
+    assert "ST2023-0001" in texts_of(replies)
 
 
 async def test_unsupported_messages_get_a_reply_and_reprompt(chat: MemoryChannel) -> None:
@@ -265,7 +286,6 @@ async def test_unsupported_messages_get_a_reply_and_reprompt(chat: MemoryChannel
 async def test_name_validation(chat: MemoryChannel, store: Store) -> None:
     await chat.press("u1", "consent:yes")
     await chat.press("u1", "unit:TPST")
-    assert "tối đa 80" in texts_of(await chat.text("u1", "x" * 81))
     assert "tối đa 80" in texts_of(await chat.text("u1", "12345 !!!"))
     await chat.text("u1", "Lâm Thị Bé")
     [youth] = await rows(store, Youth)
@@ -280,10 +300,11 @@ async def test_typed_numbers_and_labels_select_buttons(chat: MemoryChannel, stor
     assert "Huyện Kế Sách" in texts_of(replies)
     replies = await chat.text("u1", "an danh")
     assert texts.NAME_ANONYMOUS in texts_of(replies)
-    await chat.text("u1", QUESTION)
-    replies = await chat.text("u1", "2")  # «Chọn chủ đề khác»
+    replies = await chat.text("u1", QUESTION)
+    assert "ST2023-0001" in texts_of(replies)
+    replies = await chat.text("u1", "doi chu de")  # the label, typed
     assert len(buttons_of(replies)) == 6
-    replies = await chat.text("u1", "suc khoe")
+    replies = await chat.text("u1", "1")  # the first topic
     [question] = await rows(store, Question)
     assert question.topic == "suc_khoe" and "ST2023-0001" in texts_of(replies)
 
@@ -312,11 +333,14 @@ async def test_restart_resumes_from_stored_state(store: Store, config, clock: Fa
     first = MemoryChannel(Dispatcher(store, Conversation(config, tagger, clock), clock).handle)
     await consent_and_reach_question(first)
     await first.text("u1", QUESTION)
+    await first.text("u1", "Cụ thể là vay 50 triệu để nuôi tôm thì cần thủ tục gì ạ?")  # a follow-up, waiting
     # A brand-new dispatcher and conversation: nothing held in memory survives.
     second = MemoryChannel(Dispatcher(store, Conversation(config, tagger, clock), clock).handle)
     second.counter = first.counter
-    replies = await second.press("u1", "topic:ok:1")
+    replies = await second.text("u1", "1")  # «Thêm vào câu hỏi ST2023-0001»
     assert "ST2023-0001" in texts_of(replies)
+    [question] = await rows(store, Question)
+    assert question.text_raw.endswith("\nCụ thể là vay 50 triệu để nuôi tôm thì cần thủ tục gì ạ?")
 
 
 async def test_internal_error_gets_polite_reply_and_nothing_half_written(
@@ -335,3 +359,17 @@ async def test_internal_error_gets_polite_reply_and_nothing_half_written(
     assert texts_of(replies) == texts.INTERNAL_ERROR
     [state] = await rows(store, ConversationState)
     assert state.step == "question"  # the failed turn rolled back
+
+
+async def test_a_draft_left_by_the_old_confirm_step_is_stored(chat: MemoryChannel, store: Store, clock: FakeClock) -> None:
+    """States written before the confirm step was removed: the waiting draft is stored, not lost."""
+    await consent_and_reach_question(chat)
+    draft = {"n": 1, "text": QUESTION, "topic": "khoi_nghiep", "scores": {}, "needs_review": False}
+    async with store.unit() as uow:
+        await uow.states.put("memory:u1", "confirm_topic", {"name_done": True, "drafts": 1, "draft": draft}, clock.now())
+    replies = await chat.press("u1", "topic:ok:1")  # «Đúng» on the old message
+    assert "ST2023-0001" in texts_of(replies) and texts.STALE_BUTTON not in texts_of(replies)
+    [question] = await rows(store, Question)
+    assert question.text_raw == QUESTION
+    [state] = await rows(store, ConversationState)
+    assert state.step == "idle" and "draft" not in state.data

@@ -43,7 +43,7 @@ QUESTION_STEP_CASES = {
     "null_bytes_short": ("\x00\x00ab\x00", "ngắn"),
 }
 
-# Text that is a valid question, however odd: it must be tagged and offered for confirmation.
+# Text that is a valid question, however odd: it must be tagged and stored at once.
 ACCEPTED_QUESTIONS = {
     "nfd": unicodedata.normalize("NFD", "Tỉnh có hỗ trợ vốn vay khởi nghiệp không ạ?"),
     "sql_looking": "'; DROP TABLE question; -- tỉnh có hỗ trợ vay vốn không?",
@@ -75,7 +75,7 @@ async def test_rejected_question_text(case: str, chat: MemoryChannel, store: Sto
     assert expected in texts_of(replies)
     assert await questions(store) == []
     # The youth can carry on normally afterwards.
-    assert buttons_of(await chat.text("h1", QUESTION)) == ["topic:ok:1", "topic:pick:1"]
+    assert "ST2023-0001" in texts_of(await chat.text("h1", QUESTION))
 
 
 @pytest.mark.parametrize("case", sorted(ACCEPTED_QUESTIONS))
@@ -84,9 +84,7 @@ async def test_odd_but_valid_question_is_stored_intact(case: str, chat: MemoryCh
     await at_question_step(chat)
     replies = await chat.text("h1", text)
     ok(replies)
-    assert "topic:ok:1" in buttons_of(replies) or "topic:set:1:khac" in buttons_of(replies)
-    data = "topic:ok:1" if "topic:ok:1" in buttons_of(replies) else "topic:set:1:khac"
-    ok(await chat.press("h1", data))
+    assert "ST2023-0001" in texts_of(replies) and "retopic:1" in buttons_of(replies)
     [stored] = await questions(store)
     assert stored.code == "ST2023-0001"
     assert stored.text_raw == _storable(text).strip()
@@ -99,7 +97,7 @@ def _storable(text: str) -> str:
 
 NAME_CASES = {
     "emoji_name": ("🦄🦄", False),
-    "very_long_name": ("Nguyễn " * 40, False),
+    "very_long_name": ("Nguyễn " * 40, False),  # kept as a probable question, not as a name
     "html_name": ("<b>Lan</b>", True),
     "rtl_name": ("محمد", True),
     "zero_width_name": ("\u200b\u200b", False),
@@ -121,6 +119,7 @@ async def test_hostile_names(case: str, chat: MemoryChannel, store: Store) -> No
 BUTTON_CASES = [
     "", ":", "consent", "consent:maybe", "unit:", "unit:../../etc/passwd", "topic:set:1:", "topic:set:99:suc_khoe",
     "topic:ok:-1", "again:x", "del:yes", "del:no", "x" * 64, "🎉", "\x00", "name:anon:extra", "remind:yes",
+    "retopic:", "retopic:-1", "retopic:1:", "retopic:99:suc_khoe", "retopic:1:suc_khoe:x", "more:", "more:add:9",
 ]
 
 
@@ -170,7 +169,7 @@ async def test_callback_after_delete_is_harmless(chat: MemoryChannel, store: Sto
     await chat.text("h1", QUESTION)
     await chat.text("h1", "/xoa")
     await chat.press("h1", "del:yes")
-    for data in ("topic:ok:1", "unit:TPST", "name:anon", "del:yes", "again", "mine"):
+    for data in ("retopic:1", "more:add", "unit:TPST", "name:anon", "del:yes", "again", "mine"):
         replies = await chat.press("h1", data)
         ok(replies)
         assert "consent:yes" in buttons_of(replies)
@@ -186,9 +185,11 @@ async def test_group_and_channel_messages_ask_for_private_chat(chat: MemoryChann
 async def test_concurrent_messages_from_one_youth_stay_ordered(chat: MemoryChannel, store: Store) -> None:
     await at_question_step(chat)
     await chat.text("h1", QUESTION)
-    results = await asyncio.gather(*(chat.press("h1", "topic:ok:1") for _ in range(10)))
-    assert sum("ST2023-0001" in texts_of(r) for r in results) == 1
-    assert len(await questions(store)) == 1
+    await chat.text("h1", "Cụ thể là vay 50 triệu để nuôi tôm thì cần thủ tục gì ạ?")
+    results = await asyncio.gather(*(chat.press("h1", "more:add") for _ in range(10)))
+    assert sum(texts.FOLLOWUP_ADDED.split("{")[0] in texts_of(r) for r in results) == 1
+    [question] = await questions(store)
+    assert question.text_raw.count("nuôi tôm") == 1
 
 
 async def test_flood_from_one_youth_is_slowed_with_a_clear_message(

@@ -20,13 +20,15 @@ CONFIG = load_config(ROOT / "config.yaml", env={})
 TOPICS = {t.id for t in CONFIG.topics}
 KNOWN_BUTTONS = ["consent:yes", "consent:no", "consent:yes:KESACH", "unit:TPST", "unit:NOPE", "name:anon",
                  "topic:ok:1", "topic:ok:2", "topic:pick:1", "topic:set:1:suc_khoe", "topic:set:2:khac",
-                 "again", "mine", "del:yes", "del:no"]
+                 "again", "mine", "del:yes", "del:no", "retopic:1", "retopic:1:suc_khoe", "retopic:2:khac",
+                 "more:add", "more:new"]
 COMMANDS = ["/start", "/start KESACH", "/cauhoi", "/xoa", "/huy", "/trogiup", "/abc"]
 
 action = st.one_of(
     st.tuples(st.just("text"), st.text(max_size=300)),
-    st.tuples(st.just("text"), st.sampled_from(["1", "2", "3", "dong y", "an danh", "Đúng", "Nguyễn Văn A",
-                                                "Tỉnh có hỗ trợ vốn vay khởi nghiệp cho thanh niên không?"])),
+    st.tuples(st.just("text"), st.sampled_from(["1", "2", "3", "dong y", "an danh", "Đúng", "Nguyễn Văn A", "alo",
+                                                "Tỉnh có hỗ trợ vốn vay khởi nghiệp cho thanh niên không?",
+                                                "Cụ thể là vay 50 triệu để nuôi tôm thì cần thủ tục gì ạ?"])),
     st.tuples(st.just("text"), st.sampled_from(COMMANDS)),
     st.tuples(st.just("press"), st.sampled_from(KNOWN_BUTTONS)),
     st.tuples(st.just("press"), st.text(max_size=70)),

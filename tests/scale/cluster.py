@@ -173,12 +173,14 @@ class Inbox:
 
 
 def flow(n: int) -> list[tuple[str, str, int]]:
-    """(kind, value, distinct replies) of one youth's conversation: 6 updates, one reply each, ends in a receipt.
+    """(kind, value, distinct replies) of one youth's conversation: 6 updates, one reply each.
 
-    Each acknowledgement rides on the next prompt (handlers.types.coalesce), so every step is one message.
+    The question is stored when it arrives (its reply is the receipt), then the youth lists their
+    questions, so a conversation stays 6 updates as before the confirm step was removed. Each
+    acknowledgement rides on the next prompt (handlers.types.coalesce), so every step is one message.
     """
     return [("text", "/start", 1), ("press", "consent:yes", 1), ("press", f"unit:{UNITS[n % len(UNITS)]}", 1),
-            ("press", "name:anon", 1), ("text", QUESTIONS[n % len(QUESTIONS)], 1), ("press", "topic:ok:1", 1)]
+            ("press", "name:anon", 1), ("text", QUESTIONS[n % len(QUESTIONS)], 1), ("press", "mine", 1)]
 
 
 async def converse(api: FakeTelegramAPI, inbox: Inbox, user_id: int, timeout: float) -> int:

@@ -128,6 +128,5 @@ async def test_the_conversation_runs_on_this_backend(store: Store, config) -> No
     await chat.press("u1", "consent:yes")
     await chat.press("u1", "unit:TPST")
     await chat.press("u1", "name:anon")
-    await chat.text("u1", "Tỉnh có hỗ trợ vốn vay cho thanh niên khởi nghiệp không?")
-    replies = await chat.press("u1", "topic:ok:1")
+    replies = await chat.text("u1", "Tỉnh có hỗ trợ vốn vay cho thanh niên khởi nghiệp không?")
     assert "ST2023-0001" in texts_of(replies)
