@@ -120,7 +120,8 @@ class Conversation:
         msg = turn.msg
         data = msg.button_data or ""
         if msg.kind is Kind.TEXT:
-            data = choices.match_choice(msg.text, [(texts.BTN_CONSENT_YES, "consent:yes"), (texts.BTN_CONSENT_NO, "consent:no")]) or ""
+            notice = [(texts.BTN_CONSENT_YES, "consent:yes"), (texts.BTN_CONSENT_NO, "consent:no")]
+            data = choices.match_choice(msg.text, notice) or ""  # nothing is stored before consent
         if data.startswith("consent:"):
             await steps.consent(turn, data)
             return

@@ -64,7 +64,7 @@ async def unit_text(turn: Turn, text: str) -> None:
         log.info("%d units match a typed text on %s", len(found), turn.msg.address.channel)
         prompts.offer_units(turn, found, text)
     else:
-        # TODO(intake): `if keep_probable_question(turn, text): return` goes here (a question typed at this step is kept).
+        # intake: `if keep_probable_question(turn, text): return` goes here (a question typed here is kept).
         log.info("no unit matches a typed text on %s", turn.msg.address.channel)
         prompts.explain_no_unit(turn, text)
 
