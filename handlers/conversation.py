@@ -189,4 +189,3 @@ class Conversation:
         turn.data.pop("return_step", None)
         turn.step = Step.IDLE
         turn.say(texts.CANCELLED)
-

@@ -53,7 +53,8 @@ def offer_units(turn: Turn, found: Sequence[Unit], typed: str) -> None:
     """Several units match what the youth typed: offer the best ones, one per row."""
     shown = found[: units.MATCH_LIMIT]
     template = texts.UNIT_MATCHES if len(found) == len(shown) else texts.UNIT_MATCHES_MORE
-    turn.say(template.format(query=_quoted(typed), count=len(found), shown=len(shown)), rows_of(unit_buttons(shown), 1))
+    text = template.format(query=_quoted(typed), count=len(found), shown=len(shown))
+    turn.say(text, rows_of(unit_buttons(shown), 1))
 
 
 def explain_no_unit(turn: Turn, typed: str) -> None:
