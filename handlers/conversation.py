@@ -10,9 +10,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from handlers import asking, prompts, steps, texts
+from handlers import asking, choices, prompts, steps, texts
 from handlers.admin import AdminDesk, Seams, effective_settings
-from handlers.choices import match_choice
 from handlers.sanitize import clean_text, collapse_spaces
 from handlers.coordination import optin
 from handlers.clock import Clock
@@ -34,13 +33,12 @@ class StepSpec:
 
     on_text: TextHandler | None
     buttons: dict[str, ButtonHandler] = field(default_factory=dict)
-    numbered: bool = True  # typed "2" selects the second offered button
 
 
 TABLE: dict[Step, StepSpec] = {
-    Step.UNIT: StepSpec(on_text=None, buttons={"unit": steps.unit_chosen}),
+    Step.UNIT: StepSpec(on_text=steps.unit_text, buttons={"unit": steps.unit_chosen}),
     Step.NAME: StepSpec(on_text=steps.name_text, buttons={"name": steps.name_anonymous}),  # no name is a number
-    Step.QUESTION: StepSpec(on_text=asking.question_text, numbered=False),
+    Step.QUESTION: StepSpec(on_text=asking.question_text),
     Step.PICK_TOPIC: StepSpec(on_text=asking.question_text, buttons={"retopic": asking.retopic}),
     Step.FOLLOWUP: StepSpec(on_text=asking.question_text, buttons={"more": asking.followup_button}),
     Step.IDLE: StepSpec(on_text=asking.question_text),  # typed "2" picks from the receipt's choices
@@ -76,10 +74,14 @@ class Conversation:
         address = msg.address
         now = self.clock.now()
         settings = await effective_settings(self.settings, uow)  # admins may move the dialogue date
+        state = await uow.states.get(str(address)) if msg.is_private else None
+        # A typed «1» or label presses the button last offered to this chat, for youth and staff alike.
+        msg = choices.as_pressed(msg, state.data.get(choices.KEY, []) if state is not None else [])
         if msg.is_private:
             handled = await self.admin.handle(msg, uow, settings, now)
             if handled is not None:
                 await _end_append_window(uow, str(address), now)  # a rating is an action too
+                await choices.remember(uow, choices.recipients(handled, address), handled, address, now)
                 return handled
         youth = await uow.youth.get(address.channel, address.chat_id)
         turn = Turn(
@@ -92,10 +94,9 @@ class Conversation:
             normalise=self.normalise,
         )
         legacy = False
+        if youth is not None and state is not None:
+            turn.step, turn.data = Step.stored(state.step), dict(state.data)
         if youth is not None:
-            state = await uow.states.get(turn.chat_key)
-            if state is not None:
-                turn.step, turn.data = Step.stored(state.step), dict(state.data)
             legacy = await asking.store_legacy_draft(turn)
         if not msg.is_private:
             turn.say(texts.GROUP_CHAT)
@@ -105,8 +106,10 @@ class Conversation:
         if turn.erased:  # channels keeping a copy of the conversation (the web page) forget it
             turn.replies = [replace(r, erased=True) if r.address is None else r for r in turn.replies]
         if turn.youth is not None and not turn.erased:
-            turn.data["choices"] = _last_choices(turn.replies, turn.data.get("choices", []))
+            turn.data[choices.KEY] = choices.offered(turn.replies, turn.data.get(choices.KEY, []), address, address)
             await uow.states.put(turn.chat_key, turn.step.value, turn.data, turn.now)
+        others = [chat for chat in choices.recipients(turn.replies, address) if chat != address]
+        await choices.remember(uow, others, turn.replies, address, now)
         return turn.replies
 
     async def _route(self, turn: Turn) -> None:
@@ -132,7 +135,7 @@ class Conversation:
         if turn.step is Step.FOLLOWUP:
             data = msg.button_data or ""
             if msg.kind is Kind.TEXT:
-                data = match_choice(msg.text, turn.data.get("choices", [])) or ""
+                data = choices.match_choice(msg.text, turn.data.get(choices.KEY, [])) or ""
             if not data.startswith("more:"):
                 await asking.settle_here(turn)
         if msg.kind is not Kind.TEXT:
@@ -143,7 +146,8 @@ class Conversation:
         msg = turn.msg
         data = msg.button_data or ""
         if msg.kind is Kind.TEXT:
-            data = match_choice(msg.text, [(texts.BTN_CONSENT_YES, "consent:yes"), (texts.BTN_CONSENT_NO, "consent:no")]) or ""
+            notice = [(texts.BTN_CONSENT_YES, "consent:yes"), (texts.BTN_CONSENT_NO, "consent:no")]
+            data = choices.match_choice(msg.text, notice) or ""  # nothing is stored before consent
         if data.startswith("consent:"):
             await steps.consent(turn, data)
             return
@@ -159,16 +163,11 @@ class Conversation:
         await (handler or steps.stale)(turn, data)
 
     async def _text(self, turn: Turn, text: str) -> None:
-        spec = TABLE[turn.step]
-        choices = turn.data.get("choices", [])
-        chosen = match_choice(text, choices, allow_number=spec.numbered) if choices else None
-        if chosen is not None:
-            if not chosen.startswith("more:"):
-                turn.data.pop(asking.RECENT, None)  # a typed choice is an action: no follow-up after it
-            await self._button(turn, chosen)
-        elif spec.on_text is not None:
+        spec = TABLE[turn.step]  # a typed choice arrived as a button press (handle)
+        if spec.on_text is not None:
             await spec.on_text(turn, text)
         else:
+            turn.say(texts.CHOICE_UNKNOWN)
             prompts.prompt(turn)
 
     async def _command(self, turn: Turn, command: str, args: str) -> None:
@@ -215,14 +214,6 @@ class Conversation:
         turn.data.pop(asking.RETOPIC, None)
         turn.step = Step.IDLE
         turn.say(texts.CANCELLED)
-
-
-def _last_choices(replies: list[Reply], previous: list[list[str]]) -> list[list[str]]:
-    """The buttons of the last reply that offered any: what a typed number refers to."""
-    for reply in reversed(replies):
-        if reply.buttons:
-            return [[b.label, b.data] for b in reply.flat_buttons()]
-    return [] if replies else previous
 
 
 async def _end_append_window(uow: UnitOfWork, chat_key: str, now: datetime) -> None:

@@ -1,6 +1,9 @@
 """What each step says to ask for its input, with its buttons."""
 
-from handlers import texts
+from collections.abc import Sequence
+
+from handlers import texts, units
+from handlers.settings import Unit
 from handlers.turn import Phase, Step, Turn
 from handlers.types import Button
 
@@ -30,9 +33,43 @@ def greeting(turn: Turn, unit_code: str | None) -> None:
 
 
 def ask_unit(turn: Turn) -> None:
-    """Offer the units as buttons."""
-    buttons = [Button(u.name, f"unit:{u.code}") for u in turn.settings.units]
-    turn.say(texts.ASK_UNIT, rows_of(buttons, 2))
+    """Offer the units as buttons; when there are too many (a province's communes), ask for a name."""
+    all_units = turn.settings.units
+    if len(all_units) <= units.BUTTON_LIMIT:
+        turn.say(texts.ASK_UNIT, rows_of(unit_buttons(all_units), 2))
+        return
+    name, plain = units.example(all_units)
+    turn.say(texts.ASK_UNIT_TYPED.format(example=name, plain=plain))
+
+
+def unit_buttons(found: Sequence[Unit]) -> list[Button]:
+    """One button per unit."""
+    return [Button(u.name, f"unit:{u.code}") for u in found]
+
+
+def offer_units(turn: Turn, found: Sequence[Unit], typed: str) -> None:
+    """Several units match what the youth typed: offer the best ones, one per row."""
+    shown = found[: units.MATCH_LIMIT]
+    template = texts.UNIT_MATCHES if len(found) == len(shown) else texts.UNIT_MATCHES_MORE
+    text = template.format(query=_quoted(typed), count=len(found), shown=len(shown))
+    turn.say(text, rows_of(unit_buttons(shown), 1))
+
+
+def explain_no_unit(turn: Turn, typed: str) -> None:
+    """No unit matches: say what to type, with an example (and the buttons again when there are few)."""
+    all_units = turn.settings.units
+    name, plain = units.example(all_units)
+    if len(all_units) <= units.BUTTON_LIMIT:
+        text = texts.UNIT_NOT_FOUND_LIST.format(query=_quoted(typed), example=name, plain=plain)
+        turn.say(text, rows_of(unit_buttons(all_units), 2))
+    else:
+        turn.say(texts.UNIT_NOT_FOUND.format(query=_quoted(typed), example=name, plain=plain))
+
+
+def _quoted(typed: str, limit: int = 40) -> str:
+    """What the youth typed, on one line and short enough to quote back."""
+    line = " ".join(typed.split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
 def ask_name(turn: Turn) -> None:

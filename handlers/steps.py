@@ -2,10 +2,11 @@
 
 import logging
 
-from handlers import asking, prompts, texts
+from handlers import asking, prompts, texts, units
 from handlers.admin import texts as admin_texts
 from handlers.admin.answers import answers_for_youth
 from handlers.sanitize import collapse_spaces
+from handlers.settings import Unit
 from handlers.smalltalk import small_talk
 from handlers.turn import Step, Turn
 from storage import digest
@@ -45,12 +46,31 @@ async def consent(turn: Turn, data: str) -> None:
 
 async def unit_chosen(turn: Turn, data: str) -> None:
     """unit:CODE sets the youth's unit."""
-    assert turn.youth is not None
     unit = turn.settings.unit(data.split(":", 1)[1])
     if unit is None:
         turn.say(texts.UNIT_UNKNOWN)
         prompts.prompt(turn)
         return
+    await _set_unit(turn, unit)
+
+
+async def unit_text(turn: Turn, text: str) -> None:
+    """A unit typed by code or name: one match is chosen, several are offered, none is explained."""
+    found = units.search(turn.settings.units, text)
+    if len(found) == 1:
+        await _set_unit(turn, found[0])
+    elif found:
+        log.info("%d units match a typed text on %s", len(found), turn.msg.address.channel)
+        prompts.offer_units(turn, found, text)
+    else:
+        if await keep_probable_question(turn, text):  # a question typed here is kept, not lost
+            return
+        log.info("no unit matches a typed text on %s", turn.msg.address.channel)
+        prompts.explain_no_unit(turn, text)
+
+
+async def _set_unit(turn: Turn, unit: Unit) -> None:
+    assert turn.youth is not None
     turn.youth.unit_code = unit.code
     await turn.uow.youth.save(turn.youth)
     await asking.fill_kept(turn)

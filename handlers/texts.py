@@ -46,6 +46,23 @@ CONSENT_REQUIRED = "Để gửi câu hỏi, bạn cần đọc thông báo và b
 ASK_UNIT = "Bạn thuộc đơn vị nào? Hãy chọn một đơn vị bên dưới."
 UNIT_UNKNOWN = "Mình chưa nhận ra đơn vị này. Bạn chọn một đơn vị trong danh sách nhé."
 UNIT_CHOSEN = "Đơn vị của bạn: {unit}."
+ASK_UNIT_TYPED = (
+    "Bạn thuộc xã, phường hoặc đơn vị nào? Bạn gõ tên (có dấu hoặc không dấu, không cần chữ «Xã», «Phường»), "
+    "ví dụ: «{example}» hoặc «{plain}». Mình sẽ tìm đơn vị giúp bạn."
+)
+UNIT_MATCHES = "Có {count} đơn vị gần với «{query}». Bạn chọn đơn vị của mình nhé:"
+UNIT_MATCHES_MORE = (
+    "Có {count} đơn vị gần với «{query}»; mình gợi ý {shown} đơn vị đầu. "
+    "Nếu chưa thấy đơn vị của bạn, bạn gõ đầy đủ tên hơn nhé:"
+)
+UNIT_NOT_FOUND = (
+    "Mình chưa tìm thấy đơn vị nào khớp với «{query}». Bạn gõ tên xã, phường hoặc đơn vị của mình "
+    "(có dấu hoặc không dấu), ví dụ: «{example}» hoặc «{plain}»."
+)
+UNIT_NOT_FOUND_LIST = (
+    "Mình chưa tìm thấy đơn vị nào khớp với «{query}». Bạn chọn một đơn vị bên dưới, "
+    "hoặc gõ số thứ tự hay tên đơn vị (ví dụ: «{plain}») nhé."
+)
 
 ASK_NAME = (
     "Bạn muốn ghi tên của mình kèm câu hỏi không? Hãy nhập họ tên, "
@@ -176,6 +193,7 @@ UNSUPPORTED_DEFAULT = "loại tin nhắn này"
 GROUP_CHAT = "Để bảo vệ thông tin của bạn, mời bạn nhắn riêng cho mình để gửi câu hỏi nhé."
 CHOICE_HINT = "(Bạn có thể bấm nút hoặc gõ số thứ tự.)"
 CHOICE_HINT_TYPED = "(Bạn trả lời bằng cách gõ số thứ tự hoặc nội dung lựa chọn.)"  # channels without buttons (Zalo)
+CHOICE_UNKNOWN = "Mình chưa nhận ra lựa chọn của bạn. Bạn bấm một nút, hoặc gõ số thứ tự hay nội dung lựa chọn nhé."
 FLOOD = "Bạn đang gửi tin nhắn quá nhanh. Bạn vui lòng chờ khoảng một phút rồi gửi tiếp nhé."
 INTERNAL_ERROR = "Hệ thống đang gặp sự cố, bạn vui lòng thử lại sau ít phút. Dữ liệu bạn đã gửi không bị mất."
 NAME_FALLBACK = "bạn"

@@ -100,3 +100,16 @@ async def test_anonymous_after_the_kept_question_keeps_it_anonymous(chat: Memory
     [question] = await questions(store)
     assert question.asker_name is None
     assert "ST2023-0002" in texts_of(await chat.text("u1", "Xã em khi nào có sân bóng cho thanh niên ạ?"))
+
+
+async def test_a_question_typed_at_the_unit_step_is_kept_and_gets_the_unit_later(
+    chat: MemoryChannel, store: Store
+) -> None:
+    await chat.press("u1", "consent:yes")
+    replies = await chat.text("u1", QUESTION_AT_NAME)
+    assert "ST2023-0001" in texts_of(replies)
+    [question] = await questions(store)
+    assert question.text_raw == QUESTION_AT_NAME and question.unit_code is None
+    await chat.text("u1", "ke sach")  # the unit, typed, still asked for and filled in
+    [question] = await questions(store)
+    assert question.unit_code == "KESACH"
