@@ -23,7 +23,10 @@ class SessionSigner:
 
     def issue(self) -> str:
         """A fresh token for a new conversation."""
-        session_id = secrets.token_urlsafe(16)
+        return self.token(secrets.token_urlsafe(16))
+
+    def token(self, session_id: str) -> str:
+        """The signed token of a known session id (issue() draws a random one)."""
         return f"{session_id}.{self._mac(session_id)}"
 
     def verify(self, token: object) -> str | None:

@@ -39,14 +39,14 @@ async def harness(request: pytest.FixtureRequest) -> AsyncIterator[Harness]:
 
 
 def admin_address(harness: Harness) -> Address:
-    chat_id = {"aiogram": "900", "ptb": "900", "zalo": "zalo-admin", "web": "websessionadmin0001"}[harness.name]
+    chat_id = {"aiogram": "900", "ptb": "900", "zalo": "zalo-admin", "web": "websessionadmin0000001"}[harness.name]
     return Address(harness.channel, chat_id)
 
 
 def admin_user(harness: Harness, app: App) -> ChatUser:
     chat_id = admin_address(harness).chat_id
     if harness.name == "web":
-        return WebChatUser(app, chat_id)
+        return WebChatUser(app, app.web.signer.token(chat_id))
     if harness.name == "zalo":
         return ZaloChatUser(harness.api, chat_id)  # type: ignore[union-attr]
     return TelegramChatUser(harness.api, int(chat_id))  # type: ignore[union-attr]
