@@ -8,7 +8,7 @@ from handlers.admin.answers import answers_for_youth
 from handlers.coordination import optin
 from handlers.sanitize import collapse_spaces
 from handlers.turn import Step, Turn
-from storage import Question, digest
+from storage import Question
 from storage.clock import to_db
 
 log = logging.getLogger(__name__)
@@ -223,7 +223,7 @@ async def mine(turn: Turn, _data: str = "") -> None:
 async def delete_button(turn: Turn, data: str) -> None:
     """del:yes erases everything; del:no goes back."""
     if data == "del:yes" and turn.youth is not None:
-        await turn.uow.youth.erase(turn.youth, turn.chat_key, digest(turn.chat_key))
+        await turn.uow.youth.erase(turn.youth)
         log.info("youth erased on %s", turn.msg.address.channel)
         turn.youth = None
         turn.erased = True
