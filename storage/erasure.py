@@ -62,6 +62,11 @@ async def _forget_chat(session: AsyncSession, secret: bytes, channel: str, chat_
     await _run(session, update(BlockedChat).where(
         col(BlockedChat.channel) == channel, col(BlockedChat.chat_id) == chat_id,
     ).values(chat_id=blocked_key(secret, channel, chat_id)))
+    await pseudonymise_audit(session, secret, address)
+
+
+async def pseudonymise_audit(session: AsyncSession, secret: bytes, address: str) -> None:
+    """Audit lines by or about `address` name it by its pseudonym instead (the same on each line)."""
     tag = erased_actor(secret, address)
     lines = await session.exec(select(AuditEntry).where(or_(
         col(AuditEntry.actor) == address, col(AuditEntry.detail).contains(address, autoescape=True))))
