@@ -5,10 +5,11 @@ What must outlive them is kept only under a keyed pseudonym (HMAC with the serve
 every table and column and checks each is erased here or exempt for a stated reason.
 """
 
+import json
 import re
 from typing import Any
 
-from sqlalchemy import delete, or_, update
+from sqlalchemy import String, cast, delete, or_, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -20,13 +21,15 @@ from storage.secret import blocked_key, erased_actor, recipient_key, secret_of, 
 from storage.updates import digest
 
 ERASED = "doithoai.erased"  # session flag: the Store checkpoints SQLite's WAL after the commit
-WEB = "web"  # the web chat's channel name: its outbox is keyed by the session's chat id
+WEB = "web"
+EXCERPT, MIN_NEEDLE = 40, 6  # replies quote a question's beginning; shorter needles would hit anything  # the web chat's channel name: its outbox is keyed by the session's chat id
 
 
 async def erase_youth(session: AsyncSession, youth: Youth) -> int:
     """Erase `youth` and everything stored about them; returns how many questions went."""
     secret = secret_of(session)
     address = f"{youth.channel}:{youth.chat_id}"
+    texts = await _texts_of(session, youth)
     count = await _erase_questions(session, youth)
     await _run(session, delete(ConversationState).where(col(ConversationState.chat_key) == address))
     await _run(session, delete(PendingInput).where(col(PendingInput.chat_key) == address))
@@ -38,6 +41,7 @@ async def erase_youth(session: AsyncSession, youth: Youth) -> int:
     if youth.channel == WEB:
         await _run(session, delete(WebOutboxMessage).where(col(WebOutboxMessage.chat_id) == youth.chat_id))
     await _forget_chat(session, secret, youth.channel, youth.chat_id)
+    await _scrub_replies(session, [address, youth.name or "", *texts])
     await session.delete(youth)
     await session.flush()
     session.info[ERASED] = True
@@ -52,6 +56,27 @@ async def _erase_questions(session: AsyncSession, youth: Youth) -> int:
         await _run(session, delete(Answer).where(col(Answer.question_id).in_(ids)))
         await _run(session, delete(Question).where(col(Question.id).in_(ids)))
     return len(ids)
+
+
+async def _texts_of(session: AsyncSession, youth: Youth) -> list[str]:
+    """The beginnings of what the youth wrote (replies quote an excerpt that starts there)."""
+    written = select(Question.text_raw).where(Question.youth_id == youth.id)
+    comments = select(Answer.comment).join(Question, col(Question.id) == col(Answer.question_id)).where(
+        Question.youth_id == youth.id, col(Answer.comment).is_not(None))
+    found = [*(await session.exec(written)).all(), *(await session.exec(comments)).all()]
+    return [text[:EXCERPT] for text in found if text]
+
+
+async def _scrub_replies(session: AsyncSession, needles: list[str]) -> None:
+    """Replies kept for a redelivery in other chats (staff who read the question) lose their text:
+    the mark stays, so a redelivered staff command is still not run twice."""
+    # JSON columns hold json.dumps output (\u escapes): search for the same encoding.
+    encoded = [json.dumps(n)[1:-1] for n in needles if len(n) >= MIN_NEEDLE]
+    if not encoded:
+        return
+    replies = cast(col(ProcessedUpdate.replies), String)
+    await _run(session, update(ProcessedUpdate).where(
+        or_(*(replies.contains(n, autoescape=True) for n in encoded))).values(replies=[]))
 
 
 async def _forget_chat(session: AsyncSession, secret: bytes, channel: str, chat_id: str) -> None:

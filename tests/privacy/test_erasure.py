@@ -129,6 +129,7 @@ async def _leave_every_kind_of_trace(chat: MemoryChannel, store: Store, clock: F
     await chat.text(YOUTH, COMMENT)
     await chat.text(ADMIN, f"/gan_chu_de {code} viec_lam")
     await chat.text(YOUTH, "/thongke")  # refused: an audit line names the youth
+    await chat.text(ADMIN, f"/xem {code}")  # the reply kept for a redelivery shows the question
     async with store.unit() as uow:
         await DeliveryRepo(uow.session).claim("reminder:d3", "2023-05-23", [f"memory:{YOUTH}"], clock.now(),
                                               timedelta(minutes=5))
