@@ -1,4 +1,4 @@
-"""receipt counters: codes never reissued after a delete
+"""receipt counters: codes never reissued after a delete; the sent-log indexed by recipient
 
 Revision ID: 0002
 Revises: 0001
@@ -34,12 +34,16 @@ def upgrade() -> None:
         sa.Column('last', sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint('prefix'),
     )
+    with op.batch_alter_table('delivery', schema=None) as batch_op:  # /xoa and retention find a youth's rows
+        batch_op.create_index(batch_op.f('ix_delivery_recipient'), ['recipient'], unique=False)
     seeds = _highest_numbers(op.get_bind())
     if seeds:
         op.bulk_insert(counter, [{"prefix": prefix, "last": last} for prefix, last in sorted(seeds.items())])
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('delivery', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_delivery_recipient'))
     op.drop_table('receiptcounter')
 
 
