@@ -186,3 +186,12 @@ async def test_the_sent_log_and_update_marks_hold_no_bare_hash_of_a_chat(chat: M
     bare = {digest(f"memory:{YOUTH}"), digest("delivery", f"memory:{YOUTH}")}
     keys = {u.chat_key for u in await rows(store, ProcessedUpdate)} | {d.recipient for d in await rows(store, Delivery)}
     assert keys and not keys & bare
+
+
+async def test_a_blocked_youth_can_erase_by_typing_on_a_channel_without_buttons(chat: MemoryChannel, store: Store) -> None:
+    code = await _ask_with_name(chat, YOUTH)
+    await chat.text(ADMIN, f"/chan {code}")
+    assert texts_of(await chat.text(YOUTH, "Xin chào")) == ""  # kept, not answered
+    await chat.text(YOUTH, "/xoa")
+    assert texts.DELETED in texts_of(await chat.text(YOUTH, "1"))
+    assert await where_found(store, [NAME, QUESTION, "Xin chào"]) == set()
