@@ -114,8 +114,10 @@ async def _ask_with_name(chat: MemoryChannel, user: str, name: str = NAME, quest
     await chat.press(user, "unit:KESACH")
     await chat.text(user, name)
     replies = await chat.text(user, question)
-    confirm = next(b.data for r in replies for b in r.flat_buttons() if b.data.startswith("topic:ok"))
-    receipt = texts_of(await chat.press(user, confirm))
+    confirm = [b.data for r in replies for b in r.flat_buttons() if b.data.startswith("topic:ok")]
+    if confirm:  # a flow that asks to confirm the topic before storing
+        replies = await chat.press(user, confirm[0])
+    receipt = texts_of(replies)
     return next(line.split(": ")[1] for line in receipt.splitlines() if line.startswith("Mã câu hỏi"))
 
 
