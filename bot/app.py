@@ -228,7 +228,7 @@ async def build_app(
     engine = create_engine(config.database.url, **config.database.pool())
     if migrate:
         await upgrade(engine)
-    store = Store(engine)
+    store = Store(engine, secret=secret)
     normalise = None
     if tagger == "shipped":
         tagger, normalise = load_tagger()
@@ -237,7 +237,8 @@ async def build_app(
     if config.redis.url is not None:  # one flood budget per chat across every worker
         limits = config.limits
         dispatcher.flood = redis_flood_guard(
-            config.redis.url.get_secret_value(), clock, limits.flood_messages, limits.flood_window_seconds
+            config.redis.url.get_secret_value(), clock, limits.flood_messages, limits.flood_window_seconds,
+            secret=secret,
         )
     web_config = config.channels.web
     web_channel = WebChannel(

@@ -12,7 +12,8 @@ from datetime import datetime, timedelta
 from bot.broadcast import Broadcaster, BroadcastReport, Deliver, Outgoing
 from bot.config import AppConfig
 from bot.pacing import Pacer
-from bot.scheduler import Scheduler
+from bot.scheduler import NIGHTLY, Scheduler
+from handlers import retention as retention_rules
 from handlers.admin import overdue_notices
 from handlers.admin.campaign import effective_settings
 from handlers.clock import Clock
@@ -30,6 +31,7 @@ from storage.web_outbox import WebOutboxRepo
 log = logging.getLogger(__name__)
 
 DIGEST_JOB, FINAL_JOB, OVERDUE_JOB, HOUSEKEEPING_JOB = "digest", "final_export", "overdue", "housekeeping"
+RETENTION_JOB = "retention"
 # Telegram keeps an undelivered update for 24 hours and Zalo redelivers within minutes, so a
 # processed-update mark (and the replies kept to answer a redelivery) is useless after two days.
 KEEP_PROCESSED = timedelta(days=2)
@@ -70,9 +72,9 @@ class CoordinationJobs:
             return await self.final_export()
         if kind == OVERDUE_JOB:
             return await self.overdue()
-        if kind == HOUSEKEEPING_JOB:
-            await self.housekeeping()
-            return None
+        if kind in NIGHTLY:
+            done = await getattr(self, kind)()
+            return done if isinstance(done, BroadcastReport) else None
         if kind == "reminder":
             return await self.reminder(key)
         if kind == "dated":
@@ -165,6 +167,38 @@ class CoordinationJobs:
             outbox = await WebOutboxRepo(uow.session).prune(now - KEEP_WEB_OUTBOX)
         log.info("housekeeping: %d processed-update marks and %d web outbox messages dropped", updates, outbox)
         return updates, outbox
+
+    async def retention(self) -> BroadcastReport | None:
+        """Nightly: the admins' notice with the final export 14 days before the retention day; from
+        that day on, erase what the dialogue left (batches of youth, so the bot keeps answering)."""
+        config = await self.effective()
+        now = self.clock.now()
+        today = now.astimezone(config.campaign.zone).date()
+        if today >= retention_rules.erase_on(config):
+            await self._erase_expired(config, now)
+            return None
+        if today < retention_rules.notice_on(config):
+            return None
+
+        async def build() -> list[Outgoing]:
+            async with self.store.unit() as uow:
+                replies = await retention_rules.admin_notices(config, uow, now, set(self.pushable()))
+            return [Outgoing(r.address, (r,)) for r in replies if r.address is not None]
+
+        return await self.broadcaster.run_once(RETENTION_JOB, retention_rules.erase_on(config).isoformat(), build)
+
+    async def _erase_expired(self, config: AppConfig, now: datetime) -> None:
+        total = (0, 0)
+        while True:
+            async with self.store.unit() as uow:
+                youth, questions = await retention_rules.erase_batch(config, uow)
+            total = (total[0] + youth, total[1] + questions)
+            if not youth:
+                break
+        async with self.store.unit() as uow:
+            rest = await retention_rules.erase_rest(config, uow, now, total)
+        if total[0] or rest:
+            log.info("retention: %d youth and %d questions erased", total[0], total[1] + rest)
 
     async def final_export(self) -> BroadcastReport | None:
         """At the deadline: the consolidated .xlsx of every question to the consolidator's coordinators."""

@@ -15,7 +15,7 @@ from redis.exceptions import RedisError
 from bot.flood import Verdict
 from handlers.clock import Clock
 from handlers.types import Address
-from storage.updates import digest
+from storage.secret import pseudonym
 
 log = logging.getLogger(__name__)
 
@@ -24,15 +24,17 @@ class RedisFloodGuard:
     """Allows `limit` messages per `window` seconds per chat, counted across every process."""
 
     def __init__(
-        self, client: Redis, clock: Clock, limit: int = 20, window: float = 60.0, prefix: str = "doithoai:flood"
+        self, client: Redis, clock: Clock, limit: int = 20, window: float = 60.0, prefix: str = "doithoai:flood",
+        *, secret: bytes,
     ) -> None:
         self.client, self.clock, self.limit, self.window, self.prefix = client, clock, limit, window, prefix
+        self._secret = secret
 
     async def verdict(self, address: Address) -> Verdict:
         """Count one message from `address` and judge it."""
         now = self.clock.now().timestamp()
         slot, into = divmod(now, self.window)
-        chat = digest("flood", str(address))  # no chat id in clear in Redis
+        chat = pseudonym(self._secret, "flood", str(address))  # no chat id in Redis, not even hashed bare
         current, previous = f"{self.prefix}:{chat}:{int(slot)}", f"{self.prefix}:{chat}:{int(slot) - 1}"
         try:
             async with self.client.pipeline(transaction=True) as pipe:
@@ -54,6 +56,6 @@ class RedisFloodGuard:
         await self.client.aclose()
 
 
-def redis_flood_guard(url: str, clock: Clock, limit: int, window: float) -> RedisFloodGuard:
-    """A guard on the Redis server at `url` (redis://host:port/db)."""
-    return RedisFloodGuard(Redis.from_url(url), clock, limit, window)
+def redis_flood_guard(url: str, clock: Clock, limit: int, window: float, *, secret: bytes) -> RedisFloodGuard:
+    """A guard on the Redis server at `url` (redis://host:port/db); chats are keyed with `secret`."""
+    return RedisFloodGuard(Redis.from_url(url), clock, limit, window, secret=secret)

@@ -27,8 +27,11 @@ from handlers.settings import Campaign
 
 log = logging.getLogger(__name__)
 
-JOB_PREFIXES = ("digest", "reminder:", "dated:", "final_export", "overdue", "housekeeping")
-HOUSEKEEPING_AT = (3, 30)  # local time: the quietest hour
+# Jobs run every night at the quietest hour (local time): adding one is one entry here, and its
+# runner is the CoordinationJobs method of the same name.
+NIGHTLY = ("housekeeping", "retention")
+JOB_PREFIXES = ("digest", "reminder:", "dated:", "final_export", "overdue", *NIGHTLY)
+HOUSEKEEPING_AT = (3, 30)
 Runner = Callable[[str], Awaitable[Any]]
 _RUNNERS: dict[str, Runner] = {}  # per process; jobs name their runner so they can be pickled
 
@@ -75,7 +78,7 @@ def job_specs(config: AppConfig, campaign: Campaign | None = None) -> list[JobSp
         morning = co.reminder_time
         specs.append(JobSpec("overdue", CronTrigger(hour=morning.hour, minute=morning.minute, timezone=zone)))
     hour, minute = HOUSEKEEPING_AT
-    specs.append(JobSpec("housekeeping", CronTrigger(hour=hour, minute=minute, timezone=zone)))
+    specs += [JobSpec(name, CronTrigger(hour=hour, minute=minute, timezone=zone)) for name in NIGHTLY]
     return specs
 
 

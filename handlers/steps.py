@@ -9,7 +9,6 @@ from handlers.sanitize import collapse_spaces
 from handlers.settings import Unit
 from handlers.smalltalk import small_talk
 from handlers.turn import Step, Turn
-from storage import digest
 
 log = logging.getLogger(__name__)
 
@@ -171,7 +170,7 @@ async def mine(turn: Turn, _data: str = "") -> None:
 async def delete_button(turn: Turn, data: str) -> None:
     """del:yes erases everything; del:no goes back."""
     if data == "del:yes" and turn.youth is not None:
-        await turn.uow.youth.erase(turn.youth, turn.chat_key, digest(turn.chat_key))
+        await turn.uow.youth.erase(turn.youth)
         log.info("youth erased on %s", turn.msg.address.channel)
         turn.youth = None
         turn.erased = True

@@ -10,6 +10,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.clock import to_db
 from storage.lookups import LookupCache
+from storage.secret import blocked_key, secret_of
 from storage.models import Question, Youth
 from storage.models_admin import (
     Answer,
@@ -171,11 +172,25 @@ class AdminRepo:
     # --- blocks ---------------------------------------------------------------
 
     async def is_blocked(self, channel: str, chat_id: str) -> bool:
-        """Whether this chat is blocked (every message asks; the few blocked chats are cached briefly)."""
-        return (channel, chat_id) in await self._cache.fetch("blocked", self.blocked_chats)
+        """Whether this chat is blocked (every message asks; the few blocked chats are cached briefly).
+
+        A youth who erased their data while blocked is blocked under a pseudonym (storage/erasure.py).
+        """
+        blocked = await self._cache.fetch("blocked", self.blocked_chats)
+        if not blocked:
+            return False
+        return (channel, chat_id) in blocked or (channel, self._blocked_key(channel, chat_id)) in blocked
+
+    def _blocked_key(self, channel: str, chat_id: str) -> str:
+        return blocked_key(secret_of(self._session), channel, chat_id)
+
+    def _block_of(self, channel: str, chat_id: str) -> Any:
+        """Rows blocking this chat, in clear or under its pseudonym."""
+        ids = [chat_id, self._blocked_key(channel, chat_id)]
+        return (BlockedChat.channel == channel) & col(BlockedChat.chat_id).in_(ids)
 
     async def _stored_block(self, channel: str, chat_id: str) -> bool:
-        query = select(BlockedChat.id).where(BlockedChat.channel == channel, BlockedChat.chat_id == chat_id)
+        query = select(BlockedChat.id).where(self._block_of(channel, chat_id))
         return (await self._session.exec(query)).first() is not None
 
     async def blocked_chats(self) -> set[tuple[str, str]]:
@@ -196,9 +211,7 @@ class AdminRepo:
         """Unblock a chat; False when it was not blocked."""
         if not await self._stored_block(channel, chat_id):
             return False
-        await self._session.exec(
-            delete(BlockedChat).where(BlockedChat.channel == channel, BlockedChat.chat_id == chat_id)  # type: ignore[arg-type]
-        )
+        await self._session.exec(delete(BlockedChat).where(self._block_of(channel, chat_id)))
         await self._session.flush()
         self._changed_lookups()
         return True

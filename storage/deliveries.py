@@ -10,16 +10,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.clock import from_db, to_db
 from storage.models_coordination import Delivery
-from storage.updates import digest
+from storage.secret import recipient_key, secret_of
 from storage.upsert import insert_for
 
 CLAIMED, SENT, UNREACHABLE, FAILED = "claimed", "sent", "unreachable", "failed"
 FINAL = (SENT, UNREACHABLE)
-
-
-def recipient_key(recipient: str) -> str:
-    """What the sent-log keeps of an address: a hash, so /xoa leaves nothing identifying."""
-    return digest("delivery", recipient)
 
 
 class DeliveryRepo:
@@ -27,6 +22,12 @@ class DeliveryRepo:
 
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
+        self._secret = secret_of(session)
+
+    def _key(self, recipient: str) -> str:
+        """What the sent-log keeps of an address: a keyed pseudonym (a bare hash of an enumerable
+        chat id could be reversed by trying every id)."""
+        return recipient_key(self._secret, recipient)
 
     def _insert(self) -> sqlite.Insert | postgresql.Insert:
         return insert_for(self._session, Delivery)
@@ -35,7 +36,7 @@ class DeliveryRepo:
         self, job: str, occurrence: str, recipients: Sequence[str], now: datetime, lease: timedelta
     ) -> set[str]:
         """The recipients this caller now owns: new rows, failed ones, or claims older than `lease`."""
-        keys = {recipient_key(r): r for r in recipients}
+        keys = {self._key(r): r for r in recipients}
         if not keys:
             return set()
         rows = [
@@ -82,7 +83,7 @@ class DeliveryRepo:
 
     async def renew(self, job: str, occurrence: str, recipients: Sequence[str], now: datetime) -> None:
         """Keep the claims a live run still holds fresh, so a slow run is never taken for a dead one."""
-        keys = [recipient_key(r) for r in recipients]
+        keys = [self._key(r) for r in recipients]
         for start in range(0, len(keys), 500):
             await self._session.exec(
                 update(Delivery)  # type: ignore[call-overload]
@@ -99,9 +100,9 @@ class DeliveryRepo:
         plain: dict[str, list[str]] = {}
         for recipient, status, error in outcomes:
             if error:
-                await self._update(job, occurrence, [recipient_key(recipient)], now, status, error[:200])
+                await self._update(job, occurrence, [self._key(recipient)], now, status, error[:200])
             else:
-                plain.setdefault(status, []).append(recipient_key(recipient))
+                plain.setdefault(status, []).append(self._key(recipient))
         for status, keys in plain.items():
             for start in range(0, len(keys), 500):
                 await self._update(job, occurrence, keys[start : start + 500], now, status, None)

@@ -57,7 +57,7 @@ class ProcessedUpdate(SQLModel, table=True):
     """An incoming update already handled; its replies are kept to answer a redelivery."""
 
     key: str = Field(primary_key=True, max_length=64)  # sha256 of channel + update id
-    chat_key: str = Field(max_length=64, index=True)  # sha256 of the address, for deletion
+    chat_key: str = Field(max_length=64, index=True)  # keyed pseudonym of the address, for /xoa
     replies: list[Any] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     processed_at: datetime = Field(index=True)
 
@@ -71,3 +71,10 @@ class TopicCorrection(SQLModel, table=True):
     new_topic: str = Field(max_length=32)
     by: str = Field(max_length=160)  # "youth" or a coordinator address
     created_at: datetime
+
+
+class ReceiptCounter(SQLModel, table=True):
+    """The last receipt number given under a prefix: codes are never reissued, whatever is deleted."""
+
+    prefix: str = Field(primary_key=True, max_length=16)
+    last: int = 0

@@ -15,7 +15,7 @@ class Delivery(SQLModel, table=True):
     id: Optional[int] = Field(default=None, primary_key=True)
     job: str = Field(max_length=64)
     occurrence: str = Field(max_length=64)
-    recipient: str = Field(max_length=64)  # sha256 of the address: no identity kept after /xoa
+    recipient: str = Field(max_length=64, index=True)  # keyed pseudonym of the address (storage/secret.py)
     status: str = Field(default="claimed", max_length=16, index=True)  # claimed|sent|unreachable|failed
     attempts: int = 1
     claimed_at: datetime

@@ -4,11 +4,24 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import bindparam, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.clock import to_db
-from storage.models import Question, TopicCorrection
+from storage.models import Question, ReceiptCounter, TopicCorrection
+from storage.upsert import dialect_insert
+
+# The row id is no receipt number: SQLite reuses the largest rowid after a delete, so an erased
+# youth's code would be given to the next question. A counter row per prefix, bumped with
+# UPDATE … RETURNING inside the question's transaction, never goes back; on PostgreSQL the UPDATE
+# locks the row, so concurrent workers wait for each other's commit and never share a number.
+_BUMP = (
+    update(ReceiptCounter)
+    .where(col(ReceiptCounter.prefix) == bindparam("for_prefix"))
+    .values(last=col(ReceiptCounter.last) + 1)
+    .returning(col(ReceiptCounter.last))
+)
 
 
 class QuestionRepo:
@@ -18,13 +31,21 @@ class QuestionRepo:
         self._session = session
 
     async def add(self, question: Question, prefix: str) -> Question:
-        """Insert a question and give it its receipt code (PREFIX-0042)."""
-        self._session.add(question)
-        await self._session.flush()
-        question.code = f"{prefix}-{question.id:04d}"
+        """Insert a question with the next receipt code of `prefix` (PREFIX-0042)."""
+        question.code = f"{prefix}-{await self._next_number(prefix):04d}"
         self._session.add(question)
         await self._session.flush()
         return question
+
+    async def _next_number(self, prefix: str) -> int:
+        """Take the next number of `prefix` (its counter row is created on first use)."""
+        connection = await self._session.connection()
+        number = (await connection.execute(_BUMP, {"for_prefix": prefix})).scalar()
+        if number is None:
+            first = dialect_insert(connection.dialect.name, ReceiptCounter).values(prefix=prefix, last=0)
+            await connection.execute(first.on_conflict_do_nothing(index_elements=["prefix"]))
+            number = (await connection.execute(_BUMP, {"for_prefix": prefix})).scalar_one()
+        return int(number)
 
     async def by_code(self, code: str) -> Question | None:
         """A question by its receipt code (case-insensitive)."""

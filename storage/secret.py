@@ -11,6 +11,7 @@ import os
 import secrets
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 SECRET_ENV = "DOITHOAI_SECRET"
 DEFAULT_SECRET_FILE = Path("data/secret.key")
@@ -49,3 +50,35 @@ def pseudonym(secret: bytes, *parts: str) -> str:
     """A keyed, non-reversible key for `parts` (HMAC-SHA256, hex): without the secret it cannot be
     recomputed from an enumerable chat id."""
     return hmac.new(secret, "\x1f".join(parts).encode(), hashlib.sha256).hexdigest()
+
+
+SESSION_KEY = "doithoai.secret"
+
+
+def secret_of(session: Any) -> bytes:
+    """The server secret the Store put on this session (see `Store.unit`)."""
+    secret = session.info.get(SESSION_KEY)
+    if not secret:
+        raise SecretError("this session was not opened by a Store: no server secret to key pseudonyms")
+    return bytes(secret)
+
+
+# The keys that must outlive a youth, each in its own namespace of the HMAC.
+def recipient_key(secret: bytes, recipient: str) -> str:
+    """What the sent-log keeps of an address."""
+    return pseudonym(secret, "delivery", recipient)
+
+
+def update_chat_key(secret: bytes, address: str) -> str:
+    """What a processed-update mark keeps of the chat it came from (to erase it with the youth)."""
+    return pseudonym(secret, "update-chat", address)
+
+
+def blocked_key(secret: bytes, channel: str, chat_id: str) -> str:
+    """What a block keeps of a chat whose youth erased their data: the block outlives them."""
+    return "~" + pseudonym(secret, "blocked", channel, chat_id)
+
+
+def erased_actor(secret: bytes, address: str) -> str:
+    """What the audit log keeps of an erased youth: the same tag on each of their lines."""
+    return "erased:" + pseudonym(secret, "audit", address)[:16]

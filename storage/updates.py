@@ -9,10 +9,14 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.clock import to_db
 from storage.models import ProcessedUpdate
+from storage.secret import secret_of, update_chat_key
 
 
 def digest(*parts: str) -> str:
-    """A stable, non-reversible key for identifiers we must not keep in clear."""
+    """A stable hash of identifiers that are not personal (a platform's update id).
+
+    Not for chat ids: they can be enumerated, so a bare hash of one is reversible; those are keyed
+    with the server secret (storage/secret.py)."""
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
@@ -42,8 +46,8 @@ class UpdateRepo:
         connection = await self._session.connection()
         await connection.execute(
             _RECORD,
-            {"key": digest(channel, update_id), "chat_key": digest(chat_key), "replies": replies,
-             "processed_at": to_db(now)},
+            {"key": digest(channel, update_id), "chat_key": update_chat_key(secret_of(self._session), chat_key),
+             "replies": replies, "processed_at": to_db(now)},
         )
 
     async def prune(self, before: datetime) -> int:

@@ -2,13 +2,13 @@
 
 from datetime import datetime
 
-from sqlalchemy import bindparam, delete
+from sqlalchemy import bindparam
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.clock import to_db
-from storage.models import ConversationState, ProcessedUpdate, Question, TopicCorrection, Youth
-from storage.models_admin import Answer, PendingInput
+from storage.erasure import erase_youth
+from storage.models import Youth
 
 
 # Every message looks its sender up: the statement is built once (building it and its cache key each
@@ -39,18 +39,6 @@ class YouthRepo:
         self._session.add(youth)
         await self._session.flush()
 
-    async def erase(self, youth: Youth, chat_key: str, hashed_chat_key: str) -> int:
-        """Delete the youth, their questions, state and cached replies; returns questions deleted."""
-        ids = list(
-            (await self._session.exec(select(Question.id).where(Question.youth_id == youth.id))).all()
-        )
-        if ids:
-            await self._session.exec(delete(TopicCorrection).where(TopicCorrection.question_id.in_(ids)))  # type: ignore[attr-defined]
-            await self._session.exec(delete(Answer).where(Answer.question_id.in_(ids)))  # type: ignore[attr-defined]
-            await self._session.exec(delete(Question).where(Question.id.in_(ids)))  # type: ignore[union-attr]
-        await self._session.exec(delete(ConversationState).where(ConversationState.chat_key == chat_key))  # type: ignore[arg-type]
-        await self._session.exec(delete(PendingInput).where(PendingInput.chat_key == chat_key))  # type: ignore[arg-type]
-        await self._session.exec(delete(ProcessedUpdate).where(ProcessedUpdate.chat_key == hashed_chat_key))  # type: ignore[arg-type]
-        await self._session.delete(youth)
-        await self._session.flush()
-        return len(ids)
+    async def erase(self, youth: Youth) -> int:
+        """Erase the youth and every trace of them (storage/erasure.py); returns questions deleted."""
+        return await erase_youth(self._session, youth)

@@ -88,7 +88,7 @@ class AdminDesk:
     async def _youth(self, act: Act) -> bool:
         msg = act.msg
         address = msg.address
-        if await act.uow.admin.is_blocked(address.channel, address.chat_id):
+        if await act.uow.admin.is_blocked(address.channel, address.chat_id) and not await _erasing(act):
             text = msg.text or msg.button_data or f"[{msg.unsupported_kind or msg.kind.value}]"
             await act.uow.admin.keep_blocked_message(address.channel, address.chat_id, text, act.now)
             log.info("message from a blocked chat on %s kept, not answered", address.channel)
@@ -120,6 +120,17 @@ async def refuse(act: Act, what: str) -> None:
     log.info("refused %s for a %s on %s", what, act.actor.role, act.msg.address.channel)
     await act.audit(what.split(" ", 1)[0] if not what.startswith("button") else "button", detail=what, allowed=False)
     act.say(texts.FORBIDDEN)
+
+
+async def _erasing(act: Act) -> bool:
+    """A blocked youth may still erase their data: /xoa and the answer to its question pass the block."""
+    msg = act.msg
+    if msg.kind is Kind.COMMAND:
+        return msg.command == "xoa"
+    if msg.kind is Kind.BUTTON:
+        return (msg.button_data or "").startswith("del:")
+    state = await act.uow.states.get(act.chat_key)
+    return state is not None and state.step == "delete"  # a typed choice on a channel without buttons
 
 
 def _caption_is_import(msg: IncomingMessage) -> bool:

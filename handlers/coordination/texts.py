@@ -71,3 +71,10 @@ BTN_OPTIN_YES = "🔔 Có"
 BTN_OPTIN_NO = "Không"
 OPTIN_YES = "Đã bật nhắc hạn: mình sẽ nhắc bạn vài lần trước hạn chót."
 OPTIN_NO = "Đã ghi nhận: mình sẽ không gửi tin nhắc cho bạn."
+
+# --- retention (the processing notice's promise) -----------------------------------------
+RETENTION_NOTICE = (
+    "🗂️ Gửi {name}: theo thông báo xử lý dữ liệu cá nhân, ngày {day} ({months} tháng sau buổi đối thoại) "
+    "hệ thống sẽ tự động xóa dữ liệu của đoàn viên, thanh niên: {total} câu hỏi, tên và tài khoản trò chuyện. "
+    "Kèm theo là bản tổng hợp cuối cùng; bản này chứa dữ liệu cá nhân, anh/chị chỉ lưu giữ theo quy định."
+)

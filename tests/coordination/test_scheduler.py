@@ -19,6 +19,8 @@ from storage.web_outbox import WebOutboxRepo
 from tests.coordination.support import HEALTH, HOME, UNION, RecordingSender, add_question, add_youth, with_coordinators
 from tests.support import FakeClock, local
 
+SECRET = b"shared-server-secret-for-every-worker"
+
 
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeClock]:
@@ -39,7 +41,7 @@ class Process:
     """One bot process: its own engine, sender, jobs and scheduler on the shared database."""
 
     def __init__(self, config: AppConfig, db: Path, clock: FakeClock, name: str) -> None:
-        self.store = Store(create_engine(f"sqlite+aiosqlite:///{db}"))
+        self.store = Store(create_engine(f"sqlite+aiosqlite:///{db}"), secret=SECRET)  # shared by every worker
         self.sender = RecordingSender()
         broadcaster = Broadcaster(self.store, self.sender, clock)
         self.jobs = CoordinationJobs(config, self.store, broadcaster, clock, lambda: ["telegram"])
@@ -145,7 +147,7 @@ async def test_changed_config_replaces_jobs_without_duplicates(config: AppConfig
     process = Process(later, db, clock, "a")
     process.scheduler.start()
     jobs = {j.id: j for j in process.scheduler.aps.get_jobs()}
-    assert sorted(jobs) == ["digest", "final_export", "housekeeping", "overdue"]
+    assert sorted(jobs) == ["digest", "final_export", "housekeeping", "overdue", "retention"]
     assert jobs["digest"].next_run_time == datetime(2023, 5, 12, 18, 30, tzinfo=config.campaign.zone)
     await process.close()
 

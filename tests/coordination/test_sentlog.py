@@ -17,6 +17,8 @@ from tests.storage.conftest import engine  # noqa: F401  (SQLite and PostgreSQL 
 from handlers.clock import SystemClock
 from tests.support import FakeClock, local
 
+SECRET = b"shared-server-secret-for-every-worker"
+
 RECIPIENTS = [Address("telegram", str(1000 + i)) for i in range(120)]
 
 
@@ -29,7 +31,7 @@ async def two_stores(engine: AsyncEngine) -> AsyncIterator[tuple[Store, Store]]:
     """Two engines on one database, as two processes would have."""
     await create_all(engine)
     other = create_engine(engine.url.render_as_string(hide_password=False))
-    yield Store(engine), Store(other)
+    yield Store(engine, secret=SECRET), Store(other, secret=SECRET)  # every worker shares the server secret
     await other.dispose()
 
 

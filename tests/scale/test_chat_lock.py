@@ -18,13 +18,15 @@ from storage import Store, create_engine
 from storage.migrate import upgrade
 from tests.support import FakeClock, MemoryChannel, ScriptedTagger, local, texts_of
 
+SECRET = b"shared-server-secret-for-every-worker"
+
 QUESTION = "Tỉnh có hỗ trợ vốn vay cho thanh niên khởi nghiệp không?"
 
 
 @pytest.fixture
 async def stores(pg_url: str) -> AsyncIterator[tuple[Store, Store]]:
     """Two stores on separate engines: what two worker processes hold."""
-    first, second = Store(create_engine(pg_url)), Store(create_engine(pg_url))
+    first, second = Store(create_engine(pg_url), secret=SECRET), Store(create_engine(pg_url), secret=SECRET)
     await upgrade(first.engine)
     yield first, second
     await first.close()

@@ -101,8 +101,6 @@ async def test_corrections_are_training_pairs(store: Store) -> None:
 
 
 async def test_erase_removes_everything_of_one_youth(store: Store) -> None:
-    from storage import digest
-
     async with store.unit() as uow:
         youth = await uow.youth.create("web", "gone", NOW)
         other = await uow.youth.create("web", "stays", NOW)
@@ -113,7 +111,7 @@ async def test_erase_removes_everything_of_one_youth(store: Store) -> None:
         await uow.updates.record("web", "gone:m1", "web:gone", [], NOW)
     async with store.unit() as uow:
         youth = await uow.youth.get("web", "gone")
-        assert await uow.youth.erase(youth, "web:gone", digest("web:gone")) == 1
+        assert await uow.youth.erase(youth) == 1
     async with store.unit() as uow:
         assert await uow.youth.get("web", "gone") is None
         assert await uow.states.get("web:gone") is None

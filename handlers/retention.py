@@ -1,0 +1,73 @@
+"""Retention, as the processing notice promises: youth data goes `retention_months` after the dialogue.
+
+Admins are told `NOTICE_DAYS` before, with the final export attached; on the day, everything stored
+before it goes (storage/retention.py says what that covers). Only aggregate counts stay, in one
+audit line. The nightly job (bot/coordination.py) calls these with the clock's date.
+"""
+
+import asyncio
+import calendar
+from datetime import date, datetime, time
+
+from handlers.admin.roles import ADMIN, staff
+from handlers.coordination import texts
+from handlers.coordination.digest import digest_files
+from handlers.coordination.export import rows_for
+from handlers.settings import Person, Settings
+from handlers.types import Reply
+from storage import UnitOfWork
+from storage.retention import RetentionRepo
+
+NOTICE_DAYS = 14
+SYSTEM = "system"  # the audit actor of what the bot does by itself
+
+
+def erase_on(settings: Settings) -> date:
+    """The local day youth data goes: `retention_months` after the dialogue (clamped to month end)."""
+    dialogue, months = settings.campaign.dialogue_date, settings.privacy.retention_months
+    year, month = divmod(dialogue.month - 1 + months, 12)
+    year, month = dialogue.year + year, month + 1
+    return date(year, month, min(dialogue.day, calendar.monthrange(year, month)[1]))
+
+
+def notice_on(settings: Settings) -> date:
+    """The local day admins are told, with the final export."""
+    return date.fromordinal(erase_on(settings).toordinal() - NOTICE_DAYS)
+
+
+def cutoff(settings: Settings) -> datetime:
+    """The first instant of the erase day: what was stored before it goes."""
+    return datetime.combine(erase_on(settings), time(0), tzinfo=settings.campaign.zone)
+
+
+async def admin_notices(settings: Settings, uow: UnitOfWork, now: datetime, channels: set[str]) -> list[Reply]:
+    """The notice to each admin reachable on `channels`, with the final export (chart and .xlsx)."""
+    admins = [a for a in await staff(settings, uow) if a.role == ADMIN and a.address.channel in channels]
+    if not admins:
+        return []
+    questions = list(await uow.questions.all())
+    rows = rows_for(settings, questions)
+    stamp = now.astimezone(settings.campaign.zone).strftime("%Y%m%d-%H%M")
+    everyone = Person(name="", channel="", chat_id="", scope="all")
+    files = await asyncio.to_thread(digest_files, settings, everyone, questions, rows, stamp)
+    day = erase_on(settings).strftime("%d/%m/%Y")
+    return [
+        Reply(texts.RETENTION_NOTICE.format(name=a.label, day=day, months=settings.privacy.retention_months,
+                                            total=len(rows)), address=a.address, attachments=files)
+        for a in admins
+    ]
+
+
+async def erase_batch(settings: Settings, uow: UnitOfWork, batch: int = 200) -> tuple[int, int]:
+    """Erase up to `batch` youth of the expired dialogue: (youth, questions); (0, 0) when none is left."""
+    return await RetentionRepo(uow.session).erase_youth_before(cutoff(settings), batch)
+
+
+async def erase_rest(settings: Settings, uow: UnitOfWork, now: datetime, erased: tuple[int, int]) -> int:
+    """After the youth: the rest of the expired data, and one audit line with the counts."""
+    questions = await RetentionRepo(uow.session).erase_rest_before(cutoff(settings))
+    youth, theirs = erased
+    if youth or questions or theirs:
+        detail = f"{youth} youth, {theirs + questions} questions erased (retention)"
+        await uow.admin.audit(SYSTEM, SYSTEM, "retention", now, detail=detail)
+    return questions

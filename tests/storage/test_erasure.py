@@ -1,0 +1,40 @@
+"""The erasure's SQL on each backend: keyed keys, scrubbed replies of other chats, a pseudonymous block."""
+
+from datetime import datetime, timezone
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from storage import Question, Store
+from storage.migrate import upgrade
+
+NOW = datetime(2023, 5, 10, 2, 0, tzinfo=timezone.utc)
+TEXT = "Ở xã Đại Ân có hỗ trợ học nghề cho thanh niên không?"
+
+
+async def test_erasure_reaches_other_chats_replies_and_keeps_the_block(engine: AsyncEngine) -> None:
+    await upgrade(engine)
+    store = Store(engine)
+    async with store.unit() as uow:
+        youth = await uow.youth.create("telegram", "u55", NOW)
+        youth.name = "Đỗ Văn Nghề"
+        q = await uow.questions.add(
+            Question(youth_id=youth.id, channel="telegram", text_raw=TEXT, text_norm=TEXT, created_at=NOW), "ST2023")
+        await uow.updates.record("telegram", "1", "telegram:u55", [{"text": "Đã lưu"}], NOW)
+        await uow.updates.record("telegram", "2", "telegram:admin", [{"text": f"{q.code}: {TEXT} — Đỗ Văn Nghề"}], NOW)
+        await uow.updates.record("telegram", "3", "telegram:admin", [{"text": "Không liên quan"}], NOW)
+        await uow.admin.block("telegram", "u55", "telegram:admin", NOW)
+        await uow.admin.audit("telegram:admin", "admin", "chan", NOW, detail="telegram:u55")
+        await uow.admin.audit("telegram:admin", "admin", "chan", NOW, detail="telegram:u555")
+    async with store.unit() as uow:
+        await uow.youth.erase(await uow.youth.get("telegram", "u55"))
+    async with store.unit() as uow:
+        assert await uow.updates.replies_for("telegram", "1") is None
+        assert await uow.updates.replies_for("telegram", "2") == []  # the mark stays, the text goes
+        assert await uow.updates.replies_for("telegram", "3") == [{"text": "Không liên quan"}]
+        assert await uow.admin.is_blocked("telegram", "u55")
+        assert not await uow.admin.is_blocked("telegram", "u56")
+        details = [line.detail for line in await uow.admin.audit_log()]
+        assert details[0] == "telegram:u555" and details[1].startswith("erased:")
+    async with store.unit() as uow:
+        assert await uow.admin.unblock("telegram", "u55")
+        assert not await uow.admin.is_blocked("telegram", "u55")
