@@ -16,6 +16,7 @@ from handlers.coordination.routing import departments_for
 from handlers.scope import covers, receives_final_export
 from handlers.coordination.similar import group_similar
 from storage import Question, Store
+from storage.coordination import CoordinationRepo
 from tests.coordination.support import (
     HEALTH, HOME, STARTUP, UNION, add_question, add_youth, coordinator, with_coordinators,
 )
@@ -220,3 +221,17 @@ def test_workbook_from_the_worker_process_matches_the_inline_one(
     assert inline["Sở Nội vụ"][1][3:5] == [("=HYPERLINK(1)", "s"), ("=1+2", "s")]  # text, not formulas
     digest = build_digest(config, coordinator(config, UNION), questions, now=datetime(2023, 5, 2, tzinfo=timezone.utc))
     assert sheets(digest.replies[-1].attachments[1].content) == inline
+
+
+async def test_a_question_erased_takes_its_digest_marks_with_it(store: Store, clock: FakeClock) -> None:
+    youth = await add_youth(store, "1", clock.now())
+    question = await add_question(store, youth, "Câu hỏi sẽ bị xóa theo yêu cầu", "khac", clock.now())
+    async with store.unit() as uow:
+        repo = CoordinationRepo(uow.session)
+        await repo.mark_digested("k", [question.id or 0, 999], clock.now())  # 999: erased meanwhile, no row
+        assert await repo.digested("k") == {question.id}
+    async with store.unit() as uow:
+        found = await uow.youth.get("telegram", "1")
+        await uow.youth.erase(found, "telegram:1", "x")
+    async with store.unit() as uow:
+        assert await CoordinationRepo(uow.session).digested("k") == set()
