@@ -180,7 +180,8 @@ class Coordinator:
 
 def configured(settings: Settings) -> list[Coordinator]:
     """The coordinators listed in config.yaml."""
-    return [Coordinator(Address(p.channel, p.chat_id), p.name, parse(settings, p.scope)) for p in settings.roles.coordinators]
+    people = settings.roles.coordinators
+    return [Coordinator(Address(p.channel, p.chat_id), p.name, parse(settings, p.scope)) for p in people]
 
 
 async def coordinators(settings: Settings, uow: UnitOfWork) -> list[Coordinator]:

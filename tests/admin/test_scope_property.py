@@ -84,7 +84,8 @@ async def _check(people: list[Scope], asked: list[tuple[str | None, str | None, 
                 stored = list(await uow.questions.all())
                 listed = {str(c.address): c for c in await coordinators(config, uow)}
                 overdue = {str(r.address): r.text for r in await overdue_notices(config, uow, local(2023, 6, 10))}
-                reminders = {str(a): r.text for a, r in await coordinator_reminders(uow, config, clock.now(), list(listed.values()))}
+                counted = await coordinator_reminders(uow, config, clock.now(), list(listed.values()))
+                reminders = {str(address): reply.text for address, reply in counted}
             for i, scope in enumerate(people):
                 who = f"c{i}"
                 coordinator = listed[f"memory:{who}"]  # configured and granted alike
@@ -104,7 +105,8 @@ async def _check(people: list[Scope], asked: list[tuple[str | None, str | None, 
                 still_open = {q.code for q in mine if q.status == "new"}
                 assert _codes(overdue.get(f"memory:{who}", "")) == still_open
                 assert f"trong phạm vi của anh/chị: {len(mine)} câu hỏi" in reminders[f"memory:{who}"]
-                assert receives_final_export(coordinator.scope, CONSOLIDATOR) == (scope == "all" or CONSOLIDATOR in scope)
+                final = scope == "all" or CONSOLIDATOR in scope
+                assert receives_final_export(coordinator.scope, CONSOLIDATOR) == final
         finally:
             await store.close()
 
@@ -125,6 +127,7 @@ def _codes(text: str) -> set[str]:
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(scopes, min_size=3, max_size=3), questions)
-@example(people=[("khac",), ("so_noi_vu",), ("don_vi:KHAC",)], asked=[("suc_khoe", "KHAC", "new"), (None, "TPST", "new")])
+@example(people=[("khac",), ("so_noi_vu",), ("don_vi:KHAC",)],  # issue 13: the topic khac is not the unit KHAC
+         asked=[("suc_khoe", "KHAC", "new"), (None, "TPST", "new")])
 def test_every_reader_agrees_with_the_one_scope_rule(people: list[Scope], asked: list) -> None:
     asyncio.run(_check(people, asked))

@@ -80,7 +80,8 @@ async def test_retagged_question_follows_to_the_new_department(config: AppConfig
         questions = list(await uow.questions.all())
     digest = build_digest(config, coordinator(config, HEALTH), questions, now=clock.now())
     assert "ST2023-0001" in "\n".join(r.text for r in digest.replies)
-    assert "ST2023-0001" not in "\n".join(r.text for r in build_digest(config, coordinator(config, STARTUP), questions, now=clock.now()).replies)
+    startup = build_digest(config, coordinator(config, STARTUP), questions, now=clock.now())
+    assert "ST2023-0001" not in "\n".join(r.text for r in startup.replies)
 
 
 async def test_xlsx_has_one_sheet_per_department_and_the_forwarded_layout(
@@ -147,7 +148,8 @@ async def test_duplicates_are_grouped_in_the_digest(config: AppConfig, store: St
     await add_question(store, youth, "Khi nào có sân bóng đá cho thanh niên ở xã?", "van_hoa_tinh_than", clock.now())
     async with store.unit() as uow:
         questions = list(await uow.questions.all())
-    text = "\n".join(r.text for r in build_digest(config, coordinator(config, UNION), questions, now=clock.now()).replies)
+    digest = build_digest(config, coordinator(config, UNION), questions, now=clock.now())
+    text = "\n".join(r.text for r in digest.replies)
     assert "7 bạn hỏi nội dung tương tự" in text
     assert text.count("Tỉnh có hỗ trợ vay vốn") == 1
 
