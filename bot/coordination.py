@@ -87,8 +87,7 @@ class CoordinationJobs:
     async def digests(
         self, people: Sequence[Coordinator] | None = None, occurrence: str | None = None
     ) -> BroadcastReport | None:
-        """Each coordinator's digest of the questions in their scope that no digest brought them yet
-        (daily, or on demand)."""
+        """Each coordinator's digest of the in-scope questions no digest brought them yet (daily, or on demand)."""
         now = self.clock.now()
         built: dict[str, tuple[Coordinator, Digest]] = {}
         config = await self.effective()

@@ -101,8 +101,7 @@ def parse(settings: Settings, entries: Entries) -> Scope:
 
 
 def load(settings: Settings, entries: Entries) -> Scope:
-    """A stored scope (a grant): an entry the config no longer knows is dropped with a warning,
-    never widened to everything."""
+    """A stored (granted) scope: entries the config no longer knows are dropped, never widened to all."""
     if entries == ALL or not entries:
         return Scope.all()
     kept = []
@@ -115,10 +114,12 @@ def load(settings: Settings, entries: Entries) -> Scope:
 
 
 def departments(settings: Settings, scope: Scope) -> list[Department]:
-    """The departments whose sheets the scope's exports have, in config order (a unit: all)."""
+    """The departments whose sheets the scope's exports have, in config order."""
+    # A listed department, those answering a listed topic; every department for "all" or a unit.
     if scope.everything or scope.units:
         return list(settings.departments)
-    codes = {code for topic in scope.topics for code in departments_for(settings, topic)}
+    codes = {e for e in scope.entries if settings.topic(e) is None}
+    codes.update(code for e in scope.entries if settings.topic(e) is not None for code in departments_for(settings, e))
     return [d for d in settings.departments if d.code in codes]
 
 
@@ -185,8 +186,7 @@ def configured(settings: Settings) -> list[Coordinator]:
 
 
 async def coordinators(settings: Settings, uow: UnitOfWork) -> list[Coordinator]:
-    """Every coordinator: configured, then granted with /cap_quyen (read now; revoked ones are gone).
-    A chat configured as admin or coordinator keeps its configured role."""
+    """Every coordinator: configured, then granted (read now; a configured chat keeps its configured role)."""
     people = configured(settings)
     taken = {c.address for c in people} | {Address(p.channel, p.chat_id) for p in settings.roles.admins}
     for grant in await uow.admin.grants():

@@ -95,8 +95,8 @@ async def grant(act: Act) -> None:
 
 
 def _is_scope(act: Act, word: str) -> bool:
-    """Whether the word after the role is meant as a scope (then it must be valid) rather than a name:
-    a list, anything with ':' or '_' (a mistyped entry must not silently grant everything), or a known code."""
+    """Whether the word after the role is a scope (then it must be valid) rather than the start of a name."""
+    # A list, anything with ':' or '_', or a known code: a mistyped entry must not silently grant everything.
     if "," in word or ":" in word or "_" in word or word.lower() == ALL or act.settings.unit(word) is not None:
         return True
     try:

@@ -8,7 +8,7 @@ import yaml
 from bot.config import AppConfig, load_config
 from bot.errors import ConfigError
 from handlers.admin import texts
-from handlers.scope import Scope, covers, label, load, parse
+from handlers.scope import Scope, covers, departments, label, load, parse
 from storage import Question
 from tests.admin.conftest import ADMIN, ask
 from tests.conftest import ROOT
@@ -88,3 +88,13 @@ async def test_a_coordinator_scoped_to_the_topic_khac_cannot_see_a_health_questi
     assert texts_of(await chat.text("topic", f"/xem {code}")) == texts.FORBIDDEN_QUESTION.format(code=code)
     assert code in texts_of(await chat.text("unit", f"/xem {code}"))
 
+
+
+def test_the_sheets_of_a_scope_are_its_departments(config: AppConfig) -> None:
+    def sheets(entries: list[str]) -> list[str]:
+        return [d.code for d in departments(config, parse(config, entries))]
+
+    assert sheets(["so_khdt"]) == ["so_khdt"]  # the department's own sheet, though its topic has three
+    assert sheets(["khoi_nghiep"]) == ["so_khdt", "nhcsxh", "so_ldtbxh"]
+    assert sheets(["suc_khoe", "so_noi_vu"]) == ["so_y_te", "so_noi_vu"]
+    assert len(sheets(["don_vi:KESACH"])) == len(departments(config, Scope.all())) == len(config.departments)
