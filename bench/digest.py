@@ -24,7 +24,8 @@ from handlers.coordination.digest import Digest, build_digest
 from handlers.coordination.export import build_workbook, rows_for
 from handlers.coordination.offload import OFFLOAD_ROWS, usable_cores
 from handlers.coordination.similar import group_similar
-from handlers.settings import Person
+from handlers.scope import Coordinator, Scope
+from handlers.types import Address
 from storage import Question
 
 STEMS = [
@@ -67,13 +68,13 @@ def timed(work: Callable[[], object]) -> tuple[float, float]:
 
 def main(n: int, runs: int) -> None:
     config = load_config(env={})
-    everyone = Person(name="Tỉnh đoàn", channel="telegram", chat_id="1", scope="all")
+    everyone = Coordinator(Address("telegram", "1"), "Tỉnh đoàn", Scope.all())
     items = questions(n)
     now = datetime(2023, 5, 20, 10, tzinfo=timezone.utc)
     digests: list[Digest] = []
 
     def digest() -> None:
-        digests[:] = [build_digest(config, everyone, items, since_id=0, now=now)]  # old runs would slow the GC
+        digests[:] = [build_digest(config, everyone, items, now=now)]  # old runs would slow the GC
 
     cold = timed(digest)
     warm = [timed(digest) for _ in range(runs)]
@@ -94,7 +95,7 @@ def main(n: int, runs: int) -> None:
     parts = {
         "rows": lambda: rows_for(config, items),
         "grouping": lambda: group_similar(rest),
-        "text": lambda: build_digest(config, everyone, items, since_id=0, now=now, files=False),
+        "text": lambda: build_digest(config, everyone, items, now=now, files=False),
         "chart": lambda: render_chart(config, items),
         ".xlsx": lambda: build_workbook(config.departments, rows),
     }

@@ -252,7 +252,9 @@ async def build_app(
         config=config, store=store, dispatcher=dispatcher, web=web_channel, telegram=telegram, zalo=zalo,
         channels=channels, secret=secret,
     )
-    app.coordination, app.scheduler = build_coordination(config, store, app.deliver, clock, lambda: list(app.channels))
+    app.coordination, app.scheduler = build_coordination(
+        config, store, app.deliver, clock, lambda: list(app.channels), secret=app.secret
+    )
     if app.scheduler is not None:
         app.leader = _leadership(config, store, app.coordination, app.scheduler)
         # /chien_dich on this worker moves the reminders at once (others follow within a check).

@@ -11,7 +11,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator, model_v
 from bot.channels.web_guard import Limits, origin_of, parse_networks
 from bot.coordination_config import Coordination
 from bot.errors import ConfigError
-from handlers.coordination.routing import unknown_scope_entries
+from handlers.scope import config_errors
 from handlers.settings import Frozen, Settings
 
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "config.yaml"
@@ -130,9 +130,9 @@ class AppConfig(Settings):
 
     @model_validator(mode="after")
     def _known_scopes(self) -> "AppConfig":
-        unknown = unknown_scope_entries(self, self.roles.coordinators)
-        if unknown:
-            raise ValueError(f"roles.coordinators scope: not a topic id or department code: {unknown}")
+        errors = config_errors(self, self.roles.coordinators)
+        if errors:
+            raise ValueError("; ".join(errors))
         return self
 
 

@@ -18,14 +18,15 @@ from handlers.admin import overdue_notices
 from handlers.admin.campaign import effective_settings
 from handlers.clock import Clock
 from handlers.coordination import texts
-from handlers.coordination.digest import Digest, address_of, build_digest, digest_files
+from handlers.coordination.digest import Digest, build_digest, digest_files
 from handlers.coordination.export import rows_for
 from handlers.coordination.reminders import COORDINATORS, coordinator_reminders, dated_reminders, youth_reminders
-from handlers.coordination.routing import receives_final_export
-from handlers.settings import Person
+from handlers.scope import Coordinator, Scope, coordinators, receives_final_export
+from handlers.settings import Settings
 from handlers.types import Reply
-from storage import Store
+from storage import Store, UnitOfWork
 from storage.coordination import CoordinationRepo
+from storage.secret import pseudonym
 from storage.web_outbox import WebOutboxRepo
 
 log = logging.getLogger(__name__)
@@ -43,16 +44,20 @@ class CoordinationJobs:
 
     def __init__(
         self, config: AppConfig, store: Store, broadcaster: Broadcaster, clock: Clock,
-        pushable: Callable[[], Sequence[str]],
+        pushable: Callable[[], Sequence[str]], secret: bytes = b"",
     ) -> None:
         self.config, self.store, self.broadcaster, self.clock = config, store, broadcaster, clock
         self.pushable = pushable  # channels we can send to first (telegram, zalo; not the web chat)
+        self.secret = secret  # keys the coordinators' digest marks (storage/secret.py)
 
-    @property
-    def coordinators(self) -> list[Person]:
-        """Configured coordinators on channels this process can send to."""
+    async def coordinators(self, settings: Settings, uow: UnitOfWork) -> list[Coordinator]:
+        """Every coordinator, configured or granted now, on a channel this process can send to."""
         channels = set(self.pushable())
-        return [p for p in self.config.roles.coordinators if p.channel in channels]
+        return [c for c in await coordinators(settings, uow) if c.address.channel in channels]
+
+    def mark_key(self, person: Coordinator) -> str:
+        """A coordinator's key in the digest marks: a pseudonym, not the chat id."""
+        return pseudonym(self.secret, "digest", str(person.address))
 
     async def effective(self) -> AppConfig:
         """The configuration with the admins' stored change to the campaign dates (/chien_dich)."""
@@ -82,28 +87,26 @@ class CoordinationJobs:
         raise ValueError(f"unknown job {job_id!r}")
 
     async def digests(
-        self, people: Sequence[Person] | None = None, occurrence: str | None = None
+        self, people: Sequence[Coordinator] | None = None, occurrence: str | None = None
     ) -> BroadcastReport | None:
-        """Each coordinator's digest of what is new since their last one (daily, or on demand)."""
+        """Each coordinator's digest of the in-scope questions no digest brought them yet (daily, or on demand)."""
         now = self.clock.now()
-        people = self.coordinators if people is None else people
-        built: dict[str, Digest] = {}
+        built: dict[str, tuple[Coordinator, Digest]] = {}
         config = await self.effective()
 
         async def build() -> list[Outgoing]:
             async with self.store.unit() as uow:
                 repo = CoordinationRepo(uow.session)
+                recipients = await self.coordinators(config, uow) if people is None else list(people)
                 questions = await uow.questions.all()
-                marks = {str(address_of(p)): await repo.since_mark(str(address_of(p))) for p in people}
-            for person in people:
-                key = str(address_of(person))
-                last_id, retagged = marks[key]
+                seen = [await repo.digested(self.mark_key(p)) for p in recipients]
+            for person, digested in zip(recipients, seen):
                 # CPU work (about a second for 10,000 questions): off the event loop, after the
                 # transaction, so youth keep being answered meanwhile.
-                built[key] = await asyncio.to_thread(
-                    build_digest, config, person, questions, since_id=last_id, now=now, retagged=retagged
+                built[str(person.address)] = person, await asyncio.to_thread(
+                    build_digest, config, person, questions, now=now, digested=digested
                 )
-            return [Outgoing(address_of(p), tuple(built[str(address_of(p))].replies)) for p in people]
+            return [Outgoing(p.address, tuple(d.replies)) for p, d in built.values()]
 
         report = await self.broadcaster.run_once(DIGEST_JOB, occurrence or self.local_day(now), build)
         if report is None:
@@ -111,10 +114,11 @@ class CoordinationJobs:
         async with self.store.unit() as uow:
             repo = CoordinationRepo(uow.session)
             for address in report.sent:
-                await repo.set_mark(str(address), built[str(address)].last_question_id, now)
+                person, digest = built[str(address)]
+                await repo.mark_digested(self.mark_key(person), digest.question_ids, now)
         return report
 
-    async def digest_now(self, person: Person) -> BroadcastReport | None:
+    async def digest_now(self, person: Coordinator) -> BroadcastReport | None:
         """An on-demand digest (the admin command /tonghop): its own occurrence, same marks."""
         return await self.digests([person], occurrence=self.clock.now().isoformat())
 
@@ -128,7 +132,7 @@ class CoordinationJobs:
             async with self.store.unit() as uow:
                 messages = await youth_reminders(uow, config, now, self.pushable(), spec.audiences)
                 if COORDINATORS in spec.audiences:
-                    messages += await coordinator_reminders(uow, config, now, self.coordinators)
+                    messages += await coordinator_reminders(uow, config, now, await self.coordinators(config, uow))
             return [Outgoing(address, (reply,)) for address, reply in messages]
 
         occurrence = occurrence_of_reminder(config, spec.days_before_deadline)
@@ -139,7 +143,8 @@ class CoordinationJobs:
         spec = next(d for d in self.config.coordination.dated if d.id == dated_id)
 
         async def build() -> list[Outgoing]:
-            messages = dated_reminders(self.coordinators, spec.title, spec.text)
+            async with self.store.unit() as uow:
+                messages = dated_reminders(await self.coordinators(self.config, uow), spec.title, spec.text)
             return [Outgoing(address, (reply,)) for address, reply in messages]
 
         return await self.broadcaster.run_once(f"dated:{dated_id}", spec.day.isoformat(), build)
@@ -209,26 +214,26 @@ class CoordinationJobs:
     async def _final_messages(self, config: AppConfig) -> list[Outgoing]:
         now = self.clock.now()
         consolidator = config.coordination.consolidator
-        people = [p for p in self.coordinators if receives_final_export(p, consolidator)]
         async with self.store.unit() as uow:
+            people = [p for p in await self.coordinators(config, uow) if receives_final_export(p.scope, consolidator)]
             questions = list(await uow.questions.all())
         rows = rows_for(config, questions)
         stamp = now.astimezone(config.campaign.zone).strftime("%Y%m%d-%H%M")
-        everyone = Person(name="", channel="", chat_id="", scope="all")
-        files = await asyncio.to_thread(digest_files, config, everyone, questions, rows, stamp)
+        files = await asyncio.to_thread(digest_files, config, Scope.all(), questions, rows, stamp)
         deadline = config.campaign.deadline_date.strftime("%d/%m/%Y")
         return [
-            Outgoing(address_of(p), (Reply(
-                texts.FINAL_EXPORT.format(deadline=deadline, name=p.name or address_of(p), total=len(rows),
+            Outgoing(p.address, (Reply(
+                texts.FINAL_EXPORT.format(deadline=deadline, name=p.label, total=len(rows),
                                           late=sum(r.late for r in rows)),
-                address=address_of(p), attachments=files,
+                address=p.address, attachments=files,
             ),))
             for p in people
         ]
 
 
 def build_coordination(
-    config: AppConfig, store: Store, deliver: Deliver, clock: Clock, pushable: Callable[[], Sequence[str]]
+    config: AppConfig, store: Store, deliver: Deliver, clock: Clock, pushable: Callable[[], Sequence[str]],
+    secret: bytes = b"",
 ) -> tuple[CoordinationJobs, Scheduler | None]:
     """The jobs and, when coordination is enabled, the scheduler that fires them."""
     limits = config.coordination.broadcast
@@ -236,7 +241,7 @@ def build_coordination(
         store, deliver, clock, concurrency=limits.concurrency, lease=timedelta(minutes=limits.lease_minutes),
         flush_every=limits.mark_every,
     )
-    jobs = CoordinationJobs(config, store, broadcaster, clock, pushable)
+    jobs = CoordinationJobs(config, store, broadcaster, clock, pushable, secret)
     scheduler = Scheduler(config, jobs.run, clock) if config.coordination.enabled else None
     return jobs, scheduler
 

@@ -1,15 +1,19 @@
-"""Queries for coordinators: audiences for reminders, new questions for digests, counts."""
+"""Queries for coordinators: audiences for reminders, and which questions each digest brought whom."""
 
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func
+from sqlalchemy import literal
 from sqlmodel import col, select, update
+from sqlmodel.sql.sqltypes import UTCDateTime
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.clock import to_db
-from storage.models import Question, TopicCorrection, Youth
-from storage.models_coordination import DigestMark
+from storage.models import Question, Youth
+from storage.models_coordination import DigestedQuestion
+from storage.upsert import insert_for
+
+MARK_CHUNK = 1000  # question ids per INSERT … SELECT, below SQLite's and asyncpg's parameter limits
 
 
 class CoordinationRepo:
@@ -45,41 +49,19 @@ class CoordinationRepo:
             update(Youth).where(col(Youth.channel) == channel, col(Youth.chat_id) == chat_id).values(reachable=False).execution_options(synchronize_session=False)  # type: ignore[call-overload]
         )
 
-    async def questions_after(self, last_id: int) -> Sequence[Question]:
-        """Questions stored after `last_id`, oldest first."""
-        result = await self._session.exec(select(Question).where(col(Question.id) > last_id).order_by(col(Question.id)))
-        return result.all()
+    async def digested(self, coordinator: str) -> set[int]:
+        """The ids of the questions this coordinator has already received in a digest."""
+        query = select(DigestedQuestion.question_id).where(col(DigestedQuestion.coordinator) == coordinator)
+        return set((await self._session.exec(query)).all())
 
-    async def last_question_id(self) -> int:
-        """The newest question id (0 when there is none)."""
-        return int((await self._session.exec(select(func.max(Question.id)))).one() or 0)
-
-    async def question_count(self) -> int:
-        """How many questions are stored."""
-        return int((await self._session.exec(select(func.count(col(Question.id))))).one() or 0)
-
-    async def youth_per_unit(self) -> dict[str, int]:
-        """How many distinct youth asked, per unit."""
-        result = await self._session.exec(
-            select(Question.unit_code, func.count(func.distinct(Question.youth_id))).group_by(Question.unit_code)
-        )
-        return {unit or "": int(n) for unit, n in result.all()}
-
-    async def since_mark(self, coordinator: str) -> tuple[int, set[int]]:
-        """Where this coordinator's last digest stopped: the last question id it covered, and the
-        questions whose topic a person changed after it (none before the first digest)."""
-        row = await self._session.get(DigestMark, coordinator)
-        if row is None:
-            return 0, set()
-        query = select(TopicCorrection.question_id).where(col(TopicCorrection.created_at) > row.updated_at)
-        return row.last_question_id, set((await self._session.exec(query)).all())
-
-    async def set_mark(self, coordinator: str, last_id: int, now: datetime) -> None:
-        """Move the coordinator's digest mark forward."""
-        row = await self._session.get(DigestMark, coordinator)
-        if row is None:
-            row = DigestMark(coordinator=coordinator, last_question_id=last_id, updated_at=to_db(now))
-        else:
-            row.last_question_id, row.updated_at = max(row.last_question_id, last_id), to_db(now)
-        self._session.add(row)
-        await self._session.flush()
+    async def mark_digested(self, coordinator: str, question_ids: Sequence[int], now: datetime) -> None:
+        """Record that these questions went out in the coordinator's digest (again, or erased since: no change)."""
+        for start in range(0, len(question_ids), MARK_CHUNK):
+            chunk = question_ids[start : start + MARK_CHUNK]
+            existing = select(literal(coordinator), col(Question.id), literal(to_db(now), UTCDateTime())).where(
+                col(Question.id).in_(chunk)
+            )
+            insert = insert_for(self._session, DigestedQuestion).from_select(
+                ["coordinator", "question_id", "digested_at"], existing
+            )
+            await self._session.exec(insert.on_conflict_do_nothing())  # type: ignore[call-overload]

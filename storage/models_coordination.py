@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Optional
 
-from sqlalchemy import Column, Float, LargeBinary, Table, Unicode, UniqueConstraint
+from sqlalchemy import Column, Float, ForeignKey, Integer, LargeBinary, Table, Unicode, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -23,12 +23,16 @@ class Delivery(SQLModel, table=True):
     error: Optional[str] = Field(default=None, max_length=200)
 
 
-class DigestMark(SQLModel, table=True):
-    """The last question a coordinator's digest covered."""
+class DigestedQuestion(SQLModel, table=True):
+    """A question one coordinator has received in a digest (no id watermark: a question committed
+    late, or retagged into the scope, is still unmarked for them and goes into the next digest)."""
 
-    coordinator: str = Field(primary_key=True, max_length=160)  # "telegram:123" from config
-    last_question_id: int = 0
-    updated_at: datetime
+    coordinator: str = Field(primary_key=True, max_length=64)  # pseudonym of the address (storage/secret.py)
+    # Erasing a question (/xoa, retention) drops its marks; SQLite could otherwise reuse the id.
+    question_id: int = Field(sa_column=Column(
+        Integer, ForeignKey("question.id", ondelete="CASCADE"), primary_key=True, index=True
+    ))
+    digested_at: datetime
 
 
 # APScheduler's SQLAlchemyJobStore table, declared here so the migrations own it (same columns).

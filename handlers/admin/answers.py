@@ -8,8 +8,8 @@ from handlers.admin.args import parse_codes
 from handlers.admin.campaign import effective_settings
 from handlers.admin.context import Act
 from handlers.admin.questions import find
-from handlers.admin.roles import COORDINATOR, Actor, covers, staff
 from handlers.coordination.similar import group_similar
+from handlers.scope import Coordinator, coordinators, covers
 from handlers.settings import Settings
 from handlers.types import Address, Button, Reply
 from storage import Question, UnitOfWork
@@ -44,7 +44,7 @@ async def start(act: Act) -> None:
 async def _with_near_duplicates(act: Act, ids: list[int]) -> tuple[list[int], list[str]]:
     """The chosen questions plus every open, in-scope question grouped with them as near-identical."""
     pool = [q for q in await act.uow.questions.all()
-            if covers(act.settings, act.actor, q) and (q.status in OPEN_STATUSES or q.id in ids)]
+            if covers(act.actor.scope, q) and (q.status in OPEN_STATUSES or q.id in ids)]
     chosen = set(ids)
     for group in group_similar([q.text_norm for q in pool]):
         if chosen & {pool[i].id or 0 for i in group}:
@@ -64,7 +64,7 @@ async def answer_text(act: Act, payload: dict) -> None:
     codes = []
     for question_id in payload.get("ids", []):
         question = await act.uow.admin.question(int(question_id))
-        if question is None or not covers(act.settings, act.actor, question):
+        if question is None or not covers(act.actor.scope, question):
             continue  # erased meanwhile, or the scope changed
         codes.append(question.code or "")
         reach += await _answer_one(act, question, text)
@@ -149,16 +149,14 @@ async def overdue_notices(settings: Settings, uow: UnitOfWork, now: datetime, da
         return []
     open_questions = [q for q in await uow.questions.all() if q.status in OPEN_STATUSES]
     replies = []
-    for person in await staff(settings, uow):
-        if person.role != COORDINATOR:
-            continue
-        mine = [q for q in open_questions if covers(settings, person, q)]
+    for person in await coordinators(settings, uow):
+        mine = [q for q in open_questions if covers(person.scope, q)]
         if mine:
             replies.append(_overdue_reply(settings, person, mine, left))
     return replies
 
 
-def _overdue_reply(settings: Settings, person: Actor, questions: list[Question], left: int) -> Reply:
+def _overdue_reply(settings: Settings, person: Coordinator, questions: list[Question], left: int) -> Reply:
     lines = [texts.OVERDUE_HEAD.format(
         count=len(questions), days=left, dialogue=settings.campaign.dialogue_date.strftime("%d/%m/%Y")
     )]

@@ -11,10 +11,10 @@ from handlers.admin import texts
 from handlers.admin.args import parse_date, parse_pairs
 from handlers.admin.context import Act
 from handlers.admin.questions import departments_text
-from handlers.admin.roles import question_departments
 from handlers.admin.stats import scoped_questions
 from handlers.choices import fold
 from handlers.coordination.export import build_workbook, rows_for
+from handlers.coordination.routing import departments_for
 from handlers.types import Attachment
 from storage import Question
 from storage.clock import from_db
@@ -53,7 +53,7 @@ async def export(act: Act) -> None:
 
 def workbook(act: Act, questions: list[Question]) -> bytes:
     """Issue #4's consolidated workbook: one sheet per answering department among these questions."""
-    used = {code for q in questions for code in question_departments(act.settings, q.topic)}
+    used = {code for q in questions for code in departments_for(act.settings, q.topic)}
     departments = [d for d in act.settings.departments if d.code in used]
     return build_workbook(departments, rows_for(act.settings, questions))
 

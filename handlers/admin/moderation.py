@@ -1,11 +1,17 @@
 """/chan, /bo_chan (spammers), /cap_quyen, /thu_quyen (roles) and /nhat_ky (the audit log)."""
 
+import logging
+
 from handlers.admin import texts
 from handlers.admin.args import looks_like_code
 from handlers.admin.context import Act, notify
-from handlers.admin.roles import ADMIN, COORDINATOR, YOUTH, configured, parse_address, valid_scope_item
+from handlers.admin.roles import ADMIN, COORDINATOR, YOUTH, configured, parse_address
+from handlers.scope import ALL, Scope, ScopeError, entry, label, parse
 from handlers.types import Address
 from storage.models_admin import RoleGrant
+
+log = logging.getLogger(__name__)
+
 
 def _role_changed(act: Act, address: Address, stored_role: str) -> None:
     """Tell the app the chat's role now (config wins over a stored grant): it republishes the menu."""
@@ -64,23 +70,40 @@ async def grant(act: Act) -> None:
     if address is None or role not in (ADMIN, COORDINATOR):
         act.say(texts.USAGE.format(usage=texts.GRANT_USAGE))
         return
-    scope: list[str] = []
     rest = words[2:]
-    if rest and ("," in rest[0] or valid_scope_item(act.settings, rest[0])):
-        scope = [s for s in rest[0].split(",") if s]
-        rest = rest[1:]
-        bad = [s for s in scope if not valid_scope_item(act.settings, s)]
-        if bad:
-            act.say(texts.GRANT_BAD_SCOPE.format(item=bad[0][:32]))
+    scope = Scope.all()
+    if rest and _is_scope(act, rest[0]):
+        try:
+            scope = parse(act.settings, [] if rest[0].lower() == ALL else [s for s in rest[0].split(",") if s])
+        except ScopeError as exc:
+            log.info("/cap_quyen refused: scope entry %r names nothing", exc.entry[:32])
+            unit = act.settings.unit(exc.entry)
+            bad = texts.GRANT_UNIT_SCOPE.format(item=exc.entry[:32], code=unit.code) if unit else None
+            act.say(bad or texts.GRANT_BAD_SCOPE.format(item=exc.entry[:32]))
             return
+        rest = rest[1:]
     name = " ".join(rest)[:200]
     await act.uow.admin.put_grant(RoleGrant(
-        channel=address.channel, chat_id=address.chat_id, role=role, name=name, scope=scope,
+        channel=address.channel, chat_id=address.chat_id, role=role, name=name, scope=list(scope.entries),
         granted_by=str(act.actor.address), created_at=act.now,
     ))
-    await act.audit("cap_quyen", detail=f"{address} {role} {','.join(scope) or 'all'}")
+    await act.audit("cap_quyen", detail=f"{address} {role} {','.join(scope.entries) or ALL}")
     _role_changed(act, address, role)
-    act.say(texts.GRANT_DONE.format(who=name or address, role=texts.ROLE_NAMES[role], scope=", ".join(scope) or texts.SCOPE_ALL))
+    act.say(texts.GRANT_DONE.format(
+        who=name or address, role=texts.ROLE_NAMES[role], scope=label(act.settings, scope, texts.SCOPE_ALL)
+    ))
+
+
+def _is_scope(act: Act, word: str) -> bool:
+    """Whether the word after the role is a scope (then it must be valid) rather than the start of a name."""
+    # A list, anything with ':' or '_', or a known code: a mistyped entry must not silently grant everything.
+    if "," in word or ":" in word or "_" in word or word.lower() == ALL or act.settings.unit(word) is not None:
+        return True
+    try:
+        entry(act.settings, word)
+    except ScopeError:
+        return False
+    return True
 
 
 async def revoke(act: Act) -> None:

@@ -4,7 +4,8 @@ from handlers import texts as youth_texts
 from handlers.admin import texts
 from handlers.admin.args import looks_like_code
 from handlers.admin.context import Act
-from handlers.admin.roles import COORDINATOR, covers, question_departments, staff
+from handlers.coordination.routing import departments_for
+from handlers.scope import coordinators, covers
 from handlers.types import Button
 from storage import Question
 
@@ -15,7 +16,7 @@ async def find(act: Act, code: str, action: str) -> Question | None:
     if question is None:
         act.say(texts.NOT_FOUND.format(code=code[:32]))
         return None
-    if not covers(act.settings, act.actor, question):
+    if not covers(act.actor.scope, question):
         await act.audit(action, code=question.code, detail="out of scope", allowed=False)
         act.say(texts.FORBIDDEN_QUESTION.format(code=question.code))
         return None
@@ -24,7 +25,7 @@ async def find(act: Act, code: str, action: str) -> Question | None:
 
 def departments_text(act: Act, topic: str | None) -> str:
     """The names of the departments answering a topic."""
-    codes = question_departments(act.settings, topic)
+    codes = departments_for(act.settings, topic)
     names = [d.name for d in act.settings.departments if d.code in codes]
     return ", ".join(names) or "—"
 
@@ -119,6 +120,6 @@ async def retag(act: Act, question: Question, topic_id: str) -> None:
     act.say(texts.RETAG_DONE.format(
         code=question.code, old=act.topic_label(old), new=topic.short, departments=departments_text(act, topic.id)
     ))
-    for person in await staff(act.settings, act.uow):
-        if person.role == COORDINATOR and person.address != act.actor.address and person.scope and covers(act.settings, person, question):
+    for person in await coordinators(act.settings, act.uow):
+        if person.address != act.actor.address and not person.scope.everything and covers(person.scope, question):
             act.send(person.address, texts.ROUTED_NOTICE.format(code=question.code, topic=topic.short))

@@ -6,14 +6,14 @@ from datetime import timedelta
 from handlers.admin import texts
 from handlers.admin.campaign import countdown
 from handlers.admin.context import Act
-from handlers.admin.roles import covers
+from handlers.scope import covers, label
 from storage import Question
 from storage.clock import from_db
 
 
 async def scoped_questions(act: Act) -> list[Question]:
     """Every question the actor may see."""
-    return [q for q in await act.uow.questions.all() if covers(act.settings, act.actor, q)]
+    return [q for q in await act.uow.questions.all() if covers(act.actor.scope, q)]
 
 
 async def show(act: Act) -> None:
@@ -21,7 +21,8 @@ async def show(act: Act) -> None:
     questions = await scoped_questions(act)
     await act.audit("thongke", detail=f"{len(questions)} questions")
     zone = act.settings.campaign.zone
-    scope = texts.STATS_SCOPE.format(scope=", ".join(act.actor.scope)) if act.actor.scope else ""
+    mine = act.actor.scope
+    scope = "" if mine.everything else texts.STATS_SCOPE.format(scope=label(act.settings, mine, texts.SCOPE_ALL))
     lines = [texts.STATS_HEAD.format(scope=scope), texts.STATS_TOTAL.format(
         total=len(questions),
         review=sum(q.needs_review for q in questions),

@@ -141,10 +141,17 @@ UNBLOCK_NONE = "{who} không bị chặn."
 WHO_UNKNOWN = "Không xác định được người dùng «{target}»."
 
 # --- /cap_quyen, /thu_quyen ---
-GRANT_USAGE = "/cap_quyen kênh:id admin|coordinator [phạm_vi1,phạm_vi2] [tên]"
+GRANT_USAGE = (
+    "/cap_quyen kênh:id admin|coordinator [phạm_vi1,phạm_vi2] [tên]\n"
+    "Phạm vi: mã chủ đề (suc_khoe), mã cơ quan (so_y_te), đơn vị dạng don_vi:MÃ (don_vi:KESACH) hoặc all."
+)
 REVOKE_USAGE = "/thu_quyen kênh:id"
 GRANT_DONE = "✅ {who} có vai trò {role} (phạm vi: {scope})."
-GRANT_BAD_SCOPE = "Phạm vi «{item}» không phải chủ đề, cơ quan hay đơn vị nào."
+GRANT_BAD_SCOPE = (
+    "Phạm vi «{item}» không phải chủ đề, cơ quan hay đơn vị nào. "
+    "Đơn vị ghi dạng don_vi:MÃ (ví dụ don_vi:KESACH)."
+)
+GRANT_UNIT_SCOPE = "«{item}» là mã đơn vị: hãy ghi phạm vi là don_vi:{code}."
 REVOKE_DONE = "✅ Đã thu hồi quyền của {who}."
 REVOKE_NONE = "{who} không có quyền nào được cấp trong hệ thống (quyền trong tệp cấu hình chỉ đổi được ở tệp cấu hình)."
 SCOPE_ALL = "tất cả"

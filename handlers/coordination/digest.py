@@ -10,10 +10,10 @@ from handlers.coordination import texts
 from handlers.coordination.chart import render_chart
 from handlers.coordination.export import QuestionRow, rows_for
 from handlers.coordination.offload import workbook_beside
-from handlers.coordination.routing import in_scope, routes, scope_departments, scope_label
 from handlers.coordination.similar import group_similar
-from handlers.settings import Person, Settings
-from handlers.types import Address, Attachment, Reply
+from handlers.scope import Coordinator, Scope, covers, departments, label
+from handlers.settings import Settings
+from handlers.types import Attachment, Reply
 from storage import Question
 
 TEXT_LIMIT = 3800  # below Telegram's 4,096, with room for the part marker and UTF-16 surrogates
@@ -23,35 +23,30 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 @dataclass(frozen=True)
 class Digest:
-    """What one coordinator receives, and the newest question it covers."""
+    """What one coordinator receives, and the questions it brings them."""
 
     replies: list[Reply]
     new_count: int
-    last_question_id: int
-
-
-def address_of(person: Person) -> Address:
-    """Where a coordinator is reached."""
-    return Address(person.channel, person.chat_id)
+    question_ids: tuple[int, ...]
 
 
 def build_digest(
-    settings: Settings, person: Person, questions: Sequence[Question], *, since_id: int, now: datetime,
-    limit: int = TEXT_LIMIT, files: bool = True, retagged: Collection[int] = (),
+    settings: Settings, person: Coordinator, questions: Sequence[Question], *, now: datetime,
+    digested: Collection[int] = frozenset(), limit: int = TEXT_LIMIT, files: bool = True,
 ) -> Digest:
-    """The digest of questions newer than `since_id` in the coordinator's scope (`questions`: all, by id),
-    plus older ones in `retagged` (topic changed since the last digest: they may have just come into scope)."""
-    routing = routes(settings)
-    scoped = [q for q in questions if in_scope(person, q.topic, routing)]
-    new = [q for q in scoped if (q.id or 0) > since_id or q.id in retagged]
-    last_id = max((q.id or 0 for q in questions), default=since_id)
+    """The digest of the questions in the coordinator's scope that no earlier digest brought them
+    (`questions`: all, by id; `digested`: the ids already sent to this coordinator)."""
+    scoped = [q for q in questions if covers(person.scope, q)]
+    seen = set(digested)
+    new = [q for q in scoped if q.id not in seen]
     moment = now.astimezone(settings.campaign.zone).strftime("%H:%M %d/%m/%Y")
-    to = address_of(person)
+    to = person.address
     if not new:
-        text = texts.DIGEST_NONE.format(name=person.name or to, moment=moment)
-        return Digest([Reply(text, address=to)], 0, max(last_id, since_id))
+        text = texts.DIGEST_NONE.format(name=person.label, moment=moment)
+        return Digest([Reply(text, address=to)], 0, ())
     rows = rows_for(settings, new)
-    with workbook_beside(scope_departments(settings, person), rows, wanted=files) as workbook:
+    ids = tuple(q.id for q in new if q.id is not None)
+    with workbook_beside(departments(settings, person.scope), rows, wanted=files) as workbook:
         # The worker writes the .xlsx while this process groups, packs and draws.
         blocks = [_summary(settings, person, scoped, new, moment), *_question_blocks(rows)]
         if files:
@@ -61,14 +56,14 @@ def build_digest(
             stamp = now.astimezone(settings.campaign.zone).strftime("%Y%m%d-%H%M")
             attachments = _attachments(settings, scoped, workbook, stamp)
             replies[-1] = Reply(replies[-1].text, address=to, attachments=attachments)
-    return Digest(replies, len(new), max(last_id, since_id))
+    return Digest(replies, len(new), ids)
 
 
 def digest_files(
-    settings: Settings, person: Person, scoped: Sequence[Question], rows: Sequence[QuestionRow], stamp: str
+    settings: Settings, scope: Scope, scoped: Sequence[Question], rows: Sequence[QuestionRow], stamp: str
 ) -> tuple[Attachment, ...]:
     """The chart (PNG) of everything in scope and the .xlsx of the given rows, one sheet per department."""
-    with workbook_beside(scope_departments(settings, person), rows) as workbook:
+    with workbook_beside(departments(settings, scope), rows) as workbook:
         return _attachments(settings, scoped, workbook, stamp)
 
 
@@ -83,12 +78,13 @@ def _attachments(
     )
 
 
-def _summary(settings: Settings, person: Person, scoped: Sequence[Question], new: Sequence[Question], moment: str) -> str:
+def _summary(
+    settings: Settings, person: Coordinator, scoped: Sequence[Question], new: Sequence[Question], moment: str
+) -> str:
     """Head, totals, counts per topic and per unit (against the unit's allocation)."""
     lines = [
         texts.DIGEST_HEAD.format(
-            name=person.name or address_of(person), moment=moment,
-            scope=scope_label(settings, person, texts.DIGEST_SCOPE_ALL),
+            name=person.label, moment=moment, scope=label(settings, person.scope, texts.DIGEST_SCOPE_ALL),
         ),
         texts.DIGEST_TOTALS.format(new=len(new), total=len(scoped)),
         texts.DIGEST_BY_TOPIC,

@@ -4,8 +4,8 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from handlers.coordination import texts
-from handlers.coordination.digest import address_of
-from handlers.settings import Person, Settings
+from handlers.scope import Coordinator, covers, units
+from handlers.settings import Settings
 from handlers.types import Address, Reply
 from storage import UnitOfWork
 from storage.coordination import CoordinationRepo
@@ -46,38 +46,41 @@ async def youth_reminders(
 
 
 async def coordinator_reminders(
-    uow: UnitOfWork, settings: Settings, now: datetime, people: Sequence[Person]
+    uow: UnitOfWork, settings: Settings, now: datetime, people: Sequence[Coordinator]
 ) -> list[Message]:
-    """The deadline countdown with the counts so far against the delegate allocation."""
-    repo = CoordinationRepo(uow.session)
-    per_unit = await repo.youth_per_unit()
-    questions = await repo.question_count()
+    """The deadline countdown with the counts of each coordinator's scope against the allocation of its units."""
+    questions = await uow.questions.all()
     days = days_left(settings, now)
     campaign = settings.campaign
-    behind = [u for u in settings.units if u.allocation and per_unit.get(u.code, 0) < u.allocation]
     messages = []
     for person in people:
+        mine = [q for q in questions if covers(person.scope, q)]
+        asked: dict[str, set[int]] = {}
+        for q in mine:
+            if q.youth_id is not None:
+                asked.setdefault((q.unit_code or "").upper(), set()).add(q.youth_id)
+        per_unit = {u.code: len(asked.get(u.code.upper(), ())) for u in settings.units}
+        listed = units(settings, person.scope)
         template = texts.REMIND_COORDINATOR_TODAY if days == 0 else texts.REMIND_COORDINATOR
         lines = [template.format(
-            name=person.name or address_of(person), days=days, deadline=campaign.deadline_date.strftime("%d/%m/%Y"),
-            dialogue=campaign.dialogue_date.strftime("%d/%m/%Y"), questions=questions,
-            youth=sum(min(per_unit.get(u.code, 0), u.allocation) for u in settings.units),
-            allocation=sum(u.allocation for u in settings.units),
+            name=person.label, days=days, deadline=campaign.deadline_date.strftime("%d/%m/%Y"),
+            dialogue=campaign.dialogue_date.strftime("%d/%m/%Y"), questions=len(mine),
+            youth=sum(min(per_unit[u.code], u.allocation) for u in listed),
+            allocation=sum(u.allocation for u in listed),
         )]
+        behind = [u for u in listed if u.allocation and per_unit[u.code] < u.allocation]
         if behind:
             lines.append(texts.REMIND_UNITS_BEHIND)
-            lines += [texts.REMIND_UNIT_LINE.format(unit=u.name, youth=per_unit.get(u.code, 0), allocation=u.allocation)
+            lines += [texts.REMIND_UNIT_LINE.format(unit=u.name, youth=per_unit[u.code], allocation=u.allocation)
                       for u in behind]
-        address = address_of(person)
-        messages.append((address, Reply("\n".join(lines), address=address)))
+        messages.append((person.address, Reply("\n".join(lines), address=person.address)))
     return messages
 
 
-def dated_reminders(people: Sequence[Person], title: str, text: str | None) -> list[Message]:
+def dated_reminders(people: Sequence[Coordinator], title: str, text: str | None) -> list[Message]:
     """A configured dated reminder (e.g. district dialogue plans due in April) for coordinators."""
     messages = []
     for person in people:
-        body = text or texts.DATED_DEFAULT.format(name=person.name or address_of(person), title=title)
-        address = address_of(person)
-        messages.append((address, Reply(body, address=address)))
+        body = text or texts.DATED_DEFAULT.format(name=person.label, title=title)
+        messages.append((person.address, Reply(body, address=person.address)))
     return messages

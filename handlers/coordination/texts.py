@@ -55,11 +55,13 @@ REMIND_OPTED_TODAY = (
 )
 REMIND_COORDINATOR = (
     "⏰ {name}: còn {days} ngày đến hạn chuyển câu hỏi cho Sở Nội vụ (hết ngày {deadline}; "
-    "đối thoại ngày {dialogue}).\nĐến nay: {questions} câu hỏi từ {youth}/{allocation} bạn theo chỉ tiêu."
+    "đối thoại ngày {dialogue}).\nĐến nay, trong phạm vi của anh/chị: {questions} câu hỏi "
+    "từ {youth}/{allocation} bạn theo chỉ tiêu."
 )
 REMIND_COORDINATOR_TODAY = (
     "⏰ {name}: hôm nay ({deadline}) là hạn cuối chuyển câu hỏi cho Sở Nội vụ "
-    "(đối thoại ngày {dialogue}).\nĐến nay: {questions} câu hỏi từ {youth}/{allocation} bạn theo chỉ tiêu."
+    "(đối thoại ngày {dialogue}).\nĐến nay, trong phạm vi của anh/chị: {questions} câu hỏi "
+    "từ {youth}/{allocation} bạn theo chỉ tiêu."
 )
 REMIND_UNIT_LINE = "• {unit}: {youth}/{allocation} bạn"
 REMIND_UNITS_BEHIND = "Đơn vị chưa đạt chỉ tiêu:"

@@ -54,7 +54,7 @@ async def test_a_coordinator_changing_the_campaign_is_refused(chat: MemoryChanne
 async def test_granted_roles_work_and_can_be_revoked(chat: MemoryChannel) -> None:
     assert texts_of(await chat.text("newbie", "/thongke")) == texts.FORBIDDEN
     done = texts_of(await chat.text(ADMIN, "/cap_quyen memory:newbie coordinator suc_khoe Sở Y tế 2"))
-    assert "điều phối" in done and "suc_khoe" in done
+    assert "điều phối" in done and "phạm vi: Sức khỏe" in done and "suc_khoe" not in done  # names, not ids
     assert "Thống kê" in texts_of(await chat.text("newbie", "/thongke"))
     assert texts_of(await chat.text("newbie", "/nhap")) == texts.FORBIDDEN
     await chat.text(ADMIN, "/thu_quyen memory:newbie")

@@ -5,7 +5,8 @@ from collections import Counter
 from datetime import datetime
 
 from bot.config import AppConfig
-from handlers.settings import Person, Roles
+from handlers.scope import Coordinator, parse
+from handlers.settings import Person, Roles, Settings
 from handlers.types import Address, Reply
 from storage import Question, Store, Youth
 from storage.clock import to_db
@@ -15,6 +16,11 @@ STARTUP = Person(name="Sở KH&ĐT", channel="telegram", chat_id="9002", scope=(
 HOME = Person(name="Sở Nội vụ", channel="telegram", chat_id="9003", scope=("so_noi_vu",))
 UNION = Person(name="Tỉnh đoàn", channel="telegram", chat_id="9004", scope="all")
 COORDINATORS = (HEALTH, STARTUP, HOME, UNION)
+
+
+def coordinator(settings: Settings, person: Person) -> Coordinator:
+    """A configured person as every reader sees them."""
+    return Coordinator(Address(person.channel, person.chat_id), person.name, parse(settings, person.scope))
 
 
 def with_coordinators(config: AppConfig, *people: Person, **coordination: object) -> AppConfig:

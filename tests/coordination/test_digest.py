@@ -12,10 +12,14 @@ from bot.config import AppConfig
 from handlers.coordination import offload, similar, texts
 from handlers.coordination.digest import build_digest, pack
 from handlers.coordination.export import build_workbook, rows_for
-from handlers.coordination.routing import departments_for, in_scope, receives_final_export, routes
+from handlers.coordination.routing import departments_for
+from handlers.scope import covers, receives_final_export
 from handlers.coordination.similar import group_similar
 from storage import Question, Store
-from tests.coordination.support import HEALTH, HOME, STARTUP, UNION, add_question, add_youth, with_coordinators
+from storage.coordination import CoordinationRepo
+from tests.coordination.support import (
+    HEALTH, HOME, STARTUP, UNION, add_question, add_youth, coordinator, with_coordinators,
+)
 from tests.support import FakeClock
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -35,30 +39,35 @@ async def seeded(store: Store, clock: FakeClock) -> list:
 
 
 def test_routing_and_scopes(config: AppConfig) -> None:
-    table = routes(config)
+    health, startup, home, union = (coordinator(config, p).scope for p in (HEALTH, STARTUP, HOME, UNION))
+
+    def on(topic: str | None) -> Question:
+        return Question(channel="telegram", text_raw="", text_norm="", topic=topic, unit_code="KESACH")
+
     assert departments_for(config, "khoi_nghiep") == ("so_khdt", "nhcsxh", "so_ldtbxh")
     assert departments_for(config, None) == ("so_noi_vu",)
-    assert in_scope(HEALTH, "suc_khoe", table) and not in_scope(HEALTH, "khoi_nghiep", table)
-    assert in_scope(STARTUP, "khoi_nghiep", table) and not in_scope(STARTUP, "khac", table)  # by department
-    assert in_scope(HOME, "khac", table) and in_scope(UNION, "doan_hoi", table)
-    assert receives_final_export(HOME) and receives_final_export(UNION) and not receives_final_export(HEALTH)
+    assert covers(health, on("suc_khoe")) and not covers(health, on("khoi_nghiep"))
+    assert covers(startup, on("khoi_nghiep")) and not covers(startup, on("khac"))  # by department
+    assert covers(home, on("khac")) and covers(home, on(None)) and covers(union, on("doan_hoi"))
+    assert receives_final_export(home, "so_noi_vu") and receives_final_export(union, "so_noi_vu")
+    assert not receives_final_export(health, "so_noi_vu")
 
 
 async def test_each_coordinator_sees_only_their_scope(config: AppConfig, store: Store, clock: FakeClock) -> None:
     config = with_coordinators(config)
     questions = await seeded(store, clock)
-    health = build_digest(config, HEALTH, questions, since_id=0, now=clock.now())
+    health = build_digest(config, coordinator(config, HEALTH), questions, now=clock.now())
     text = "\n".join(r.text for r in health.replies)
     assert "ST2023-0002" in text and "ST2023-0001" not in text and "ST2023-0003" not in text
-    assert health.new_count == 1 and health.last_question_id == 3
-    everyone = build_digest(config, UNION, questions, since_id=0, now=clock.now())
+    assert health.new_count == 1 and health.question_ids == (2,)
+    everyone = build_digest(config, coordinator(config, UNION), questions, now=clock.now())
     text = "\n".join(r.text for r in everyone.replies)
     assert all(f"ST2023-000{i}" in text for i in (1, 2, 3))
     # Needing review comes first.
     assert text.index("ST2023-0003") < text.index("ST2023-0001")
     assert "Huyện Kế Sách: 1 / 1; 1/15 bạn" in text and "Thành phố Sóc Trăng: 2 / 2; 1/15 bạn" in text
-    # Nothing new since the mark: a one-line note and no files.
-    again = build_digest(config, HEALTH, questions, since_id=3, now=clock.now())
+    # Nothing this coordinator has not received yet: a one-line note and no files.
+    again = build_digest(config, coordinator(config, HEALTH), questions, now=clock.now(), digested={2})
     assert again.new_count == 0 and not again.replies[0].attachments
 
 
@@ -69,16 +78,17 @@ async def test_retagged_question_follows_to_the_new_department(config: AppConfig
         assert question is not None
         await uow.questions.correct_topic(question, "suc_khoe", "telegram:9004", clock.now())
         questions = list(await uow.questions.all())
-    digest = build_digest(config, HEALTH, questions, since_id=0, now=clock.now())
+    digest = build_digest(config, coordinator(config, HEALTH), questions, now=clock.now())
     assert "ST2023-0001" in "\n".join(r.text for r in digest.replies)
-    assert "ST2023-0001" not in "\n".join(r.text for r in build_digest(config, STARTUP, questions, since_id=0, now=clock.now()).replies)
+    startup = build_digest(config, coordinator(config, STARTUP), questions, now=clock.now())
+    assert "ST2023-0001" not in "\n".join(r.text for r in startup.replies)
 
 
 async def test_xlsx_has_one_sheet_per_department_and_the_forwarded_layout(
     config: AppConfig, store: Store, clock: FakeClock
 ) -> None:
     questions = await seeded(store, clock)
-    digest = build_digest(config, UNION, questions, since_id=0, now=clock.now())
+    digest = build_digest(config, coordinator(config, UNION), questions, now=clock.now())
     chart, xlsx = digest.replies[-1].attachments
     assert chart.content.startswith(PNG_MAGIC) and chart.mime_type == "image/png"
     book = load_workbook(io.BytesIO(xlsx.content), read_only=True)
@@ -104,7 +114,7 @@ async def test_long_digest_is_split_between_questions(config: AppConfig, store: 
         await add_question(store, youth, text, "khoi_nghiep", clock.now())
     async with store.unit() as uow:
         questions = list(await uow.questions.all())
-    digest = build_digest(config, UNION, questions, since_id=0, now=clock.now())
+    digest = build_digest(config, coordinator(config, UNION), questions, now=clock.now())
     assert len(digest.replies) > 1
     assert all(len(r.text) <= 3800 for r in digest.replies)
     for i in range(1, 61):
@@ -138,7 +148,8 @@ async def test_duplicates_are_grouped_in_the_digest(config: AppConfig, store: St
     await add_question(store, youth, "Khi nào có sân bóng đá cho thanh niên ở xã?", "van_hoa_tinh_than", clock.now())
     async with store.unit() as uow:
         questions = list(await uow.questions.all())
-    text = "\n".join(r.text for r in build_digest(config, UNION, questions, since_id=0, now=clock.now()).replies)
+    digest = build_digest(config, coordinator(config, UNION), questions, now=clock.now())
+    text = "\n".join(r.text for r in digest.replies)
     assert "7 bạn hỏi nội dung tương tự" in text
     assert text.count("Tỉnh có hỗ trợ vay vốn") == 1
 
@@ -210,5 +221,19 @@ def test_workbook_from_the_worker_process_matches_the_inline_one(
         worked = sheets(workbook())
     assert worked == inline
     assert inline["Sở Nội vụ"][1][3:5] == [("=HYPERLINK(1)", "s"), ("=1+2", "s")]  # text, not formulas
-    digest = build_digest(config, UNION, questions, since_id=0, now=datetime(2023, 5, 2, tzinfo=timezone.utc))
+    digest = build_digest(config, coordinator(config, UNION), questions, now=datetime(2023, 5, 2, tzinfo=timezone.utc))
     assert sheets(digest.replies[-1].attachments[1].content) == inline
+
+
+async def test_a_question_erased_takes_its_digest_marks_with_it(store: Store, clock: FakeClock) -> None:
+    youth = await add_youth(store, "1", clock.now())
+    question = await add_question(store, youth, "Câu hỏi sẽ bị xóa theo yêu cầu", "khac", clock.now())
+    async with store.unit() as uow:
+        repo = CoordinationRepo(uow.session)
+        await repo.mark_digested("k", [question.id or 0, 999], clock.now())  # 999: erased meanwhile, no row
+        assert await repo.digested("k") == {question.id}
+    async with store.unit() as uow:
+        found = await uow.youth.get("telegram", "1")
+        await uow.youth.erase(found, "telegram:1", "x")
+    async with store.unit() as uow:
+        assert await CoordinationRepo(uow.session).digested("k") == set()

@@ -15,6 +15,7 @@ from bot.coordination import CoordinationJobs
 from bot.coordination_config import DatedReminder
 from bot.scheduler import Scheduler, job_specs, job_store
 from storage import Store, create_all, create_engine
+from storage.models_admin import RoleGrant
 from storage.web_outbox import WebOutboxRepo
 from tests.coordination.support import HEALTH, HOME, UNION, RecordingSender, add_question, add_youth, with_coordinators
 from tests.support import FakeClock, local
@@ -246,4 +247,38 @@ async def test_a_question_retagged_into_scope_after_a_digest_is_in_the_next_one(
     clock.advance(days=1)
     await process.jobs.digests()
     assert "ST2023-0001" not in process.sender.to("9001")[-1].text  # once
+    await process.close()
+
+
+async def _grant(store: Store, chat_id: str, scope: list[str], now: datetime, role: str = "coordinator") -> None:
+    async with store.unit() as uow:
+        await uow.admin.put_grant(RoleGrant(channel="telegram", chat_id=chat_id, role=role, name=f"Cấp {chat_id}",
+                                            scope=scope, granted_by="telegram:1", created_at=now))
+
+
+async def test_granted_coordinators_get_countdowns_digests_and_the_final_export_of_their_scope(
+    config: AppConfig, db: Path, clock: FakeClock
+) -> None:
+    process = Process(with_coordinators(config, HEALTH), db, clock, "a")  # the one configured coordinator
+    await _grant(process.store, "9101", ["so_noi_vu"], clock.now())  # the consolidator, granted
+    await _grant(process.store, "9103", [], clock.now())  # granted, then revoked
+    await _grant(process.store, "9104", [], clock.now(), role="admin")  # an admin is no coordinator
+    async with process.store.unit() as uow:
+        await uow.admin.revoke("telegram", "9103")
+    process.scheduler.start()
+    clock.moment = local(2023, 5, 12, 8) + timedelta(minutes=1)  # the 14-day countdown
+    await process.tick()
+    assert {"9001", "9101"} <= set(process.sender.per_chat()) and not {"9103", "9104"} & set(process.sender.per_chat())
+    [health] = process.sender.to("9001")
+    assert "trong phạm vi của anh/chị: 0 câu hỏi" in health.text  # the one question is a startup loan
+    await _grant(process.store, "9102", ["khoi_nghiep"], clock.now())  # granted after the start: read at job time
+    clock.moment = local(2023, 5, 12, 17) + timedelta(minutes=1)  # the daily digest
+    await process.tick()
+    assert "ST2023-0001" in process.sender.to("9102")[-1].text
+    assert "ST2023-0001" not in process.sender.to("9101")[-1].text + process.sender.to("9001")[-1].text
+    clock.moment = local(2023, 5, 27, 7) + timedelta(minutes=1)  # the final export: scoped all or the consolidator
+    await process.tick()
+    finals = {a.chat_id for a, r in process.sender.sent if r.attachments and "bản tổng hợp cuối cùng" in r.text}
+    assert finals == {"9101"}
+    assert not {"9103", "9104"} & set(process.sender.per_chat())
     await process.close()
