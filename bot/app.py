@@ -255,6 +255,7 @@ async def build_app(
     app.coordination, app.scheduler = build_coordination(
         config, store, app.deliver, clock, lambda: list(app.channels), secret=app.secret
     )
+    app.coordination.tagger, app.coordination.normalise = conversation.tagger, conversation.normalise
     if app.scheduler is not None:
         app.leader = _leadership(config, store, app.coordination, app.scheduler)
         # /chien_dich on this worker moves the reminders at once (others follow within a check).

@@ -12,11 +12,14 @@ from datetime import datetime, timedelta
 from bot.broadcast import Broadcaster, BroadcastReport, Deliver, Outgoing
 from bot.config import AppConfig
 from bot.pacing import Pacer
-from bot.scheduler import NIGHTLY, Scheduler
+from bot.scheduler import RHYTHMIC, Scheduler
 from handlers import retention as retention_rules
 from handlers.admin import overdue_notices
 from handlers.admin.campaign import effective_settings
 from handlers.clock import Clock
+from handlers.followups import settle_pending
+from handlers.sanitize import collapse_spaces
+from handlers.tagging import Tagger
 from handlers.coordination import texts
 from handlers.coordination.digest import Digest, build_digest, digest_files
 from handlers.coordination.export import rows_for
@@ -49,6 +52,8 @@ class CoordinationJobs:
         self.config, self.store, self.broadcaster, self.clock = config, store, broadcaster, clock
         self.pushable = pushable  # channels we can send to first (telegram, zalo; not the web chat)
         self.secret = secret  # keys the coordinators' digest marks (storage/secret.py)
+        self.tagger: Tagger | None = None  # the conversation's, so a follow-up is tagged as a question is
+        self.normalise: Callable[[str], str] = collapse_spaces
 
     async def coordinators(self, settings: Settings, uow: UnitOfWork) -> list[Coordinator]:
         """Every coordinator, configured or granted now, on a channel this process can send to."""
@@ -77,7 +82,7 @@ class CoordinationJobs:
             return await self.final_export()
         if kind == OVERDUE_JOB:
             return await self.overdue()
-        if kind in NIGHTLY:
+        if kind in RHYTHMIC:
             done = await getattr(self, kind)()
             return done if isinstance(done, BroadcastReport) else None
         if kind == "reminder":
@@ -172,6 +177,18 @@ class CoordinationJobs:
             outbox = await WebOutboxRepo(uow.session).prune(now - KEEP_WEB_OUTBOX)
         log.info("housekeeping: %d processed-update marks and %d web outbox messages dropped", updates, outbox)
         return updates, outbox
+
+    async def followups(self) -> BroadcastReport | None:
+        """Every minute: follow-up texts nobody placed join their questions (nothing lost); each youth is told."""
+        now = self.clock.now()
+        async with self.store.unit() as uow:
+            settings = await effective_settings(self.config, uow)
+            notes = await settle_pending(uow, now, settings.limits.append_window_minutes, self.tagger, self.normalise)
+        channels = set(self.pushable())
+        messages = [Outgoing(n.address, (n,)) for n in notes if n.address is not None and n.address.channel in channels]
+        if not messages:
+            return None
+        return await self.broadcaster.run("followups", now.isoformat(timespec="minutes"), messages)
 
     async def retention(self) -> BroadcastReport | None:
         """Nightly: the admins' notice with the final export 14 days before the retention day; from

@@ -9,7 +9,7 @@ The sent-log (bot/broadcast.py) makes each send exactly-once even if two process
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
 from apscheduler.jobstores.base import BaseJobStore
@@ -27,11 +27,19 @@ from handlers.settings import Campaign
 
 log = logging.getLogger(__name__)
 
-# Jobs run every night at the quietest hour (local time): adding one is one entry here, and its
-# runner is the CoordinationJobs method of the same name.
-NIGHTLY = ("housekeeping", "retention")
-JOB_PREFIXES = ("digest", "reminder:", "dated:", "final_export", "overdue", *NIGHTLY)
-HOUSEKEEPING_AT = (3, 30)
+
+def _nightly(zone: tzinfo) -> BaseTrigger:
+    return CronTrigger(hour=3, minute=30, timezone=zone)  # the quietest hour, local time
+
+
+# Jobs on a fixed rhythm, whatever the campaign's dates: adding one is one entry here, and its runner
+# is the CoordinationJobs method of the same name.
+RHYTHMIC: dict[str, Callable[[tzinfo], BaseTrigger]] = {
+    "housekeeping": _nightly,
+    "retention": _nightly,
+    "followups": lambda zone: CronTrigger(minute="*", timezone=zone),  # follow-ups nobody placed
+}
+JOB_PREFIXES = ("digest", "reminder:", "dated:", "final_export", "overdue", *RHYTHMIC)
 Runner = Callable[[str], Awaitable[Any]]
 _RUNNERS: dict[str, Runner] = {}  # per process; jobs name their runner so they can be pickled
 
@@ -77,8 +85,7 @@ def job_specs(config: AppConfig, campaign: Campaign | None = None) -> list[JobSp
     if co.overdue_days_before is not None:  # daily; the job itself sends nothing outside its days
         morning = co.reminder_time
         specs.append(JobSpec("overdue", CronTrigger(hour=morning.hour, minute=morning.minute, timezone=zone)))
-    hour, minute = HOUSEKEEPING_AT
-    specs += [JobSpec(name, CronTrigger(hour=hour, minute=minute, timezone=zone)) for name in NIGHTLY]
+    specs += [JobSpec(name, trigger(zone)) for name, trigger in RHYTHMIC.items()]
     return specs
 
 

@@ -20,7 +20,7 @@ from handlers.turn import Step
 from handlers.types import Address, Reply
 from storage import ConversationState, Question, UnitOfWork
 from storage.models_admin import AuditEntry
-from storage.models_coordination import DigestMark
+from storage.coordination import CoordinationRepo
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +64,8 @@ async def append(
         question.topic_scores = {k: round(float(v), 4) for k, v in result.scores.items()}
         if question.topic_source == "tagger":  # a person's choice of topic stays
             question.topic, question.needs_review = result.topic, bool(result.needs_review)
-    seen = await _seen_by_staff(uow, question)
+    digested = await CoordinationRepo(uow.session).undigest(question.id or 0)  # the next digest brings it again
+    seen = digested or await _seen_by_staff(uow, question)
     uow.session.add(question)
     await uow.session.flush()
     if seen:
@@ -75,11 +76,8 @@ async def append(
 
 
 async def _seen_by_staff(uow: UnitOfWork, question: Question) -> bool:
-    """Whether a coordinator may already have read the question (a digest, /xem, a status change)."""
+    """Whether a coordinator may already have read the question (/xem, a status change)."""
     if question.status != "new":
-        return True
-    digested = select(DigestMark.coordinator).where(col(DigestMark.last_question_id) >= (question.id or 0))
-    if (await uow.session.exec(digested.limit(1))).first() is not None:
         return True
     viewed = select(AuditEntry.id).where(
         col(AuditEntry.question_code) == question.code, col(AuditEntry.allowed).is_(True)

@@ -9,11 +9,12 @@ import asyncio
 import calendar
 from datetime import date, datetime, time
 
-from handlers.admin.roles import ADMIN, staff
+from handlers.admin.roles import admins as all_admins
 from handlers.coordination import texts
 from handlers.coordination.digest import digest_files
 from handlers.coordination.export import rows_for
-from handlers.settings import Person, Settings
+from handlers.scope import Scope
+from handlers.settings import Settings
 from handlers.types import Reply
 from storage import UnitOfWork
 from storage.retention import RetentionRepo
@@ -42,14 +43,13 @@ def cutoff(settings: Settings) -> datetime:
 
 async def admin_notices(settings: Settings, uow: UnitOfWork, now: datetime, channels: set[str]) -> list[Reply]:
     """The notice to each admin reachable on `channels`, with the final export (chart and .xlsx)."""
-    admins = [a for a in await staff(settings, uow) if a.role == ADMIN and a.address.channel in channels]
+    admins = [a for a in await all_admins(settings, uow) if a.address.channel in channels]
     if not admins:
         return []
     questions = list(await uow.questions.all())
     rows = rows_for(settings, questions)
     stamp = now.astimezone(settings.campaign.zone).strftime("%Y%m%d-%H%M")
-    everyone = Person(name="", channel="", chat_id="", scope="all")
-    files = await asyncio.to_thread(digest_files, settings, everyone, questions, rows, stamp)
+    files = await asyncio.to_thread(digest_files, settings, Scope.all(), questions, rows, stamp)
     day = erase_on(settings).strftime("%d/%m/%Y")
     return [
         Reply(texts.RETENTION_NOTICE.format(name=a.label, day=day, months=settings.privacy.retention_months,

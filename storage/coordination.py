@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import literal
+from sqlalchemy import delete, literal
 from sqlmodel import col, select, update
 from sqlmodel.sql.sqltypes import UTCDateTime
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -53,6 +53,13 @@ class CoordinationRepo:
         """The ids of the questions this coordinator has already received in a digest."""
         query = select(DigestedQuestion.question_id).where(col(DigestedQuestion.coordinator) == coordinator)
         return set((await self._session.exec(query)).all())
+
+    async def undigest(self, question_id: int) -> bool:
+        """Forget every digest that brought this question (its text grew): True when one had."""
+        result = await self._session.exec(  # type: ignore[call-overload]
+            delete(DigestedQuestion).where(col(DigestedQuestion.question_id) == question_id)
+        )
+        return bool(result.rowcount)
 
     async def mark_digested(self, coordinator: str, question_ids: Sequence[int], now: datetime) -> None:
         """Record that these questions went out in the coordinator's digest (again, or erased since: no change)."""

@@ -57,6 +57,18 @@ async def resolve(settings: Settings, uow: UnitOfWork, address: Address) -> Acto
     return Actor(address, YOUTH)
 
 
+async def admins(settings: Settings, uow: UnitOfWork) -> list[Actor]:
+    """Every admin: configured, then granted (read now; a configured chat keeps its configured role)."""
+    people = [_from_person(settings, Address(p.channel, p.chat_id), ADMIN, p) for p in settings.roles.admins]
+    taken = {a.address for a in people} | {Address(p.channel, p.chat_id) for p in settings.roles.coordinators}
+    for grant in await uow.admin.grants():
+        address = Address(grant.channel, grant.chat_id)
+        if grant.role == ADMIN and address not in taken:
+            taken.add(address)
+            people.append(Actor(address, ADMIN, grant.name, Scope.all()))
+    return people
+
+
 def parse_address(text: str) -> Address | None:
     """channel:chat_id typed by an admin."""
     channel, sep, chat_id = text.strip().partition(":")

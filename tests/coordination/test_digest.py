@@ -234,6 +234,6 @@ async def test_a_question_erased_takes_its_digest_marks_with_it(store: Store, cl
         assert await repo.digested("k") == {question.id}
     async with store.unit() as uow:
         found = await uow.youth.get("telegram", "1")
-        await uow.youth.erase(found, "telegram:1", "x")
+        await uow.youth.erase(found)
     async with store.unit() as uow:
         assert await CoordinationRepo(uow.session).digested("k") == set()

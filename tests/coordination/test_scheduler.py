@@ -13,12 +13,14 @@ from bot.broadcast import Broadcaster
 from bot.config import AppConfig
 from bot.coordination import CoordinationJobs
 from bot.coordination_config import DatedReminder
+from bot.dispatcher import Dispatcher
 from bot.scheduler import Scheduler, job_specs, job_store
+from handlers.conversation import Conversation
 from storage import Store, create_all, create_engine
 from storage.models_admin import RoleGrant
 from storage.web_outbox import WebOutboxRepo
 from tests.coordination.support import HEALTH, HOME, UNION, RecordingSender, add_question, add_youth, with_coordinators
-from tests.support import FakeClock, local
+from tests.support import FakeClock, MemoryChannel, local
 
 SECRET = b"shared-server-secret-for-every-worker"
 
@@ -148,7 +150,7 @@ async def test_changed_config_replaces_jobs_without_duplicates(config: AppConfig
     process = Process(later, db, clock, "a")
     process.scheduler.start()
     jobs = {j.id: j for j in process.scheduler.aps.get_jobs()}
-    assert sorted(jobs) == ["digest", "final_export", "housekeeping", "overdue", "retention"]
+    assert sorted(jobs) == ["digest", "final_export", "followups", "housekeeping", "overdue", "retention"]
     assert jobs["digest"].next_run_time == datetime(2023, 5, 12, 18, 30, tzinfo=config.campaign.zone)
     await process.close()
 
@@ -281,4 +283,31 @@ async def test_granted_coordinators_get_countdowns_digests_and_the_final_export_
     finals = {a.chat_id for a, r in process.sender.sent if r.attachments and "bản tổng hợp cuối cùng" in r.text}
     assert finals == {"9101"}
     assert not {"9103", "9104"} & set(process.sender.per_chat())
+    await process.close()
+
+
+async def test_the_scheduler_adds_a_follow_up_nobody_placed_and_tells_the_youth(
+    config: AppConfig, db: Path, clock: FakeClock
+) -> None:
+    """Nothing lost: a second part left waiting joins its question within a minute of the window's end."""
+    process = Process(config, db, clock, "a")
+    chat = MemoryChannel(Dispatcher(process.store, Conversation(config, None, clock), clock).handle, channel="telegram")
+    await chat.press("77", "consent:yes")
+    await chat.press("77", "unit:KESACH")
+    await chat.press("77", "name:anon")
+    await chat.text("77", "Em là đoàn viên ở xã An Thạnh 3, em muốn hỏi về chuyện vay vốn.")
+    await chat.text("77", "Cụ thể là vay 50 triệu để nuôi tôm thì cần thủ tục gì ạ?")  # waits for a choice
+    process.scheduler.start()
+    clock.advance(minutes=1)
+    await process.tick()  # still inside the window: the youth may yet choose
+    async with process.store.unit() as uow:
+        [question] = [q for q in await uow.questions.all() if "An Thạnh" in q.text_raw]
+    assert "nuôi tôm" not in question.text_raw
+    clock.advance(minutes=2)
+    await process.tick()
+    async with process.store.unit() as uow:
+        [question] = [q for q in await uow.questions.all() if "An Thạnh" in q.text_raw]
+    assert "nuôi tôm" in question.text_raw
+    [note] = process.sender.to("77")
+    assert question.code in note.text
     await process.close()

@@ -13,7 +13,7 @@ from handlers.settings import Limits
 from storage import ConversationState, Question, Store, TopicCorrection
 from storage.clock import to_db
 from storage.models_admin import AuditEntry
-from storage.models_coordination import DigestMark
+from storage.coordination import CoordinationRepo
 from tests.support import FakeClock, MemoryChannel, ScriptedTagger, buttons_of, texts_of
 
 FIRST = "Em là đoàn viên ở xã An Thạnh 3, em muốn hỏi về chuyện vay vốn."
@@ -126,15 +126,17 @@ async def test_the_sweep_adds_what_nobody_answered(
     assert await texts_stored(store) == [BOTH]
 
 
-async def test_an_addition_after_staff_saw_the_question_is_in_its_history(
+async def test_an_addition_after_staff_saw_the_question_is_in_its_history_and_the_next_digest(
     chat: MemoryChannel, store: Store, clock: FakeClock
 ) -> None:
     await split_question(chat)
     async with store.unit() as uow:
-        uow.session.add(DigestMark(coordinator="telegram:9", last_question_id=1, updated_at=to_db(clock.now())))
+        await CoordinationRepo(uow.session).mark_digested("coordinator-key", [1], clock.now())
     await chat.text("u1", "1")
     [entry] = await rows(store, AuditEntry)
     assert (entry.action, entry.question_code, entry.actor) == ("bo_sung", "ST2023-0001", "youth")
+    async with store.unit() as uow:  # grown since that digest: the next one brings it again
+        assert await CoordinationRepo(uow.session).digested("coordinator-key") == set()
 
 
 async def test_an_addition_nobody_saw_leaves_no_audit_line(chat: MemoryChannel, store: Store) -> None:
