@@ -129,9 +129,11 @@ def test_cross_validation_tags_every_item_once_out_of_fold(corpus: list[tuple[st
 def test_eval_file_is_reported_not_a_gate(tmp_path: Path) -> None:
     target = tmp_path / "model.pkl"
     shutil.copyfile(MODEL_PATH, target)
-    text = "Thẻ bảo hiểm y tế của em hết hạn, gia hạn ở đâu?"
+    text = "Ấp Tà Nốt có lớp dạy đờn kìm cho thanh niên không?"
     outside = tmp_path / "outside.jsonl"
-    outside.write_text(json.dumps({"text": text, "label": "suc_khoe"}, ensure_ascii=False), "utf-8")
+    outside.write_text(
+        json.dumps({"text": text, "label": "van_hoa_tinh_than"}, ensure_ascii=False), "utf-8"
+    )
     # corrections that make the new model worse on the outside set, and on it alone
     outcome = rebuild([(text, "khac")] * 3, target, outside)
     name = "outside.jsonl (reported only)"
