@@ -20,6 +20,10 @@ import sys
 import time
 import tracemalloc
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # imported for real inside main(): the import is part of the load time
+    from nlp import TagResult, TopicTagger
 
 for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(var, "1")
@@ -73,7 +77,7 @@ def cold_rate(path: Path) -> float:
     return runs[1]
 
 
-def flags(truth: list[str], results: list) -> str:  # type: ignore[type-arg]
+def flags(truth: list[str], results: "list[TagResult]") -> str:
     """'wrong answers flagged a/b (x%), all flagged c/d (y%)' for a list of TagResults."""
     wrong = [r for r, t in zip(results, truth) if r.topic != t]
     caught = sum(r.needs_review for r in wrong)
@@ -83,7 +87,7 @@ def flags(truth: list[str], results: list) -> str:  # type: ignore[type-arg]
             f"all items flagged {flagged}/{len(results)} ({flagged / len(results):.0%})")
 
 
-def own_sets(tagger, *, cross_validation: bool) -> None:  # type: ignore[no-untyped-def]
+def own_sets(tagger: "TopicTagger", *, cross_validation: bool) -> None:
     """The project's own measures: held-out split of the corpus, and 5-fold cross-validation."""
     from nlp.metrics import report  # noqa: PLC0415
     from nlp.normalize import has_diacritics  # noqa: PLC0415
@@ -122,7 +126,7 @@ CORRECTIONS = [
     "Phòng cháy chữa cháy ở các chung cư mini được kiểm tra định kỳ không?",
     "Nhà trọ công nhân câu điện chằng chịt, rất dễ chập cháy, ai kiểm tra?",
     "Tập huấn kỹ năng thoát nạn khi có hỏa hoạn cho người dân khu phố có không?",
-    "Cảnh sát phòng cháy có kiểm tra quán karaoke gần nhà em không, em thấy không có lối thoát hiểm.",
+    "Cảnh sát phòng cháy có kiểm tra quán karaoke gần nhà em không, em thấy không có lối thoát.",
     "Chợ xã không có trụ nước chữa cháy, năm ngoái cháy mất mấy sạp.",
     "Thanh niên muốn tham gia đội phòng cháy chữa cháy dân phòng ở ấp thì đăng ký ở đâu?",
     "Lắp thiết bị báo cháy cho nhà ống có bắt buộc không?",
@@ -157,13 +161,15 @@ TARGET = "khac"
 
 
 def corrections_run(dev: Path) -> None:
-    """Feed CORRECTIONS through the retraining path of `nlp train`; report the class and the rest."""
+    """Feed CORRECTIONS through `nlp train`'s retraining path; report the class and the rest."""
     import shutil  # noqa: PLC0415
     import tempfile  # noqa: PLC0415
 
     from nlp import TopicTagger  # noqa: PLC0415
     from nlp.model import MODEL_PATH  # noqa: PLC0415
-    from nlp.training import CORPUS_PATH, evaluate, gate_sets, read_examples, rebuild, split  # noqa: PLC0415
+    from nlp.training import (  # noqa: PLC0415
+        CORPUS_PATH, evaluate, gate_sets, read_examples, rebuild, split,
+    )
 
     _, held = split(read_examples(CORPUS_PATH))
     sets = gate_sets(held)
@@ -178,7 +184,8 @@ def corrections_run(dev: Path) -> None:
     hit = [sum(r.topic == TARGET for r in t.tag_many(PROBES)) for t in (before, after)]
     print(f"corrections (20 fire-safety questions -> {TARGET}, through nlp train's rebuild): "
           f"{'accepted' if outcome.accepted else 'REFUSED: ' + outcome.message}")
-    print(f"  12 other fire-safety questions tagged {TARGET}: {hit[0]}/12 before, {hit[1]}/12 after")
+    print(f"  12 other fire-safety questions tagged {TARGET}: "
+          f"{hit[0]}/12 before, {hit[1]}/12 after")
     for name, items in sets.items():
         texts = [text for text, _ in items]
         pairs = zip(items, before.tag_many(texts), after.tag_many(texts))

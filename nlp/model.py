@@ -58,8 +58,9 @@ class LinearModel:
     def encode(self, batch: list[Views]) -> Encoded:
         """Map messages to normalised feature vectors (per-group L2, unknown features dropped)."""
         # Same features as `feature_groups`, but the features of each word are looked up once
-        # per distinct accented word and cached (its flat form is its accents stripped). Each group's set is filled in the same
-        # order whatever the batch, so rows keep their feature order and float sums their bits.
+        # per distinct accented word and cached (its flat form is its accents stripped). Each
+        # group's set is filled in the same order whatever the batch, so rows keep their
+        # feature order and float sums their bits.
         self.prepare()
         cache, pairs, flat_pairs = self._word_cache, self._pairs["w"], self._pairs["f"]
         indices: list[int] = []
