@@ -139,3 +139,14 @@ def test_eval_file_is_reported_not_a_gate(tmp_path: Path) -> None:
     name = "outside.jsonl (reported only)"
     assert outcome.new[name] < outcome.old[name]
     assert outcome.accepted, outcome.message
+
+
+def test_word_pairs_seen_once_are_left_out(corpus: list[tuple[str, str]]) -> None:
+    analyzer = Analyzer(load_abbreviations())
+    lexicon = Lexicon(read_lexicon(analyzer))
+    base = corpus[::40]
+    once = fit(base + [("zeta quokka", "khac")], analyzer, lexicon).vocab
+    assert "wzeta" in once and "fzeta" in once  # single words always count
+    assert "wzeta quokka" not in once and "fzeta quokka" not in once
+    twice = fit(base + [("zeta quokka", "khac")] * 2, analyzer, lexicon).vocab
+    assert "wzeta quokka" in twice and "fzeta quokka" in twice
