@@ -1,11 +1,16 @@
-"""Benchmark the topic tagger on ../shared/data/dev_questions.jsonl (path overridable by argument).
+"""Benchmark the topic tagger: the project's own held-out split and cross-validation, the dev set.
 
-Usage: python bench/tagger.py [DEV.jsonl]   (run from the repository root)
+Usage: python bench/tagger.py [DEV.jsonl] [--quick]   (run from the repository root)
 
-Prints macro-F1 overall and on items without diacritics, accuracy, the share of wrong
-answers flagged needs_review, the share of all items flagged, load time (import + load,
-in this process), tag_many throughput on one core, and memory added (RSS delta and
-tracemalloc peak of loading).
+The dev set (default ../shared/data/dev_questions.jsonl) is only reported: nothing is tuned or
+gated on it. Prints, for the shipped model: macro-F1 on the held-out fifth of the corpus as
+written and with accents removed; 5-fold cross-validation of the training recipe (each fold
+tagged by a model trained on the other four, as written and accents removed); on the dev set,
+macro-F1 overall and without diacritics; for each, the share of wrong answers flagged
+needs_review and the share of all items flagged; load time, tag_many throughput on one core
+(CPU time), memory added; and the coordinators' loop: 20 corrections of one error class fed
+through `nlp train`'s retraining path, that class before/after and the held-out split
+before/after. --quick skips cross-validation and the corrections run.
 """
 
 import json
@@ -15,6 +20,10 @@ import sys
 import time
 import tracemalloc
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # imported for real inside main(): the import is part of the load time
+    from nlp import TagResult, TopicTagger
 
 for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(var, "1")
@@ -68,9 +77,127 @@ def cold_rate(path: Path) -> float:
     return runs[1]
 
 
+def flags(truth: list[str], results: "list[TagResult]") -> str:
+    """'wrong answers flagged a/b (x%), all flagged c/d (y%)' for a list of TagResults."""
+    wrong = [r for r, t in zip(results, truth) if r.topic != t]
+    caught = sum(r.needs_review for r in wrong)
+    flagged = sum(r.needs_review for r in results)
+    share = f"{caught / len(wrong):.0%}" if wrong else "n/a"
+    return (f"wrong answers flagged {caught}/{len(wrong)} ({share}), "
+            f"all items flagged {flagged}/{len(results)} ({flagged / len(results):.0%})")
+
+
+def own_sets(tagger: "TopicTagger", *, cross_validation: bool) -> None:
+    """The project's own measures: held-out split of the corpus, and 5-fold cross-validation."""
+    from nlp.metrics import report  # noqa: PLC0415
+    from nlp.normalize import has_diacritics  # noqa: PLC0415
+    from nlp.training import (  # noqa: PLC0415
+        CORPUS_PATH, FOLDS, cross_validate, gate_sets, read_examples, split,
+    )
+
+    examples = read_examples(CORPUS_PATH)
+    _, held = split(examples)
+    for name, items in gate_sets(held).items():
+        results = tagger.tag_many([t for t, _ in items])
+        truth = [label for _, label in items]
+        rep = report(truth, [r.topic for r in results])
+        print(f"{name + ':':<26}{rep.macro_f1:.3f} macro-F1 ({len(items)} items); "
+              + flags(truth, results))
+    if not cross_validation:
+        return
+    started = time.process_time()
+    oof = cross_validate(examples, tagger.analyzer, tagger.lexicon)
+    for name, keep in (("as written", lambda t: True), ("accented", has_diacritics),
+                       ("accents removed/absent", lambda t: not has_diacritics(t))):
+        rows = [(e, r) for e, r in oof if keep(e[0])]
+        truth = [label for (_, label), _ in rows]
+        results = [r for _, r in rows]
+        rep = report(truth, [r.topic for r in results])
+        print(f"{FOLDS}-fold CV, {name + ':':<24}{rep.macro_f1:.3f} macro-F1 ({len(rows)} items); "
+              + flags(truth, results))
+    print(f"  (cross-validation: {FOLDS} trainings, {time.process_time() - started:.0f} CPU-s)")
+
+
+# The coordinators' loop, measured: one error class (fire safety, which the corpus never
+# covers and the tagger sends to health), 20 corrections to `khac` as a coordinator would
+# file them with /gan_chu_de, and 12 other questions of the class to check it is learned.
+CORRECTIONS = [
+    "Khu nhà trọ em ở không có bình chữa cháy, lỡ có cháy thì chạy đường nào?",
+    "Phòng cháy chữa cháy ở các chung cư mini được kiểm tra định kỳ không?",
+    "Nhà trọ công nhân câu điện chằng chịt, rất dễ chập cháy, ai kiểm tra?",
+    "Tập huấn kỹ năng thoát nạn khi có hỏa hoạn cho người dân khu phố có không?",
+    "Cảnh sát phòng cháy có kiểm tra quán karaoke gần nhà em không, em thấy không có lối thoát.",
+    "Chợ xã không có trụ nước chữa cháy, năm ngoái cháy mất mấy sạp.",
+    "Thanh niên muốn tham gia đội phòng cháy chữa cháy dân phòng ở ấp thì đăng ký ở đâu?",
+    "Lắp thiết bị báo cháy cho nhà ống có bắt buộc không?",
+    "Xưởng gỗ sát khu dân cư chứa nhiều vật liệu dễ cháy, đề nghị kiểm tra an toàn cháy nổ.",
+    "nha tro cua e ko co binh cuu hoa, chu tro noi ko can",
+    "pccc o khu tro cong nhan ai quan ly vay",
+    "Đường vào hẻm quá nhỏ, xe chữa cháy không vào được, xã có giải pháp gì?",
+    "Cháy rừng tràm mùa khô năm nào cũng có, thanh niên có được huy động chữa cháy không?",
+    "Gas rò rỉ trong phòng trọ thì xử lý thế nào cho an toàn?",
+    "Kinh gui UBND phuong, khu tro em khong co loi thoat hiem, mong phuong kiem tra pccc",
+    "Ổ cắm điện trong phòng trọ hay bị chập, chủ trọ không sửa, báo ai?",
+    "Mô hình tổ liên gia an toàn phòng cháy chữa cháy ở khu dân cư hoạt động ra sao?",
+    "Số điện thoại báo cháy khẩn cấp là số nào, gọi có mất tiền không?",
+    "Trường học có diễn tập phòng cháy chữa cháy cho học sinh không?",
+    "Bình chữa cháy mini trên xe máy có nên mua không, mua ở đâu đạt chuẩn?",
+]
+PROBES = [
+    "Nhà trọ sinh viên gần trường không có lối thoát hiểm, em lo lắm.",
+    "Khu chợ đêm bày hàng lấn cả lối đi của xe chữa cháy.",
+    "Tụi em muốn học cách dùng bình chữa cháy, ai tập huấn?",
+    "Chủ nhà trọ có phải trang bị bình cứu hỏa cho mỗi tầng không?",
+    "Cháy nhà dân ở ấp em hôm qua, xe cứu hỏa tới trễ vì đường hẹp.",
+    "Đội dân phòng chữa cháy của phường có nhận thanh niên tham gia không?",
+    "quan karaoke o xom ko co loi thoat hiem, bao ai kiem tra",
+    "Đề nghị tăng cường kiểm tra an toàn cháy nổ tại các cơ sở kinh doanh nhỏ lẻ.",
+    "Dây điện trước nhà cũ quá, mưa là tóe lửa, báo điện lực hay xã?",
+    "Khi phát hiện cháy trong chung cư thì phải làm gì trước tiên?",
+    "Phòng trọ không có cửa sổ, lỡ cháy là kẹt, có quy định gì không?",
+    "Xã có trang bị phương tiện chữa cháy cho các ấp xa không?",
+]
+TARGET = "khac"
+
+
+def corrections_run(dev: Path) -> None:
+    """Feed CORRECTIONS through `nlp train`'s retraining path; report the class and the rest."""
+    import shutil  # noqa: PLC0415
+    import tempfile  # noqa: PLC0415
+
+    from nlp import TopicTagger  # noqa: PLC0415
+    from nlp.model import MODEL_PATH  # noqa: PLC0415
+    from nlp.training import (  # noqa: PLC0415
+        CORPUS_PATH, evaluate, gate_sets, read_examples, rebuild, split,
+    )
+
+    _, held = split(read_examples(CORPUS_PATH))
+    sets = gate_sets(held)
+    if dev.exists():
+        sets["dev set (reported only)"] = read_examples(dev)
+    with tempfile.TemporaryDirectory() as tmp:
+        target = Path(tmp) / "model.pkl"
+        shutil.copyfile(MODEL_PATH, target)
+        before = TopicTagger.load(target)
+        outcome = rebuild([(text, TARGET) for text in CORRECTIONS], target)
+        after = TopicTagger.load(target)
+    hit = [sum(r.topic == TARGET for r in t.tag_many(PROBES)) for t in (before, after)]
+    print(f"corrections (20 fire-safety questions -> {TARGET}, through nlp train's rebuild): "
+          f"{'accepted' if outcome.accepted else 'REFUSED: ' + outcome.message}")
+    print(f"  12 other fire-safety questions tagged {TARGET}: "
+          f"{hit[0]}/12 before, {hit[1]}/12 after")
+    for name, items in sets.items():
+        texts = [text for text, _ in items]
+        pairs = zip(items, before.tag_many(texts), after.tag_many(texts))
+        lost = sum(b.topic == label != a.topic for (_, label), b, a in pairs)
+        print(f"  {name}: {evaluate(before, items).macro_f1:.3f} -> "
+              f"{evaluate(after, items).macro_f1:.3f} macro-F1; {lost} right answers lost")
+
+
 def main() -> None:
     """Run the benchmark and print the figures."""
-    path = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    path = Path(args[0]) if args else DEFAULT
     items = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()
              if line.strip()]
     texts = [item["text"] for item in items]
@@ -124,6 +251,11 @@ def main() -> None:
     print(f"memory added:            {rss_loaded - rss_before:.1f} MB RSS after load + tagging"
           f" the file; {rss_after - rss_before:.1f} MB after the 20k-item runs"
           f" (tracemalloc peak of import + load: {peak / 2**20:.1f} MB)")
+
+
+    own_sets(tagger, cross_validation="--quick" not in sys.argv)
+    if "--quick" not in sys.argv:
+        corrections_run(path)
 
 
 if __name__ == "__main__":

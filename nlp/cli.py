@@ -35,7 +35,7 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]",
     tr.add_argument("--output", type=Path, default=MODEL_PATH,
                     help="model file to write (default: the shipped model)")
     tr.add_argument("--eval", type=Path, default=None, dest="eval_file",
-                    help="extra JSONL evaluation set the new model must not do worse on")
+                    help="extra JSONL set to report (the held-out split decides)")
     tr.add_argument("--force", action="store_true",
                     help="replace the model even if it scores worse (only after editing the corpus itself)")
     tr.set_defaults(func=lambda args: _train(args, load_corrections))

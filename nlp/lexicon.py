@@ -9,6 +9,9 @@ from nlp.labels import COLLISIONS, LABELS
 from nlp.text import DATA_DIR, Analyzer, Views
 
 LEXICON_PATH = DATA_DIR / "lexicon.tsv"
+# Topic column of a generic phrase («đoàn viên, thanh niên» meaning "young people"): it takes
+# its words away from shorter topic phrases and points to no topic itself.
+GENERIC = "-"
 _WORD = re.compile(r"\w+")
 
 
@@ -38,7 +41,7 @@ def read_lexicon(analyzer: Analyzer, path: Path = LEXICON_PATH) -> list[Entry]:
         if not line.strip() or line.startswith("#"):
             continue
         parts = line.split("\t")
-        if len(parts) != 3 or parts[0] not in LABELS:
+        if len(parts) != 3 or parts[0] not in (*LABELS, GENERIC):
             raise ValueError(f"{path}:{number}: expected topic<TAB>phrase<TAB>weight")
         views = analyzer.views(parts[1])
         if views.flat in COLLISIONS:
@@ -48,7 +51,10 @@ def read_lexicon(analyzer: Analyzer, path: Path = LEXICON_PATH) -> list[Entry]:
 
 
 class Lexicon:
-    """Finds lexicon phrases (longest first, whole words) and sums weights per topic."""
+    """Finds lexicon phrases (longest first, whole words) and sums weights per topic.
+
+    Generic phrases are matched like the others but never returned: they only hide their words.
+    """
 
     def __init__(self, entries: list[Entry]) -> None:
         self.entries = entries
@@ -83,7 +89,7 @@ class Lexicon:
                 kept = [Hit(e, position) for e in group
                         if not views.marked or span in (e.accented, e.flat)]
                 if kept:  # a span whose accents disagree may still hold a shorter phrase
-                    found.extend(kept)
+                    found.extend(h for h in kept if h.entry.topic != GENERIC)
                     free = end
                     break
         return found

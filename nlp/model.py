@@ -1,6 +1,7 @@
-"""The linear n-gram model: vocabulary, weights, and batch scoring with numpy."""
+"""The linear n-gram model: vocabulary, weights, restorer, and batch scoring with numpy."""
 
 import pickle
+import sys
 from dataclasses import dataclass, field
 from itertools import chain, repeat
 from operator import itemgetter
@@ -8,16 +9,23 @@ from pathlib import Path
 
 import numpy as np
 
-from nlp.features import GROUP_WEIGHTS, accented_words, char_ngrams, word_features
+from nlp.accents import Restorer
+from nlp.features import GROUP_WEIGHTS, GROUPS, accented_tokens, char_ngrams, word_features
 from nlp.labels import LABELS
+from nlp.normalize import strip_accents
 from nlp.text import DATA_DIR, Views
 
 MODEL_PATH = DATA_DIR / "tagger_model.pkl"
-FORMAT = 1
-_GROUPS = ("w", "c", "a")  # order of the feature groups inside an encoded row
-_WEIGHTS = np.array([GROUP_WEIGHTS[g] for g in _GROUPS], dtype=np.float64)
-_UNIGRAMS, _CHARS = itemgetter(0), itemgetter(1)
+FORMAT = 2
+_WEIGHTS = np.array([GROUP_WEIGHTS[g] for g in GROUPS], dtype=np.float64)
+_UNIGRAMS, _CHARS, _FLAT = itemgetter(0), itemgetter(1), itemgetter(2)
+Entry = tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]
 _KNOWN = (-1).__ne__  # -1 stands for a feature outside the vocabulary
+
+
+def _known(vocab: dict[str, int], names: list[str]) -> tuple[int, ...]:
+    """Indices of the names that are in the vocabulary."""
+    return tuple(filter(_KNOWN, map(vocab.get, names, repeat(-1))))
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,42 +44,46 @@ class LinearModel:
     vocab: dict[str, int]
     coef: np.ndarray  # (n_features, n_labels) float32
     intercept: np.ndarray  # (n_labels,) float32
+    restorer: Restorer
     settings: dict[str, float] = field(default_factory=dict)
-    _token_cache: dict[str, tuple[tuple[int, ...], tuple[int, ...]]] = field(
-        default_factory=dict, repr=False
+    # per accented word: vocabulary indices as a unigram, of its char n-grams, and as a flat
+    # unigram (its accents stripped); bounded, see `_word_entry`
+    _word_cache: dict[str, Entry] = field(default_factory=dict, repr=False)
+    # Bigram features keyed by their two words, per group; rebuilt when `vocab` changes.
+    _pairs: dict[str, dict[tuple[str, str], int]] = field(
+        default_factory=dict, repr=False, compare=False
     )
-    # Bigram and accented-word features keyed by their words; rebuilt when `vocab` changes.
-    _pairs: dict[tuple[str, str], int] = field(default_factory=dict, repr=False, compare=False)
-    _marked: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
     _indexed: dict[str, int] | None = field(default=None, repr=False, compare=False)
 
     def encode(self, batch: list[Views]) -> Encoded:
         """Map messages to normalised feature vectors (per-group L2, unknown features dropped)."""
-        # Same features as `feature_groups`, but char n-grams are looked up once per distinct
-        # word and cached. Each group's set is filled in the same order as a plain loop would
-        # fill it, so rows keep their feature order and the float sums stay bit for bit.
-        if self._indexed is not self.vocab:
-            self._index_words()
-        cache, pairs, marked = self._token_cache, self._pairs, self._marked
+        # Same features as `feature_groups`, but the features of each word are looked up once
+        # per distinct accented word and cached (its flat form is its accents stripped). Each
+        # group's set is filled in the same order whatever the batch, so rows keep their
+        # feature order and float sums their bits.
+        self.prepare()
+        cache, pairs, flat_pairs = self._word_cache, self._pairs["w"], self._pairs["f"]
         indices: list[int] = []
         sizes: list[int] = []  # per row, the number of features in each group
         for views in batch:
-            tokens = views.tokens
+            flat = views.tokens
+            tokens = accented_tokens(views, self.restorer)
             try:
                 entries = list(map(cache.__getitem__, tokens))
             except KeyError:
-                entries = [cache.get(t) or self._token_entry(t) for t in tokens]
+                entries = [cache.get(t) or self._word_entry(t) for t in tokens]
             words = set(chain.from_iterable(map(_UNIGRAMS, entries)))
             words.update(filter(_KNOWN, map(pairs.get, zip(tokens, tokens[1:]), repeat(-1))))
             chars = set(chain.from_iterable(map(_CHARS, entries)))
-            accented = set(filter(_KNOWN, map(marked.get, accented_words(views), repeat(-1))))
+            flats = set(chain.from_iterable(map(_FLAT, entries)))
+            flats.update(filter(_KNOWN, map(flat_pairs.get, zip(flat, flat[1:]), repeat(-1))))
             indices += words
             indices += chars
-            indices += accented
-            sizes += (len(words), len(chars), len(accented))
+            indices += flats
+            sizes += (len(words), len(chars), len(flats))
         counts = np.array(sizes, dtype=np.int64)
         indptr = np.zeros(len(batch) + 1, dtype=np.int64)
-        np.cumsum(counts.reshape(-1, len(_GROUPS)).sum(axis=1), out=indptr[1:])
+        np.cumsum(counts.reshape(-1, len(GROUPS)).sum(axis=1), out=indptr[1:])
         # weight / sqrt(size) in float64 like the scalar formula, then rounded to float32
         scale = np.tile(_WEIGHTS, len(batch)) / np.sqrt(np.maximum(counts, 1))
         return Encoded(
@@ -80,28 +92,36 @@ class LinearModel:
             np.repeat(scale, counts).astype(np.float32),
         )
 
-    def _index_words(self) -> None:
-        """Key bigram and accented-word features by their words (no string building per lookup)."""
-        self._pairs, self._marked = {}, {}
+    def prepare(self) -> None:
+        """Index bigrams by their words and fill the word cache with known words; done once."""
+        if self._indexed is self.vocab:
+            return
+        self._pairs = {"w": {}, "f": {}}
+        known: list[str] = []
         for name, index in self.vocab.items():
-            if name[0] == "w" and " " in name:
+            if name[0] in self._pairs and " " in name:
                 first, _, second = name[1:].partition(" ")
-                self._pairs[first, second] = index
-            elif name[0] == "a":
-                self._marked[name[1:]] = index
+                self._pairs[name[0]][sys.intern(first), sys.intern(second)] = index
+            elif name[0] == "w":
+                known.append(name[1:])
         self._indexed = self.vocab
+        # The words the model knows are looked up now: new text then pays only for new words.
+        self._word_cache.clear()
+        for word in known:
+            self._word_entry(word)
 
-    def _token_entry(self, token: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
-        """Vocabulary indices of a word as a unigram and of its char n-grams (cached)."""
+    def _word_entry(self, token: str) -> Entry:
+        """Vocabulary indices of a word as a unigram, of its char n-grams, as a flat unigram."""
         vocab = self.vocab
-        unigram = word_features((token,))
         entry = (
-            tuple(i for f in unigram if (i := vocab.get("w" + f)) is not None),
-            tuple(i for f in char_ngrams(token) if (i := vocab.get("c" + f)) is not None),
+            _known(vocab, ["w" + f for f in word_features((token,))]),
+            _known(vocab, ["c" + f for f in char_ngrams(token)]),
+            _known(vocab, ["f" + f for f in word_features((strip_accents(token),))]),
         )
-        if len(self._token_cache) > 100_000:
-            self._token_cache.clear()  # bound memory on endless streams of new words
-        self._token_cache[token] = entry
+        cache = self._word_cache
+        if len(cache) > 100_000:
+            cache.clear()  # bound memory on endless streams of new words
+        cache[token] = entry
         return entry
 
     def logits(self, encoded: Encoded) -> np.ndarray:
@@ -123,6 +143,7 @@ class LinearModel:
             "vocab": self.vocab,
             "coef": self.coef,
             "intercept": self.intercept,
+            "accents": (self.restorer.single, self.restorer.pairs),
             "settings": self.settings,
         }
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -136,4 +157,7 @@ class LinearModel:
         payload = pickle.loads(path.read_bytes())  # noqa: S301 - our own artefact
         if payload.get("format") != FORMAT or tuple(payload["labels"]) != LABELS:
             raise ValueError(f"{path}: not a tagger model of format {FORMAT}")
-        return cls(payload["vocab"], payload["coef"], payload["intercept"], payload["settings"])
+        restorer = Restorer(*payload["accents"])
+        return cls(
+            payload["vocab"], payload["coef"], payload["intercept"], restorer, payload["settings"]
+        )

@@ -32,7 +32,8 @@ def test_encoding_matches_feature_groups(tagger: TopicTagger, encoded: Encoded) 
     vocab = tagger.model.vocab
     for i, text in enumerate(TEXTS):
         expected: dict[int, np.float32] = {}
-        for group, features in feature_groups(tagger.analyzer.views(text)).items():
+        views = tagger.analyzer.views(text)
+        for group, features in feature_groups(views, tagger.model.restorer).items():
             known = {vocab[group + f] for f in features if group + f in vocab}
             for index in known:
                 expected[index] = np.float32(GROUP_WEIGHTS[group] / math.sqrt(len(known)))

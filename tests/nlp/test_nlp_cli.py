@@ -10,6 +10,7 @@ import pytest
 from nlp.__main__ import main
 from nlp.cli import register
 from nlp.model import MODEL_PATH
+from nlp.training import CORPUS_PATH, read_examples, split
 
 
 def test_tag_prints_topic_and_evidence(capsys: pytest.CaptureFixture[str]) -> None:
@@ -37,9 +38,9 @@ def test_train_refusal_exits_non_zero(tmp_path: Path, capsys: pytest.CaptureFixt
     target = tmp_path / "model.pkl"
     shutil.copyfile(MODEL_PATH, target)
     before = target.read_bytes()
-    bad = [("Em muốn vay vốn khởi nghiệp nuôi tôm", "khac")] * 5 + [
-        (f"vay von khoi nghiep mo tiem so {i}", "doan_hoi") for i in range(400)
-    ]
+    # every start-up question of the corpus, relabelled as Union business
+    train, _ = split(read_examples(CORPUS_PATH))
+    bad = [(text, "doan_hoi") for text, label in train if label == "khoi_nghiep"] * 2
     parser = argparse.ArgumentParser()
     register(parser.add_subparsers(dest="command"), lambda: bad)
     args = parser.parse_args(["nlp", "train", "--output", str(target)])

@@ -98,7 +98,7 @@ def test_evidence_ngrams_are_the_three_strongest_word_features(tagger: TopicTagg
         pushes = [
             (float(model.coef[index, topic] * value), names[index])
             for index, value in zip(encoded.indices[start:end], encoded.values[start:end])
-            if names[index][0] in "wa"
+            if names[index][0] in "wf"
         ]
         # strongest first; equal pushes keep the row's feature order (sorted() is stable)
         top = sorted((p for p in pushes if p[0] > 0), key=lambda p: -p[0])[:3]

@@ -1,5 +1,6 @@
 """Training: deterministic, refuses a worse model, shipped model meets its floor."""
 
+import json
 import shutil
 from pathlib import Path
 
@@ -10,7 +11,20 @@ from nlp import LABELS, TopicTagger
 from nlp.lexicon import Lexicon, read_lexicon
 from nlp.model import MODEL_PATH, LinearModel
 from nlp.text import Analyzer, load_abbreviations
-from nlp.training import CORPUS_PATH, evaluate, fit, read_examples, rebuild, split
+from nlp.normalize import has_diacritics, strip_accents
+from nlp.training import (
+    CORPUS_PATH,
+    FOLDS,
+    cross_validate,
+    evaluate,
+    fit,
+    fold_of,
+    gate_sets,
+    read_examples,
+    rebuild,
+    split,
+    training_rows,
+)
 
 HELDOUT_FLOOR = 0.85  # shipped model, macro-F1 on the held-out fifth of the corpus
 
@@ -79,3 +93,60 @@ def test_good_corrections_are_accepted(tmp_path: Path) -> None:
     outcome = rebuild(corrections, target)
     assert outcome.accepted, outcome.message
     assert LinearModel.load(target).vocab
+
+
+def test_training_rows_add_unaccented_copies(corpus: list[tuple[str, str]]) -> None:
+    analyzer = Analyzer(load_abbreviations())
+    lexicon = Lexicon(read_lexicon(analyzer))
+    some = corpus[:40]
+    rows = training_rows(some, lexicon)
+    accented = [(t, label) for t, label in some if has_diacritics(t)]
+    assert all((strip_accents(t), label) in rows for t, label in accented)
+    assert not any(label == "-" for _, label in rows)  # generic phrases are no examples
+    assert len(rows) == 2 * len(accented) + (len(some) - len(accented)) + 2 * sum(
+        1 for e in lexicon.entries if e.topic in LABELS and has_diacritics(e.phrase)
+    ) + sum(1 for e in lexicon.entries if e.topic in LABELS and not has_diacritics(e.phrase))
+
+
+def test_heldout_is_fold_zero_and_gates_both_spellings(corpus: list[tuple[str, str]]) -> None:
+    _, held = split(corpus)
+    assert all(fold_of(t) == 0 for t, _ in held)
+    gates = gate_sets(held)
+    assert gates["held-out"] == held
+    assert all(t.isascii() or not has_diacritics(t) for t, _ in gates["held-out, accents removed"])
+
+
+def test_cross_validation_tags_every_item_once_out_of_fold(corpus: list[tuple[str, str]]) -> None:
+    analyzer = Analyzer(load_abbreviations())
+    lexicon = Lexicon(read_lexicon(analyzer))
+    small = corpus[::12]
+    out = cross_validate(small, analyzer, lexicon)
+    expected = small + [(strip_accents(t), label) for t, label in small if has_diacritics(t)]
+    assert sorted(e for e, _ in out) == sorted(expected)
+    assert {fold_of(t) for t, _ in small} <= set(range(FOLDS))
+
+
+def test_eval_file_is_reported_not_a_gate(tmp_path: Path) -> None:
+    target = tmp_path / "model.pkl"
+    shutil.copyfile(MODEL_PATH, target)
+    text = "Ấp Tà Nốt có lớp dạy đờn kìm cho thanh niên không?"
+    outside = tmp_path / "outside.jsonl"
+    outside.write_text(
+        json.dumps({"text": text, "label": "van_hoa_tinh_than"}, ensure_ascii=False), "utf-8"
+    )
+    # corrections that make the new model worse on the outside set, and on it alone
+    outcome = rebuild([(text, "khac")] * 3, target, outside)
+    name = "outside.jsonl (reported only)"
+    assert outcome.new[name] < outcome.old[name]
+    assert outcome.accepted, outcome.message
+
+
+def test_word_pairs_seen_once_are_left_out(corpus: list[tuple[str, str]]) -> None:
+    analyzer = Analyzer(load_abbreviations())
+    lexicon = Lexicon(read_lexicon(analyzer))
+    base = corpus[::40]
+    once = fit(base + [("zeta quokka", "khac")], analyzer, lexicon).vocab
+    assert "wzeta" in once and "fzeta" in once  # single words always count
+    assert "wzeta quokka" not in once and "fzeta quokka" not in once
+    twice = fit(base + [("zeta quokka", "khac")] * 2, analyzer, lexicon).vocab
+    assert "wzeta quokka" in twice and "fzeta quokka" in twice
