@@ -21,6 +21,7 @@ from bot.channels.zalo_api import ZaloBotAPI
 from bot.config import AppConfig
 from bot.coordination import CoordinationJobs, build_coordination, pacer_for
 from bot.leader import Leadership, leadership_for
+from bot.logsetup import redact_secrets
 from bot.takeover import resume_abandoned
 from bot.scheduler import Scheduler
 from bot.dispatcher import Dispatcher
@@ -269,6 +270,7 @@ def _leadership(config: AppConfig, store: Store, jobs: CoordinationJobs, schedul
 
 async def serve(config: AppConfig, stop: asyncio.Event | None = None) -> None:
     """Run until `stop` is set (or forever)."""
+    redact_secrets(config)  # before any channel logs a line
     app = await build_app(config)
     await app.start()
     gc.freeze()  # start-up objects (models, schemas, the tagger) live forever: keep them out of collections
