@@ -10,8 +10,7 @@ from datetime import timedelta
 from aiohttp import web
 from pydantic import SecretStr
 
-from bot.announce import BroadcastAnnouncer
-from bot.broadcast import Broadcaster
+from bot.announce import BroadcastAnnouncer, announcer_for
 from bot.channels.base import MayUpload, OutboundChannel, RunnableChannel
 from bot.channels.telegram_aiogram import AiogramChannel, Handle
 from bot.channels.web import WebChannel
@@ -117,6 +116,8 @@ class App:
             log.info("%s channel started", channel.name)
         if self.leader is not None:
             await self.leader.start()
+        if self.announcer is not None:
+            self.announcer.resume()  # a /thongbao a dead process left half-sent
         await self._publish_menus()
 
     async def stop(self) -> None:
@@ -231,7 +232,7 @@ async def build_app(
         # /chien_dich on this worker moves the reminders at once (others follow within a check).
         conversation.admin.seams.campaign_listeners.append(app.scheduler.reschedule)
     dispatcher.outbound = app.deliver  # answers to youth, notices to coordinators (issue #5)
-    app.announcer = BroadcastAnnouncer(Broadcaster(store, app.deliver, clock), clock)
+    app.announcer = announcer_for(config, store, app.deliver, clock)
     conversation.admin.seams.announcer = app.announcer
     conversation.admin.seams.role_listeners.append(app.republish_menu)
     return app
