@@ -17,12 +17,14 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramServerError,
 )
+from aiogram.dispatcher.event.bases import UNHANDLED
 from aiogram.types import (
     BotCommand,
     BotCommandScopeChat,
     BotCommandScopeDefault,
     BufferedInputFile,
     CallbackQuery,
+    ErrorEvent,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     Message,
@@ -166,6 +168,8 @@ class AiogramChannel:
         self._sleep = sleep
         self.dp = Dispatcher()
         self.dp.include_router(self._router())
+        if mode == "polling":
+            self.dp.errors.register(self._on_polling_error)
 
     def _router(self) -> Router:
         router = Router(name="doithoai")
@@ -203,6 +207,13 @@ class AiogramChannel:
             scope = BotCommandScopeDefault() if address is None else BotCommandScopeChat(chat_id=int(address.chat_id))
             listed = [BotCommand(command=name, description=text) for name, text in commands]
             await call_with_retry(lambda scope=scope, listed=listed: self.bot.set_my_commands(listed, scope=scope), sleep=self._sleep)
+
+    async def _on_polling_error(self, event: ErrorEvent) -> Any:
+        """Polling: getUpdates never redelivers, so a reply the retry policy gave up on is logged and lost."""
+        if isinstance(event.exception, TransientChannelError):
+            log.warning("telegram reply not delivered (polling, not redelivered): %s", event.exception)
+            return True
+        return UNHANDLED
 
     async def _on_edited(self, edited_message: Message, event_update: Update) -> None:
         await self._answer(_incoming_from_message(edited_message, event_update.update_id, edited=True))

@@ -1,5 +1,6 @@
 """A reply that cannot be sent fails the webhook request, so Telegram redelivers and the stored replies are replayed."""
 
+import logging
 from pathlib import Path
 
 import pytest
@@ -45,3 +46,21 @@ async def test_a_blocked_youth_is_not_redelivered(library: str, tmp_path: Path, 
     """403 will not change on a redelivery: the request succeeds and the failure is logged."""
     async for running in start(library, tmp_path, clock):
         await _blocked(running)
+
+
+@pytest.mark.parametrize("library", ["aiogram", "ptb"])
+async def test_polling_logs_a_lost_reply_once(
+    library: str, tmp_path: Path, clock: FakeClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    """getUpdates has no redelivery: the lost reply is one WARNING (no traceback) and the next message works."""
+    async for running in start(library, tmp_path, clock, mode="polling"):
+        api = running.api
+        assert isinstance(api, FakeTelegramAPI)
+        running.app.telegram._sleep = no_sleep  # type: ignore[union-attr]
+        api.fail_next("sendMessage", 502, count=6)
+        with caplog.at_level(logging.INFO):
+            api.push_text(USER, "/start")
+            await api.wait_until(lambda: "not redelivered" in caplog.text, timeout=30)
+        assert not [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
+        api.push_text(USER, "/start")
+        await api.wait_for_messages(USER, 1, timeout=30)
