@@ -134,6 +134,38 @@ def incoming_from_callback(callback: CallbackQuery, update_id: int) -> IncomingM
     )
 
 
+def well_typed(update: Update) -> bool:
+    """Whether the fields our adapter reads have Telegram's types (PTB builds objects without checking)."""
+    if not _is_int(update.update_id):
+        return False
+    if not all(_message_ok(m) for m in (update.message, update.edited_message) if m is not None):
+        return False
+    callback = update.callback_query
+    if callback is None:
+        return True
+    user_ok = callback.from_user is not None and _user_ok(callback.from_user)
+    chat_ok = callback.message is None or _chat_ok(callback.message.chat)
+    return user_ok and chat_ok and isinstance(callback.data, (str, type(None)))
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _chat_ok(chat: Any) -> bool:
+    return chat is not None and _is_int(chat.id) and isinstance(chat.type, str)
+
+
+def _user_ok(user: Any) -> bool:
+    return _is_int(user.id) and isinstance(user.first_name, str) and isinstance(user.last_name, (str, type(None)))
+
+
+def _message_ok(message: Message) -> bool:
+    texts_ok = all(isinstance(t, (str, type(None))) for t in (message.text, message.caption))
+    user_ok = message.from_user is None or _user_ok(message.from_user)
+    return _chat_ok(message.chat) and _is_int(message.message_id) and texts_ok and user_ok
+
+
 def _markup(reply: Reply) -> InlineKeyboardMarkup | None:
     if not reply.buttons:
         return None
@@ -298,11 +330,11 @@ class PtbChannel:
             return web.Response(status=400)
         try:
             update = Update.de_json(data, self.application.bot)
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as exc:
             log.warning("telegram webhook: malformed update refused (%s)", type(exc).__name__)
             return web.Response(status=400)
-        if not isinstance(update.update_id, int):
-            log.warning("telegram webhook: malformed update refused (update_id)")
+        if not well_typed(update):  # PTB builds objects without checking field types (aiogram's pydantic does)
+            log.warning("telegram webhook: malformed update refused (field types)")
             return web.Response(status=400)
         try:
             await self._on_update(update)

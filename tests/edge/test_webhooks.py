@@ -52,6 +52,11 @@ async def test_a_forged_update_is_refused(running: Running, forged: str | None) 
     assert _sent(running) == 1 and await running.handled() == 1
 
 
+def _fields() -> dict[str, Any]:
+    return {"message_id": 1, "date": 1_700_000_000, "chat": {"id": USER, "type": "private"},
+            "from": {"id": USER, "is_bot": False, "first_name": "A"}, "text": "hi"}
+
+
 def _malformed(running: Running) -> list[bytes]:
     common = [b"{not json " + MARK.encode(), b"\xff\xfe" + MARK.encode(), json.dumps([MARK]).encode(),
               json.dumps(MARK).encode(), b"", b"null"]
@@ -74,6 +79,11 @@ def _malformed(running: Running) -> list[bytes]:
             {"update_id": 5, "message": {"message_id": 1, "chat": MARK, "date": 1}},
             {"update_id": 6, "callback_query": {"id": MARK}},
             {"update_id": 7, "message": {"text": "x" * 1_100_000 + MARK}},
+            {"update_id": 8, "message": {**_fields(), "text": [MARK]}},
+            {"update_id": 9, "message": {**_fields(), "chat": {"id": MARK, "type": "private"}}},
+            {"update_id": 10, "message": {**_fields(), "date": 10**20}},
+            {"update_id": 11, "callback_query": {"id": "c", "chat_instance": "i", "data": {"x": MARK},
+                                                 "from": {"id": USER, "is_bot": False, "first_name": "A"}}},
         ]
     return common + [json.dumps(shape).encode() for shape in shapes]
 
@@ -103,3 +113,30 @@ async def test_the_platform_delivers_to_the_webhook(running: Running) -> None:
         api.push_text(str(USER), "xin chào")
         await api.wait_for_messages(str(USER), 1)
     assert await running.handled() == 1
+
+
+def _mutations() -> list[dict[str, Any]]:
+    """A valid update with one field at a time replaced by a value of another type."""
+    values: list[Any] = [None, -1, 10**20, 1.5, "x", "", [], {}, [1], True]
+    base = {"update_id": 1, "message": _fields()}
+    found = []
+    for section, field in [("", "update_id"), *[("message", k) for k in _fields()],
+                           ("chat", "id"), ("chat", "type"), ("from", "id"), ("from", "first_name")]:
+        for value in values:
+            update = json.loads(json.dumps(base))
+            target = update if not section else update["message"] if section == "message" else update["message"][section]
+            target[field] = value
+            found.append(update)
+    return found
+
+
+async def test_no_mutated_update_gets_a_500(running: Running, caplog: pytest.LogCaptureFixture) -> None:
+    if running.adapter == "zalo":
+        pytest.skip("Telegram's update shape")
+    with caplog.at_level(logging.INFO):
+        for number, update in enumerate(_mutations(), 100):
+            if isinstance(update.get("update_id"), int):
+                update["update_id"] = number
+            status = await _post(running, json.dumps(update).encode())
+            assert status in (200, 400), (status, update)
+    assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
