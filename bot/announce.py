@@ -41,7 +41,8 @@ class BroadcastAnnouncer:
         self.broadcaster = broadcaster
         self.clock = clock
         self._tasks: set[asyncio.Task[None]] = set()
-        self._waiting: set[asyncio.Task[None]] = set()  # resumptions waiting for a dead run's lease
+        self._waiting: set[asyncio.Task[None]] = set()  # the watcher, and resumptions waiting for a lease
+        self._mine: set[str] = set()  # occurrences this process is sending or about to resume
 
     def submit(self, recipients: Sequence[Address], reply: Reply) -> int:
         """Start sending; the admin's chat is answered at once, the sends continue in the background."""
@@ -56,6 +57,7 @@ class BroadcastAnnouncer:
         task.add_done_callback(into.discard)
 
     async def _first_run(self, occurrence: str, payload: dict[str, Any]) -> None:
+        self._mine.add(occurrence)
         async with self.broadcaster.store.unit() as uow:
             await uow.admin.set_pending(_key(occurrence), KIND, payload, self.clock.now())
         await self._run(occurrence, payload)
@@ -73,6 +75,8 @@ class BroadcastAnnouncer:
         except Exception:  # noqa: BLE001 - a background task: log, never crash the loop
             log.exception("announcement %s failed", occurrence)
             return
+        finally:
+            self._mine.discard(occurrence)
         if report is not None:
             log.info("announcement %s: %d sent, %d unreachable, %d failed, %d skipped", occurrence,
                      len(report.sent), len(report.unreachable), len(report.failed), report.skipped)
@@ -84,24 +88,43 @@ class BroadcastAnnouncer:
                 await uow.admin.clear_pending(_key(occurrence))
 
     def resume(self) -> None:
-        """At start: resume every announcement a dead process left half-sent (in the background)."""
-        self._spawn(self._resume_all(), "announce-resume", self._waiting)
+        """At start, and every third of the lease: resume each announcement a dead process left half-sent.
 
-    async def _resume_all(self) -> None:
+        Every worker watches, so a run is resumed even when the process that died never comes back;
+        the run's own sent-log row lets only one of them own it.
+        """
+        self._spawn(self._watch(), "announce-watch", self._waiting)
+
+    async def _watch(self) -> None:
+        while True:
+            try:
+                await self._resume_due()
+            except Exception:  # noqa: BLE001 - a background task: keep watching
+                log.exception("looking for half-sent announcements failed")
+            await asyncio.sleep(max(self.broadcaster.lease.total_seconds() / 3, 0.5))
+
+    async def _resume_due(self) -> None:
         store, lease = self.broadcaster.store, self.broadcaster.lease
         async with store.unit() as uow:
             kept = (await uow.session.exec(select(PendingInput).where(col(PendingInput.kind) == KIND))).all()
             runs = [(row.chat_key.removeprefix(f"{KIND}:"), dict(row.payload)) for row in kept]
             open_claims = {o: latest for j, o, latest in await DeliveryRepo(uow.session).unfinished() if j == JOB}
         for occurrence, payload in runs:
+            if occurrence in self._mine:
+                continue  # being sent, or already waiting, in this process
             latest = open_claims.get(occurrence)
             wait = 0.0 if latest is None else (latest + lease + MARGIN - self.clock.now()).total_seconds()
             log.info("announcement %s was left half-sent: resumes in %.0f s", occurrence, max(wait, 0))
+            self._mine.add(occurrence)
             self._spawn(self._resume_one(occurrence, payload, wait), f"announce-resume-{occurrence}", self._waiting)
 
     async def _resume_one(self, occurrence: str, payload: dict[str, Any], wait: float) -> None:
-        if wait > 0:
-            await asyncio.sleep(wait)  # the dead run's claims are taken over only after their lease
+        try:
+            if wait > 0:
+                await asyncio.sleep(wait)  # the dead run's claims are taken over only after their lease
+        except asyncio.CancelledError:
+            self._mine.discard(occurrence)
+            raise
         self._spawn(self._run(occurrence, payload), f"announce-{occurrence}", self._tasks)
 
     async def drain(self) -> None:
