@@ -11,8 +11,7 @@ from datetime import timedelta
 from aiohttp import web
 from pydantic import SecretStr
 
-from bot.announce import BroadcastAnnouncer
-from bot.broadcast import Broadcaster
+from bot.announce import BroadcastAnnouncer, announcer_for
 from bot.channels.base import MayUpload, OutboundChannel, RunnableChannel
 from bot.channels.telegram_aiogram import AiogramChannel, Handle
 from bot.channels.web import WebChannel
@@ -23,6 +22,7 @@ from bot.channels.zalo_api import ZaloBotAPI
 from bot.config import AppConfig
 from bot.coordination import CoordinationJobs, build_coordination, pacer_for
 from bot.leader import Leadership, leadership_for
+from bot.logsetup import redact_secrets
 from bot.takeover import resume_abandoned
 from bot.scheduler import Scheduler
 from bot.dispatcher import Dispatcher
@@ -118,6 +118,8 @@ class App:
             log.info("%s channel started", channel.name)
         if self.leader is not None:
             await self.leader.start()
+        if self.announcer is not None:
+            self.announcer.resume()  # a /thongbao a dead process left half-sent
         await self._publish_menus()
 
     async def stop(self) -> None:
@@ -261,7 +263,7 @@ async def build_app(
         # /chien_dich on this worker moves the reminders at once (others follow within a check).
         conversation.admin.seams.campaign_listeners.append(app.scheduler.reschedule)
     dispatcher.outbound = app.deliver  # answers to youth, notices to coordinators (issue #5)
-    app.announcer = BroadcastAnnouncer(Broadcaster(store, app.deliver, clock), clock)
+    app.announcer = announcer_for(config, store, app.deliver, clock)
     conversation.admin.seams.announcer = app.announcer
     conversation.admin.seams.role_listeners.append(app.republish_menu)
     return app
@@ -300,6 +302,7 @@ def _leadership(config: AppConfig, store: Store, jobs: CoordinationJobs, schedul
 
 async def serve(config: AppConfig, stop: asyncio.Event | None = None) -> None:
     """Run until `stop` is set (or forever)."""
+    redact_secrets(config)  # before any channel logs a line
     app = await build_app(config)
     await app.start()
     gc.freeze()  # start-up objects (models, schemas, the tagger) live forever: keep them out of collections

@@ -120,9 +120,13 @@ class Broadcaster:
                 status, error = await self._send(message)
                 pending.append((message.address, status, error))
                 {SENT: report.sent, UNREACHABLE: report.unreachable}.get(status, report.failed).append(message.address)
-                if len(pending) >= self.flush_every and not lock.locked():
+                if len(pending) >= self.flush_every:
+                    # Wait for a flush in progress rather than skip it: with mark_every 1 no worker takes
+                    # its next message before its last outcome is written, so a crash re-sends at most
+                    # `concurrency` messages (a skip let outcomes pile up behind a slow commit: 12 of 8).
                     async with lock:
-                        await self._flush(job, occurrence, pending, claimed)
+                        if len(pending) >= self.flush_every:
+                            await self._flush(job, occurrence, pending, claimed)
 
         async with self._renewing(job, occurrence, claimed):
             await asyncio.gather(produce(), *(work() for _ in range(self.concurrency)))

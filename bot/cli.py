@@ -7,6 +7,7 @@ import signal
 import sys
 from bot.config import AppConfig, load_config
 from bot.errors import ConfigError
+from bot.logsetup import configure as configure_logging
 from handlers.clock import Clock, SystemClock
 
 log = logging.getLogger("doithoai")
@@ -83,8 +84,7 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `doithoai` console script."""
     args = parser().parse_args(argv)
-    logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("alembic").setLevel(logging.WARNING)
+    configure_logging(args.log_level)
     try:
         if args.command == "serve":
             asyncio.run(_serve(_config(args)))

@@ -1,12 +1,14 @@
 """Load config.yaml into frozen pydantic models; environment variables override the file."""
 
 import os
+import re
 from collections.abc import Mapping
+from datetime import time
 from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator, model_validator
 
 from bot.channels.web_guard import Limits, origin_of, parse_networks
 from bot.coordination_config import Coordination
@@ -15,6 +17,7 @@ from handlers.scope import config_errors
 from handlers.settings import Frozen, Settings
 
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "config.yaml"
+TELEGRAM_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")  # what Telegram accepts as a webhook secret_token
 
 
 class Database(Frozen):
@@ -92,6 +95,18 @@ class TelegramChannel(Frozen):
     webhook_secret: SecretStr | None = None
     library: Literal["aiogram", "ptb"] = "aiogram"  # which client library runs the bot
 
+    @model_validator(mode="after")
+    def _webhook_needs_secret(self) -> "TelegramChannel":
+        # Without it anyone who finds the URL can post an update "from" an admin's chat id.
+        secret = self.webhook_secret.get_secret_value() if self.webhook_secret is not None else ""
+        if self.webhook_secret is not None and not TELEGRAM_SECRET.fullmatch(secret):
+            raise ValueError("TELEGRAM_WEBHOOK_SECRET must be 1-256 characters of A-Z a-z 0-9 _ -")
+        if self.mode == "webhook" and self.token is not None and self.webhook_secret is None:
+            raise ValueError(
+                "TELEGRAM_MODE=webhook needs TELEGRAM_WEBHOOK_SECRET (1-256 characters of A-Z a-z 0-9 _ -)"
+            )
+        return self
+
 
 class ZaloChannel(Frozen):
     """Zalo Bot Platform settings (token and webhook secret come only from the environment)."""
@@ -109,6 +124,12 @@ class ZaloChannel(Frozen):
         if value is not None and not 8 <= len(value.get_secret_value()) <= 256:
             raise ValueError("ZALO_WEBHOOK_SECRET must be 8-256 characters")
         return value
+
+    @model_validator(mode="after")
+    def _webhook_needs_secret(self) -> "ZaloChannel":
+        if self.mode == "webhook" and self.token is not None and self.webhook_secret is None:
+            raise ValueError("ZALO_MODE=webhook needs ZALO_WEBHOOK_SECRET (8-256 characters)")
+        return self
 
 
 class Channels(Frozen):
@@ -208,14 +229,73 @@ def load_config(
     """Parse and validate the configuration (`serve --demo` then moves the campaign: bot/demo.py)."""
     env = os.environ if env is None else env
     source = Path(path) if path else DEFAULT_CONFIG
-    try:
-        raw = yaml.safe_load(source.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise ConfigError(f"cannot read {source}: {exc}") from exc
-    if not isinstance(raw, dict):
-        raise ConfigError(f"{source}: the top level must be a mapping")
+    raw = _read_yaml(source)
+    _check_times(source, raw, AppConfig)
+    _check_unit_codes(source, raw)
     raw = _env_overrides(raw, env)
     try:
         return AppConfig.model_validate(raw)
     except ValidationError as exc:
         raise ConfigError(f"{source}: {_describe(exc)}") from exc
+
+
+def _read_yaml(source: Path) -> dict[str, Any]:
+    """The file's top-level mapping; a syntax error names the file and line."""
+    try:
+        text = source.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read {source}: {exc}") from exc
+    try:
+        raw = yaml.safe_load(text) or {}
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f"{source}:{mark.line + 1}:{mark.column + 1}" if mark is not None else str(source)
+        raise ConfigError(f"{where}: YAML syntax error: {exc.problem or exc.context}") from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{source}: YAML syntax error: {exc}") from None
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{source}: the top level must be a mapping")
+    return raw
+
+
+def _check_times(source: Path, raw: Any, model: type[BaseModel], where: str = "") -> None:
+    """Refuse an unquoted time: YAML 1.1 reads 17:00 as the number 1020, which would mean 00:17."""
+    if not isinstance(raw, dict):
+        return
+    for name, field in model.model_fields.items():
+        value, key = raw.get(name), f"{where}{name}"
+        annotation = field.annotation
+        if annotation is time and isinstance(value, int) and not isinstance(value, bool):
+            raise ConfigError(f'{source}: {key}: write the time in quotes, e.g. {name}: "17:00" '
+                              f"(unquoted, YAML reads it as the number {value})")
+        nested = _model_of(annotation)
+        if nested is not None and isinstance(value, dict):
+            _check_times(source, value, nested, f"{key}.")
+        elif nested is not None and isinstance(value, list):
+            for index, item in enumerate(value):
+                _check_times(source, item, nested, f"{key}.{index}.")
+
+
+def _model_of(annotation: Any) -> type[BaseModel] | None:
+    """The settings model inside a field's type (the model itself, or a tuple of it)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()):
+        if isinstance(arg, type) and issubclass(arg, BaseModel):
+            return arg
+    return None
+
+
+def _check_unit_codes(source: Path, raw: dict[str, Any]) -> None:
+    """Unit codes are matched case-insensitively (/start CODE, don_vi=CODE): two may not differ only in case."""
+    units = raw.get("units")
+    if not isinstance(units, list):
+        return
+    seen: dict[str, str] = {}
+    for unit in units:
+        code = unit.get("code") if isinstance(unit, dict) else None
+        if not isinstance(code, str):
+            continue
+        if code.upper() in seen:
+            raise ConfigError(f"{source}: units: the code {code!r} appears twice (as {seen[code.upper()]!r} too)")
+        seen[code.upper()] = code

@@ -2,6 +2,7 @@
 
 import asyncio
 import logging
+import re
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 
@@ -15,9 +16,10 @@ from handlers import texts
 from handlers.clock import Clock
 from handlers.conversation import Conversation
 from handlers.types import Address, IncomingMessage, Reply, coalesce, reply_from_dict, reply_to_dict
-from storage import Store
+from storage import ProcessedUpdate, Store
 
 log = logging.getLogger(__name__)
+_TABLE = re.compile(r"^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+\"?(\w+)", re.IGNORECASE)
 
 Outbound = Callable[[Address, Reply], Awaitable[None]]  # App.deliver
 
@@ -57,9 +59,16 @@ class Dispatcher:
         async with self._locks.get(msg.address):
             try:
                 replies = coalesce(await self._handle(msg))
-            except IntegrityError:
-                log.info("update %s on %s handled concurrently elsewhere", msg.update_id, msg.address.channel)
-                return []
+            except IntegrityError as exc:
+                if _duplicate_update(exc):
+                    # A twin of this update was recorded after our read: its handler sends the replies.
+                    log.info("update %s on %s handled concurrently elsewhere", msg.update_id, msg.address.channel)
+                    return []
+                # Any other constraint is a real failure: rolled back, reported, and the sender told.
+                log.error("a %s message on %s broke a database constraint (table %s, %s)", msg.kind.value,
+                          msg.address.channel, _table_of(exc) or "?", type(exc.orig).__name__)
+                log.debug("the constraint failure", exc_info=True)  # its parameters may hold youth text
+                return [Reply(texts.INTERNAL_ERROR)]
             except Exception:
                 log.exception("failed to handle a %s message on %s", msg.kind.value, msg.address.channel)
                 return [Reply(texts.INTERNAL_ERROR)]
@@ -99,6 +108,19 @@ class Dispatcher:
                 stored = [reply_to_dict(r) for r in replies if _for_sender(r, msg)]
                 await uow.updates.record(channel, msg.update_id, str(msg.address), stored, self.clock.now())
         return replies
+
+
+def _duplicate_update(exc: IntegrityError) -> bool:
+    """Whether the failure is the processed-update key's uniqueness (SQLite's or PostgreSQL's wording)."""
+    reason = str(exc.orig).lower()
+    unique = "unique constraint failed" in reason or "duplicate key" in reason
+    return unique and _table_of(exc) == ProcessedUpdate.__table__.name  # type: ignore[attr-defined]
+
+
+def _table_of(exc: IntegrityError) -> str | None:
+    """The table the failed statement wrote to (lower case), if it names one."""
+    match = _TABLE.match(exc.statement or "")
+    return match.group(1).lower() if match else None
 
 
 def _for_sender(reply: Reply, msg: IncomingMessage) -> bool:

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from apscheduler.triggers.date import DateTrigger
 
+from bot.announce import JOB as ANNOUNCE_JOB
 from bot.config import AppConfig
 from bot.coordination import DIGEST_JOB, FINAL_JOB, OVERDUE_JOB, CoordinationJobs, occurrence_of_reminder
 from bot.scheduler import Scheduler, fire
@@ -48,6 +49,8 @@ async def resume_abandoned(store: Store, jobs: CoordinationJobs, scheduler: Sche
     log.info("open runs at election: %s", [(j, o) for j, o, _ in open_runs])
     resumed = []
     for job_id, occurrence, latest in open_runs:
+        if job_id == ANNOUNCE_JOB:
+            continue  # bot/announce.py keeps each announcement and resumes it at start
         current = current_occurrence(jobs, config, job_id, now)
         if current != occurrence:
             log.info("open run %s/%s is not current (%s): left alone", job_id, occurrence, current)

@@ -1,9 +1,11 @@
 """The seam every channel adapter implements for outgoing messages."""
 
 import dataclasses
+import hmac
+import json
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Protocol
+from typing import Any, Protocol
 
 from aiohttp import web
 
@@ -16,6 +18,7 @@ log = logging.getLogger(__name__)
 TELEGRAM_WEBHOOK_CONNECTIONS = 100
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024  # staff imports (/nhap): a larger document is not downloaded
 MayUpload = Callable[[Address], Awaitable[bool]]  # whose documents are downloaded (staff only)
+MAX_TELEGRAM_WEBHOOK_BYTES = 1024 * 1024  # an update is a few kB; aiohttp's own read limit is 1 MiB
 
 
 class OutboundChannel(Protocol):
@@ -80,3 +83,39 @@ async def with_staff_document(
         document.name or "file", content[: MAX_UPLOAD_BYTES + 1], document.mime_type or "application/octet-stream"
     )
     return dataclasses.replace(incoming, text=caption, attachments=(attachment,))
+
+
+def secret_matches(given: str | None, expected: str | None) -> bool:
+    """A webhook secret header compared in constant time (any header text, never an exception)."""
+    if given is None or not expected:
+        return False
+    return hmac.compare_digest(given.encode("utf-8", "surrogateescape"), expected.encode("utf-8"))
+
+
+async def webhook_json(request: web.Request, channel: str, limit: int) -> dict[str, Any] | None:
+    """The webhook body as a JSON object, or None: too big, not JSON or not an object (one WARNING, no body)."""
+    if request.content_length is not None and request.content_length > limit:
+        return _refused(channel, f"{request.content_length} bytes announced")
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        while chunk := await request.content.read(65536):
+            size += len(chunk)
+            if size > limit:
+                return _refused(channel, f"over {limit} bytes")
+            chunks.append(chunk)
+    except (OSError, ValueError) as exc:
+        return _refused(channel, type(exc).__name__)
+    body = b"".join(chunks)
+    try:
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        return _refused(channel, f"not JSON, {len(body)} bytes")
+    if not isinstance(data, dict):
+        return _refused(channel, f"JSON {type(data).__name__}, not an object")
+    return data
+
+
+def _refused(channel: str, why: str) -> None:
+    log.warning("%s webhook: malformed body refused (%s)", channel, why)
+    return None

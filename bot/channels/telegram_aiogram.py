@@ -17,31 +17,42 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramServerError,
 )
+from aiogram.dispatcher.event.bases import UNHANDLED
 from aiogram.types import (
     BotCommand,
     BotCommandScopeChat,
     BotCommandScopeDefault,
     BufferedInputFile,
     CallbackQuery,
+    ErrorEvent,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     Message,
     Update,
 )
 from aiogram.methods.base import Response
-from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import ClientError, web
+from pydantic import ValidationError
 
-from bot.channels.base import TELEGRAM_WEBHOOK_CONNECTIONS, Document, MayUpload, with_staff_document
+from bot.channels.base import (
+    MAX_TELEGRAM_WEBHOOK_BYTES,
+    TELEGRAM_WEBHOOK_CONNECTIONS,
+    Document,
+    MayUpload,
+    secret_matches,
+    webhook_json,
+    with_staff_document,
+)
 from bot.channels.textsplit import split_text
 from bot.pacing import Pacer
-from bot.errors import PermanentChannelError, RecipientUnreachable, TransientChannelError
+from bot.errors import ChannelError, PermanentChannelError, RecipientUnreachable, TransientChannelError
 from handlers.types import Address, IncomingMessage, Kind, Reply
 
 log = logging.getLogger(__name__)
 
 CHANNEL = "telegram"
 TEXT_LIMIT = 4096
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 Handle = Callable[[IncomingMessage], Awaitable[list[Reply]]]
 Sleep = Callable[[float], Awaitable[None]]
 
@@ -145,6 +156,8 @@ class AiogramChannel:
         webhook_path: str = "/telegram/webhook",
         webhook_secret: str | None = None,
     ) -> None:
+        if mode == "webhook" and not webhook_secret:
+            raise ValueError("Telegram webhook mode needs TELEGRAM_WEBHOOK_SECRET")
         self.mode, self.webhook_url, self.webhook_path = mode, webhook_url, webhook_path
         self._secret = webhook_secret
         self._poller: asyncio.Task[None] | None = None
@@ -155,6 +168,8 @@ class AiogramChannel:
         self._sleep = sleep
         self.dp = Dispatcher()
         self.dp.include_router(self._router())
+        if mode == "polling":
+            self.dp.errors.register(self._on_polling_error)
 
     def _router(self) -> Router:
         router = Router(name="doithoai")
@@ -193,6 +208,13 @@ class AiogramChannel:
             listed = [BotCommand(command=name, description=text) for name, text in commands]
             await call_with_retry(lambda scope=scope, listed=listed: self.bot.set_my_commands(listed, scope=scope), sleep=self._sleep)
 
+    async def _on_polling_error(self, event: ErrorEvent) -> Any:
+        """Polling: getUpdates never redelivers, so a reply the retry policy gave up on is logged and lost."""
+        if isinstance(event.exception, TransientChannelError):
+            log.warning("telegram reply not delivered (polling, not redelivered): %s", event.exception)
+            return True
+        return UNHANDLED
+
     async def _on_edited(self, edited_message: Message, event_update: Update) -> None:
         await self._answer(_incoming_from_message(edited_message, event_update.update_id, edited=True))
 
@@ -227,9 +249,15 @@ class AiogramChannel:
             log.debug("cosmetic Telegram call failed: %s", exc)
 
     async def _answer(self, incoming: IncomingMessage) -> None:
+        """Send the replies; a transient failure propagates so a webhook update is redelivered."""
         replies = await self.handle(incoming)
         for reply in replies:
-            await self.send(reply.address or incoming.address, reply)
+            try:
+                await self.send(reply.address or incoming.address, reply)
+            except TransientChannelError:
+                raise
+            except ChannelError as exc:  # blocked or refused: a redelivery would fail the same way
+                log.warning("telegram reply not delivered: %s", type(exc).__name__)
 
     async def send(self, address: Address, reply: Reply) -> None:
         """Deliver one reply (split at 4,096 characters; buttons on the last piece)."""
@@ -263,10 +291,31 @@ class AiogramChannel:
 
     def mount_webhook(self, app: web.Application, path: str, secret: str | None) -> None:
         """Serve Telegram's webhook on `app` at `path`, checking the secret header."""
-        # Answer only after the update is handled: a worker killed mid-update then gets it redelivered.
-        SimpleRequestHandler(
-            dispatcher=self.dp, bot=self.bot, secret_token=secret, handle_in_background=False
-        ).register(app, path=path)
+        self._secret = secret
+        app.router.add_post(path, self.on_webhook)
+
+    async def on_webhook(self, request: web.Request) -> web.Response:
+        """Check the secret in constant time, refuse a malformed body (400), handle the update in the request.
+
+        Answering only after the update is handled means a worker killed mid-update, or a reply that
+        could not be sent (503), gets the update redelivered; the dispatcher then replays its replies.
+        """
+        if not secret_matches(request.headers.get(SECRET_HEADER), self._secret):
+            return web.Response(status=401)
+        data = await webhook_json(request, CHANNEL, MAX_TELEGRAM_WEBHOOK_BYTES)
+        if data is None:
+            return web.Response(status=400)
+        try:
+            update = Update.model_validate(data, context={"bot": self.bot})
+        except ValidationError as exc:
+            log.warning("telegram webhook: malformed update refused (%d errors)", exc.error_count())
+            return web.Response(status=400)
+        try:
+            await self.dp.feed_update(self.bot, update)
+        except TransientChannelError as exc:
+            log.warning("telegram update %s: reply not delivered, left to redeliver: %s", update.update_id, exc)
+            return web.Response(status=503)
+        return web.json_response({})
 
     async def set_webhook(self, url: str, secret: str | None) -> None:
         """Tell Telegram where to post updates."""

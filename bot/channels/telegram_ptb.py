@@ -7,8 +7,6 @@ same retry policy. PTB never owns the loop: initialize/start/start_polling and t
 
 import asyncio
 import datetime as dtm
-import hmac
-import json
 import logging
 import os
 from collections.abc import Awaitable, Callable
@@ -33,7 +31,15 @@ from telegram import (  # noqa: E402
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError  # noqa: E402
 from telegram.ext import Application, ContextTypes, TypeHandler  # noqa: E402
 
-from bot.channels.base import TELEGRAM_WEBHOOK_CONNECTIONS, Document, MayUpload, with_staff_document  # noqa: E402
+from bot.channels.base import (  # noqa: E402
+    MAX_TELEGRAM_WEBHOOK_BYTES,
+    TELEGRAM_WEBHOOK_CONNECTIONS,
+    Document,
+    MayUpload,
+    secret_matches,
+    webhook_json,
+    with_staff_document,
+)
 from bot.channels.retry import Sleep, with_retry  # noqa: E402
 from bot.pacing import Pacer  # noqa: E402
 from bot.channels.textsplit import split_text  # noqa: E402
@@ -128,6 +134,38 @@ def incoming_from_callback(callback: CallbackQuery, update_id: int) -> IncomingM
     )
 
 
+def well_typed(update: Update) -> bool:
+    """Whether the fields our adapter reads have Telegram's types (PTB builds objects without checking)."""
+    if not _is_int(update.update_id):
+        return False
+    if not all(_message_ok(m) for m in (update.message, update.edited_message) if m is not None):
+        return False
+    callback = update.callback_query
+    if callback is None:
+        return True
+    user_ok = callback.from_user is not None and _user_ok(callback.from_user)
+    chat_ok = callback.message is None or _chat_ok(callback.message.chat)
+    return user_ok and chat_ok and isinstance(callback.data, (str, type(None)))
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _chat_ok(chat: Any) -> bool:
+    return chat is not None and _is_int(chat.id) and isinstance(chat.type, str)
+
+
+def _user_ok(user: Any) -> bool:
+    return _is_int(user.id) and isinstance(user.first_name, str) and isinstance(user.last_name, (str, type(None)))
+
+
+def _message_ok(message: Message) -> bool:
+    texts_ok = all(isinstance(t, (str, type(None))) for t in (message.text, message.caption))
+    user_ok = message.from_user is None or _user_ok(message.from_user)
+    return _chat_ok(message.chat) and _is_int(message.message_id) and texts_ok and user_ok
+
+
 def _markup(reply: Reply) -> InlineKeyboardMarkup | None:
     if not reply.buttons:
         return None
@@ -155,6 +193,8 @@ class PtbChannel:
         sleep: Sleep | None = None,
         poll_timeout: int = 10,
     ) -> None:
+        if mode == "webhook" and not webhook_secret:
+            raise ValueError("Telegram webhook mode needs TELEGRAM_WEBHOOK_SECRET")
         builder = Application.builder().token(token).job_queue(None)  # our own scheduler runs jobs
         if api_base:
             base = api_base.rstrip("/")
@@ -180,7 +220,7 @@ class PtbChannel:
 
     # --- receiving ---------------------------------------------------------------------
 
-    async def _on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    async def _on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE | None = None) -> None:
         if update.callback_query is not None:
             await self._on_callback(update.callback_query, update.update_id)
         elif update.message is not None:
@@ -218,13 +258,19 @@ class PtbChannel:
             log.debug("cosmetic Telegram call failed: %s", exc)
 
     async def _answer(self, incoming: IncomingMessage) -> None:
+        """Send the replies; a transient failure propagates so a webhook update is redelivered."""
         for reply in await self.handle(incoming):
             try:
                 await self.send(reply.address or incoming.address, reply)
-            except ChannelError as exc:
-                log.warning("telegram reply not delivered: %s", exc)
+            except TransientChannelError:
+                raise
+            except ChannelError as exc:  # blocked or refused: a redelivery would fail the same way
+                log.warning("telegram reply not delivered: %s", type(exc).__name__)
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if isinstance(context.error, TransientChannelError):  # polling: getUpdates never redelivers it
+            log.warning("telegram reply not delivered (polling, not redelivered): %s", context.error)
+            return
         log.error("telegram update failed", exc_info=context.error)
 
     # --- sending -----------------------------------------------------------------------
@@ -271,17 +317,30 @@ class PtbChannel:
             app.router.add_post(self.webhook_path, self.on_webhook)
 
     async def on_webhook(self, request: web.Request) -> web.Response:
-        """Check the secret header, then process the update inside this request."""
-        if self._secret is not None:
-            given = request.headers.get(SECRET_HEADER, "")
-            if not hmac.compare_digest(given.encode(), self._secret.encode()):
-                return web.Response(status=401)
-        try:
-            data = json.loads(await request.read())
-        except (ValueError, UnicodeDecodeError):
+        """Check the secret in constant time, refuse a malformed body (400), handle the update in the request.
+
+        The update runs through our handler directly, not PTB's process_update, which would swallow
+        a failed send: a reply that could not be sent answers 503, so Telegram redelivers the update
+        and the dispatcher replays the stored replies (as the aiogram adapter does).
+        """
+        if not secret_matches(request.headers.get(SECRET_HEADER), self._secret):
+            return web.Response(status=401)
+        data = await webhook_json(request, CHANNEL, MAX_TELEGRAM_WEBHOOK_BYTES)
+        if data is None:
             return web.Response(status=400)
-        update = Update.de_json(data, self.application.bot)
-        await self.application.process_update(update)
+        try:
+            update = Update.de_json(data, self.application.bot)
+        except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as exc:
+            log.warning("telegram webhook: malformed update refused (%s)", type(exc).__name__)
+            return web.Response(status=400)
+        if not well_typed(update):  # PTB builds objects without checking field types (aiogram's pydantic does)
+            log.warning("telegram webhook: malformed update refused (field types)")
+            return web.Response(status=400)
+        try:
+            await self._on_update(update)
+        except TransientChannelError as exc:
+            log.warning("telegram update %s: reply not delivered, left to redeliver: %s", update.update_id, exc)
+            return web.Response(status=503)
         return web.Response(status=200)
 
     async def start(self) -> None:

@@ -6,7 +6,6 @@ by typing the number or the label (handlers/choices.py understands both).
 
 import asyncio
 import hashlib
-import hmac
 import json
 import logging
 from collections.abc import Awaitable, Callable
@@ -15,6 +14,7 @@ from typing import Any, Literal
 
 from aiohttp import web
 
+from bot.channels.base import secret_matches, webhook_json
 from bot.channels.retry import Sleep, with_retry
 from bot.channels.textsplit import split_text
 from bot.channels.web import parse_text
@@ -47,6 +47,20 @@ def _update_id(event: dict[str, Any], chat_id: str) -> str:
     return "h:" + hashlib.sha256(canonical).hexdigest()[:40]
 
 
+def well_formed(event: dict[str, Any]) -> bool:
+    """Whether an event has Zalo's shape: a named event whose message (if any) has a chat with an id."""
+    if not isinstance(event.get("event_name"), str):
+        return False
+    message = event.get("message")
+    if message is None:
+        return True
+    if not isinstance(message, dict) or not isinstance(message.get("chat"), dict):
+        return False
+    if not isinstance(message.get("from", {}), dict) or not isinstance(message.get("text", ""), str):
+        return False
+    return isinstance(message["chat"].get("id"), (str, int)) and not isinstance(message["chat"].get("id"), bool)
+
+
 def incoming_from_event(event: dict[str, Any]) -> IncomingMessage | None:
     """Our message type from one Zalo event; None for events we do not handle."""
     name = event.get("event_name")
@@ -54,7 +68,8 @@ def incoming_from_event(event: dict[str, Any]) -> IncomingMessage | None:
     if not isinstance(message, dict) or not isinstance(message.get("chat"), dict):
         log.info("zalo event %r without a message ignored", name)
         return None
-    sender = message.get("from") or {}
+    sender = message.get("from")
+    sender = sender if isinstance(sender, dict) else {}
     if sender.get("is_bot"):
         return None
     chat_id = str(message["chat"].get("id") or "")
@@ -141,16 +156,13 @@ class ZaloChannel:
         given = request.headers.get(SECRET_HEADER)
         if given is None:
             return web.json_response({"ok": False}, status=401)
-        if self._secret is None or not hmac.compare_digest(given.encode(), self._secret.encode()):
+        if not secret_matches(given, self._secret):
             return web.json_response({"ok": False}, status=403)
-        if request.content_length is not None and request.content_length > MAX_WEBHOOK_BYTES:
-            return web.json_response({"ok": False}, status=413)
-        try:
-            body = json.loads(await request.read())
-        except (ValueError, UnicodeDecodeError):
-            return web.json_response({"ok": False}, status=400)
-        event = body.get("result", body) if isinstance(body, dict) else None
-        if not isinstance(event, dict):
+        body = await webhook_json(request, CHANNEL, MAX_WEBHOOK_BYTES)
+        event = body.get("result", body) if body is not None else None
+        if not isinstance(event, dict) or not well_formed(event):
+            if body is not None:
+                log.warning("zalo webhook: malformed event refused")
             return web.json_response({"ok": False}, status=400)
         await self.process(event)
         return web.json_response({"ok": True})

@@ -106,7 +106,7 @@ async def test_webhook_rejects_a_wrong_or_missing_secret(
             async with session.post(url, json=update, headers=headers) as response:
                 assert response.status in (401, 403)
             async with session.post(url, data=b"{not json", headers={"X-Telegram-Bot-Api-Secret-Token": SECRET}) as r:
-                assert r.status >= 400
+                assert r.status == 400  # malformed: refused without a traceback (tests/edge/test_webhooks.py)
             async with session.post(url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": SECRET}) as r:
                 assert r.status == 200
         await api.wait_for_messages(901, 1)  # only the request with the right secret was handled (answered after it)
