@@ -140,3 +140,8 @@ CHOICE_HINT_TYPED = "(Bạn trả lời bằng cách gõ số thứ tự hoặc 
 FLOOD = "Bạn đang gửi tin nhắn quá nhanh. Bạn vui lòng chờ khoảng một phút rồi gửi tiếp nhé."
 INTERNAL_ERROR = "Hệ thống đang gặp sự cố, bạn vui lòng thử lại sau ít phút. Dữ liệu bạn đã gửi không bị mất."
 NAME_FALLBACK = "bạn"
+OA_CHOICES_TITLE = "Bạn bấm một lựa chọn bên dưới (hoặc gõ số thứ tự):"  # Zalo OA button list, ≤ 100 characters
+OA_FILE_NOT_SENT = (  # staff on Zalo OA: Zalo takes only images, PDF, DOC and DOCX files
+    "Zalo OA không nhận loại tệp này nên mình chưa gửi được tệp «{filename}». "
+    "Bạn nhận tệp qua Telegram, hoặc nhờ quản trị viên gửi giúp nhé."
+)
