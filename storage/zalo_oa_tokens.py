@@ -64,11 +64,13 @@ class ZaloOATokenRepo:
         row.pending_access_token = row.pending_refresh_token = row.pending_expires_at = None
         self._session.add(row)
 
-    async def claim(self, app_id: str, owner: str, now: datetime, until: datetime) -> bool:
-        """Take the renewal lease unless someone holds a live one; records the intent to spend."""
+    async def claim(self, app_id: str, refresh_token: str, owner: str, now: datetime, until: datetime) -> bool:
+        """Take the renewal lease unless someone holds a live one or the refresh token changed
+        since it was read (compare-and-set); records the intent to spend it."""
         free = (col(ZaloOAToken.lease_owner).is_(None)) | (col(ZaloOAToken.lease_until) < to_db(now))
+        unchanged = col(ZaloOAToken.refresh_token) == refresh_token
         result = await self._session.exec(
-            update(ZaloOAToken).where(col(ZaloOAToken.app_id) == app_id, free)  # type: ignore[call-overload]
+            update(ZaloOAToken).where(col(ZaloOAToken.app_id) == app_id, free, unchanged)  # type: ignore[call-overload]
             .values(lease_owner=owner, lease_until=to_db(until), spending_since=to_db(now))
             .execution_options(synchronize_session=False)
         )

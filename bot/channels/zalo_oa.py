@@ -195,7 +195,7 @@ class ZaloOAChannel:
         await self.drain()
         await self.api.close()
         if self.keeper is not None:
-            await self.keeper.oauth.close()
+            await self.keeper.close()
 
     # --- sending ----------------------------------------------------------------------
 

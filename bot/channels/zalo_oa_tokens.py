@@ -63,6 +63,10 @@ class TokenKeeper:
             await repo.seed(self.app_id, self._seed, seed_hash, self.clock.now())
         log.info("zalo oa: adopted the refresh token from ZALO_OA_REFRESH_TOKEN")
 
+    async def close(self) -> None:
+        """Close the OAuth client's session."""
+        await self.oauth.close()
+
     async def access_token(self) -> str:
         """The current access token, renewed first when it expires within `renew_before`."""
         row = await self._read()
@@ -79,7 +83,7 @@ class TokenKeeper:
                 row = await self._read()
                 if row.access_token and row.access_token != stale and self._alive(row):
                     return row.access_token
-                if await self._claim():
+                if await self._claim(row.refresh_token):
                     return await self._renew_owned(row.refresh_token)
                 if loop.time() > give_up:
                     raise TransientChannelError("zalo oa: another worker's token renewal did not finish")
@@ -103,10 +107,11 @@ class TokenKeeper:
                 assert row is not None
             return row
 
-    async def _claim(self) -> bool:
+    async def _claim(self, refresh_token: str) -> bool:
         now = self.clock.now()
         async with self.store.unit() as uow:
-            return await ZaloOATokenRepo(uow.session).claim(self.app_id, self.owner, now, now + self.lease)
+            repo = ZaloOATokenRepo(uow.session)
+            return await repo.claim(self.app_id, refresh_token, self.owner, now, now + self.lease)
 
     async def _renew_owned(self, refresh_token: str) -> str:
         """Holding the lease: spend the refresh token, write the answer ahead, confirm it."""

@@ -32,10 +32,12 @@ async def no_sleep(_seconds: float) -> None:
     return None
 
 
-def keeper_for(store: Store, oa: FakeZaloOA, clock: FakeClock, seed: str | None = None) -> TokenKeeper:
-    """One worker's token keeper on `store`."""
+def keeper_for(
+    store: Store, oa: FakeZaloOA, clock: FakeClock, seed: str | None = None, kind: type[TokenKeeper] = TokenKeeper
+) -> TokenKeeper:
+    """One worker's token keeper on `store` (close it afterwards)."""
     oauth = OAuthClient(OA_APP_ID, OA_APP_SECRET, base_url=oa.base_url)
-    return TokenKeeper(store, oauth, clock, seed=seed, poll_seconds=0.01)
+    return kind(store, oauth, clock, seed=seed, poll_seconds=0.01)
 
 
 @dataclass
