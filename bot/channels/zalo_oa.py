@@ -22,7 +22,7 @@ from bot.channels.textsplit import split_text
 from bot.channels.web import parse_text
 from bot.channels.zalo import render as render_numbered
 from bot.channels.zalo_oa_api import TEXT_LIMIT, OAuthClient, ZaloOAAPI
-from bot.channels.zalo_oa_files import send_attachments
+from bot.channels.zalo_oa_files import send_attachments, with_staff_file
 from bot.channels.zalo_oa_tokens import TokenKeeper
 from bot.errors import ChannelError, RecipientUnreachable
 from bot.pacing import Pacer
@@ -174,6 +174,8 @@ class ZaloOAChannel:
         incoming = incoming_from_event(event)
         if incoming is None:
             return
+        if event.get("event_name") == "user_send_file":
+            incoming = await with_staff_file(incoming, event, self.may_upload, self.api.http())
         for reply in await self.handle(incoming):
             try:
                 await self.send(reply.address or incoming.address, reply)

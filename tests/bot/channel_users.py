@@ -261,6 +261,9 @@ class ZaloOAChatUser:
         number, full = _pick(self.history, label)
         return await self.say(str(number) if (by or self.by) == "number" else full, expect)
 
+    async def send_file(self, name: str, content: bytes) -> list[Said]:
+        return await self._post(self.oa.file_event(self.user_id, name, content, self._now()))
+
     async def send_kind(self, kind: str, expect: int = 1) -> list[Said]:
         return await self._post(self.oa.kind_event(self.user_id, {"photo": "image"}.get(kind, kind), self._now()))
 

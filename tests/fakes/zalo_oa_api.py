@@ -39,7 +39,9 @@ class FakeZaloOA:
         self.sent: dict[str, list[JsonDict]] = defaultdict(list)  # user id → message bodies
         self.uploads: list[tuple[str, str, bytes]] = []
         self.send_calls = 0
+        self.file_downloads = 0
         self.unreachable: dict[str, int] = {}  # user id → the error code sends to them get
+        self.files: dict[str, bytes] = {}  # what users sent, served at /files/<name>
         self.hold_refresh: asyncio.Event | None = None  # set() to let held renewals answer
         self._faults: deque[int] = deque()
         self._ids = itertools.count(1)
@@ -52,6 +54,7 @@ class FakeZaloOA:
         app.router.add_post("/v4/oa/access_token", self._oauth)
         app.router.add_post("/v3.0/oa/message/cs", self._send)
         app.router.add_post("/v2.0/oa/upload/{kind}", self._upload)
+        app.router.add_get("/files/{name}", self._file)
         self._runner = web.AppRunner(app, handler_cancellation=True, shutdown_timeout=1.0)
         await self._runner.setup()
         await web.TCPSite(self._runner, "127.0.0.1", 0).start()
@@ -162,6 +165,19 @@ class FakeZaloOA:
         event["event_name"] = f"user_send_{kind}"
         del event["message"]["text"]
         return event
+
+    def file_event(self, user_id: str, name: str, content: bytes, now: datetime) -> JsonDict:
+        """A user sends a file; Zalo gives a URL to download it from."""
+        self.files[name] = content
+        event = self.kind_event(user_id, "file", now)
+        payload = {"url": f"{self.base_url}/files/{name}", "name": name, "size": str(len(content)), "type": "csv"}
+        event["message"]["attachments"] = [{"type": "file", "payload": payload}]
+        return event
+
+    async def _file(self, request: web.Request) -> web.Response:
+        self.file_downloads += 1
+        content = self.files.get(request.match_info["name"])
+        return web.Response(body=content) if content is not None else web.Response(status=404)
 
     def follow_event(self, user_id: str, now: datetime) -> JsonDict:
         """A user follows the OA."""

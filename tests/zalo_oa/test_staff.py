@@ -1,4 +1,4 @@
-"""Staff on Zalo OA: every command answers, the export comes as a named notice (OA takes no .xlsx)."""
+"""Staff on Zalo OA: every command answers, /nhap takes a file they send, the export is named (OA takes no .xlsx)."""
 
 from datetime import timedelta
 from pathlib import Path
@@ -13,6 +13,12 @@ from tests.bot.channel_users import OA_APP_ID, OA_APP_SECRET, OA_SECRET_KEY, Zal
 from tests.conftest import ROOT
 from tests.fakes.zalo_oa_api import FakeZaloOA
 from tests.support import FakeClock
+
+CSV = (
+    "nội dung,đơn vị\n"
+    "Đề nghị tỉnh hỗ trợ vốn cho thanh niên khởi nghiệp nông nghiệp,MYTU\n"
+    "Đề nghị mở thêm lớp tin học miễn phí cho đoàn viên vùng sâu,TRANDE\n"
+).encode()
 
 
 async def test_every_staff_command_answers_on_the_oa(tmp_path: Path, clock: FakeClock) -> None:
@@ -33,5 +39,11 @@ async def test_every_staff_command_answers_on_the_oa(tmp_path: Path, clock: Fake
                 clock.moment += timedelta(minutes=1)  # staff are not flooding
             await staff.say("/xuat")
             assert any(".xlsx" in m.get("text", "") for m in oa.messages("admin-1"))  # named, since OA takes no .xlsx
+            await staff.say("/nhap")
+            [done] = await staff.send_file("phieu.csv", CSV)
+            assert "ST2023-0001" in done.text and oa.file_downloads == 1
+            youth = ZaloOAChatUser(oa, app, "youth-1")
+            [refused] = await youth.send_file("phieu.csv", CSV)  # nobody else's file is fetched
+            assert oa.file_downloads == 1 and refused.text
         finally:
             await app.stop()
