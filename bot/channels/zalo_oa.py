@@ -174,6 +174,7 @@ class ZaloOAChannel:
         incoming = incoming_from_event(event)
         if incoming is None:
             return
+        log.debug("zalo oa %s from %s", event.get("event_name"), incoming.address.chat_id)  # staff ids: README
         if event.get("event_name") == "user_send_file":
             incoming = await with_staff_file(incoming, event, self.may_upload, self.api.http())
         for reply in await self.handle(incoming):
