@@ -100,7 +100,8 @@ class ZaloOATokenRepo:
     async def release(self, app_id: str, owner: str) -> None:
         """Give the lease back after a renewal that got no answer."""
         await self._session.exec(
-            update(ZaloOAToken).where(col(ZaloOAToken.app_id) == app_id, col(ZaloOAToken.lease_owner) == owner)  # type: ignore[call-overload]
+            update(ZaloOAToken)  # type: ignore[call-overload]
+            .where(col(ZaloOAToken.app_id) == app_id, col(ZaloOAToken.lease_owner) == owner)
             .values(lease_owner=None, lease_until=None)
             .execution_options(synchronize_session=False)
         )

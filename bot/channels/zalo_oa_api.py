@@ -122,7 +122,9 @@ async def _json(response: aiohttp.ClientResponse, what: str) -> dict[str, Any]:
 class OAuthClient(_Http):
     """Renews the OA access token with a refresh token (each refresh token works once)."""
 
-    def __init__(self, app_id: str, app_secret: str, *, base_url: str | None = None, request_timeout: float = 15.0) -> None:
+    def __init__(
+        self, app_id: str, app_secret: str, *, base_url: str | None = None, request_timeout: float = 15.0
+    ) -> None:
         super().__init__(request_timeout)
         self.app_id = app_id
         self._secret = app_secret
@@ -135,8 +137,9 @@ class OAuthClient(_Http):
         """A new access token and a new refresh token; the given one is spent."""
         form = {"app_id": self.app_id, "grant_type": "refresh_token", "refresh_token": refresh_token}
         try:
-            async with self.http().post(self.base_url + TOKEN_PATH, data=form, headers={"secret_key": self._secret}) as r:
-                body = await _json(r, "token renewal")
+            headers = {"secret_key": self._secret}
+            async with self.http().post(self.base_url + TOKEN_PATH, data=form, headers=headers) as response:
+                body = await _json(response, "token renewal")
         except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
             raise TransientChannelError(f"Zalo OA token renewal: {type(exc).__name__}") from None
         access, refresh = body.get("access_token"), body.get("refresh_token")
@@ -177,7 +180,8 @@ class ZaloOAAPI(_Http):
     async def _post(self, path: str, token: str, json: dict[str, Any] | None, form: Form | None) -> Any:
         headers = {"access_token": token}
         try:
-            async with self.http().post(self.base_url + path, json=json, data=form() if form else None, headers=headers) as response:
+            data = form() if form else None
+            async with self.http().post(self.base_url + path, json=json, data=data, headers=headers) as response:
                 body = await _json(response, path)
         except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
             raise TransientChannelError(f"Zalo OA {path}: {type(exc).__name__}") from None

@@ -186,7 +186,8 @@ class FakeZaloOA:
 
     def sign(self, raw: bytes, timestamp: str, secret_key: str | None = None) -> str:
         """The X-ZEvent-Signature value for a raw body."""
-        digest = hashlib.sha256(self.app_id.encode() + raw + timestamp.encode() + (secret_key or self.secret_key).encode())
+        key = (secret_key or self.secret_key).encode()
+        digest = hashlib.sha256(self.app_id.encode() + raw + timestamp.encode() + key)
         return "mac=" + digest.hexdigest()
 
     async def post_event(self, url: str, event: JsonDict, *, signature: str | None = "good") -> int:

@@ -64,7 +64,7 @@ async def test_a_broadcast_reaches_oa_users_once_and_marks_a_closed_window(
 async def test_files_for_staff(w: Wired) -> None:
     chart = Attachment("bieu-do.png", b"\x89PNG\r\n\x1a\n" + b"0" * 100, "image/png")
     report = Attachment("bao-cao.pdf", b"%PDF-1.4 ...", "application/pdf")
-    sheet = Attachment("cau-hoi.xlsx", b"PK\x03\x04", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    sheet = Attachment("cau-hoi.xlsx", b"PK\x03\x04", "application/vnd.ms-excel")
     await w.channel.send(OPEN, Reply("Tệp bạn cần:", attachments=(chart, report, sheet)))
     assert [(kind, name) for kind, name, _ in w.oa.uploads] == [("image", "bieu-do.png"), ("file", "bao-cao.pdf")]
     text, image, pdf, notice = w.oa.messages("open")
