@@ -2,7 +2,7 @@
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 
 from aiohttp import web
@@ -48,7 +48,6 @@ class Wired:
     convo: Recorder
     url: str
     clock: FakeClock
-    extra: list[object] = field(default_factory=list)
 
 
 @asynccontextmanager

@@ -18,7 +18,7 @@ from tests.bot.channel_users import OA_APP_ID, OA_APP_SECRET, OA_SECRET_KEY
 from tests.fakes.zalo_oa_api import INVALID_TOKEN, FakeZaloOA
 from tests.pg import throwaway_database
 from tests.support import FakeClock
-from tests.zalo_oa.support import Wired, keeper_for, wired
+from tests.zalo_oa.support import keeper_for, wired
 
 USER = Address("zalo_oa", "u1")
 
