@@ -45,6 +45,15 @@ class CoordinationRepo:
             update(Youth).where(col(Youth.channel) == channel, col(Youth.chat_id) == chat_id).values(reachable=False).execution_options(synchronize_session=False)  # type: ignore[call-overload]
         )
 
+    async def mark_reachable(self, channel: str, chat_id: str) -> None:
+        """The youth wrote again (a Zalo OA message window reopens): send to them again."""
+        await self._session.exec(
+            update(Youth)  # type: ignore[call-overload]
+            .where(col(Youth.channel) == channel, col(Youth.chat_id) == chat_id, col(Youth.reachable).is_(False))
+            .values(reachable=True)
+            .execution_options(synchronize_session=False)
+        )
+
     async def questions_after(self, last_id: int) -> Sequence[Question]:
         """Questions stored after `last_id`, oldest first."""
         result = await self._session.exec(select(Question).where(col(Question.id) > last_id).order_by(col(Question.id)))

@@ -29,6 +29,8 @@ from bot.pacing import Pacer
 from handlers import texts
 from handlers.clock import Clock
 from handlers.types import Address, IncomingMessage, Kind, Reply
+from storage import Store
+from storage.coordination import CoordinationRepo
 
 if TYPE_CHECKING:
     from bot.channels.registry import Wiring
@@ -118,6 +120,7 @@ class ZaloOAChannel:
         self.webhook_path, self.max_event_age = webhook_path, max_event_age
         self.keeper, self.pacer, self._sleep = keeper, pacer, sleep
         self.may_upload: MayUpload | None = None
+        self.reopened: Callable[[Address], Awaitable[None]] | None = None  # the user's window opened again
         self._handling: set[asyncio.Task[None]] = set()
 
     def __repr__(self) -> str:
@@ -175,6 +178,8 @@ class ZaloOAChannel:
         if incoming is None:
             return
         log.debug("zalo oa %s from %s", event.get("event_name"), incoming.address.chat_id)  # staff ids: README
+        if self.reopened is not None:
+            await self.reopened(incoming.address)
         if event.get("event_name") == "user_send_file":
             incoming = await with_staff_file(incoming, event, self.may_upload, self.api.http())
         for reply in await self.handle(incoming):
@@ -234,4 +239,15 @@ def build(wiring: "Wiring") -> ZaloOAChannel | None:
         pacer=Pacer(oa.sends_per_second, per_chat_interval=0.2),
     )
     channel.may_upload = wiring.may_upload
+    channel.reopened = _reopener(wiring.store)
     return channel
+
+
+def _reopener(store: Store) -> Callable[[Address], Awaitable[None]]:
+    """A youth marked unreachable when their window closed becomes reachable when they write again."""
+
+    async def reopened(address: Address) -> None:
+        async with store.unit() as uow:
+            await CoordinationRepo(uow.session).mark_reachable(address.channel, address.chat_id)
+
+    return reopened

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.app import App, build_app
+from bot.broadcast import Broadcaster, Outgoing
 from bot.channels.zalo_oa import BUTTON_PREFIX, incoming_from_event, render, signature
 from bot.config import load_config
 from bot.errors import ConfigError
@@ -17,7 +18,7 @@ from handlers.types import Address, Button, Kind, Reply
 from storage import Store, create_all
 from tests.bot.channel_users import OA_APP_ID, OA_APP_SECRET, OA_SECRET_KEY, ZaloOAChatUser
 from tests.conftest import ROOT
-from tests.fakes.zalo_oa_api import FakeZaloOA
+from tests.fakes.zalo_oa_api import WINDOW_CLOSED, FakeZaloOA
 from tests.support import FakeClock
 from tests.zalo_oa.support import Wired, wired
 
@@ -145,6 +146,32 @@ async def test_the_whole_intake_with_presses_or_typed_answers(by: str, tmp_path:
             assert any("attachment" in m for m in oa.messages("oa-youth"))  # real buttons were shown
         finally:
             await app.stop()
+
+
+async def test_a_closed_window_marks_unreachable_until_the_youth_writes_again(tmp_path: Path, clock: FakeClock) -> None:
+    async with FakeZaloOA(OA_APP_ID, OA_SECRET_KEY, OA_APP_SECRET) as oa:
+        app = await oa_app(oa, tmp_path, clock, oa.issue_refresh_token())
+        try:
+            youth = ZaloOAChatUser(oa, app, "oa-youth")
+            await intake(youth)
+            oa.unreachable["oa-youth"] = WINDOW_CLOSED
+            address = Address("zalo_oa", "oa-youth")
+            broadcaster = Broadcaster(app.store, app.deliver, clock)
+            report = await broadcaster.run("reminder:d3", "2023-05-23", [Outgoing(address, (Reply("Nhắc hạn"),))])
+            assert report.unreachable == [address] and not await reachable(app, address)
+            del oa.unreachable["oa-youth"]  # the youth writes again: the window reopens
+            clock.moment += timedelta(minutes=5)
+            await youth.say("/cauhoi")
+            assert await reachable(app, address)
+        finally:
+            await app.stop()
+
+
+async def reachable(app: App, address: Address) -> bool:
+    async with app.store.unit() as uow:
+        person = await uow.youth.get(address.channel, address.chat_id)
+    assert person is not None
+    return person.reachable
 
 
 async def test_follow_greets_and_both_zalo_channels_run_at_once(tmp_path: Path, clock: FakeClock) -> None:
