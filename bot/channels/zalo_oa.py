@@ -121,6 +121,7 @@ class ZaloOAChannel:
         self.keeper, self.pacer, self._sleep = keeper, pacer, sleep
         self.may_upload: MayUpload | None = None
         self.reopened: Callable[[Address], Awaitable[None]] | None = None  # the user's window opened again
+        self.left: Callable[[Address], Awaitable[None]] | None = None  # the user unfollowed the OA
         self._handling: set[asyncio.Task[None]] = set()
 
     def __repr__(self) -> str:
@@ -174,6 +175,11 @@ class ZaloOAChannel:
 
     async def process(self, event: dict[str, Any]) -> None:
         """Run one event through the conversation and send the replies."""
+        if event.get("event_name") == "unfollow" and self.left is not None:
+            user_id = str((event.get("follower") or {}).get("id") or "")
+            if user_id:
+                await self.left(Address(CHANNEL, user_id))
+            return
         incoming = incoming_from_event(event)
         if incoming is None:
             return
@@ -239,15 +245,22 @@ def build(wiring: "Wiring") -> ZaloOAChannel | None:
         pacer=Pacer(oa.sends_per_second, per_chat_interval=0.2),
     )
     channel.may_upload = wiring.may_upload
-    channel.reopened = _reopener(wiring.store)
+    channel.reopened, channel.left = _reachability(wiring.store)
     return channel
 
 
-def _reopener(store: Store) -> Callable[[Address], Awaitable[None]]:
-    """A youth marked unreachable when their window closed becomes reachable when they write again."""
+Mark = Callable[[Address], Awaitable[None]]
+
+
+def _reachability(store: Store) -> tuple[Mark, Mark]:
+    """A youth who writes is reachable again (a closed window reopened); one who unfollows is not."""
 
     async def reopened(address: Address) -> None:
         async with store.unit() as uow:
             await CoordinationRepo(uow.session).mark_reachable(address.channel, address.chat_id)
 
-    return reopened
+    async def left(address: Address) -> None:
+        async with store.unit() as uow:
+            await CoordinationRepo(uow.session).mark_unreachable(address.channel, address.chat_id)
+
+    return reopened, left

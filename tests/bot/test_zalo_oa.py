@@ -148,7 +148,9 @@ async def test_the_whole_intake_with_presses_or_typed_answers(by: str, tmp_path:
             await app.stop()
 
 
-async def test_a_closed_window_marks_unreachable_until_the_youth_writes_again(tmp_path: Path, clock: FakeClock) -> None:
+async def test_unreachable_when_the_window_closes_or_on_unfollow_reachable_when_writing(
+    tmp_path: Path, clock: FakeClock
+) -> None:
     async with FakeZaloOA(OA_APP_ID, OA_SECRET_KEY, OA_APP_SECRET) as oa:
         app = await oa_app(oa, tmp_path, clock, oa.issue_refresh_token())
         try:
@@ -163,6 +165,11 @@ async def test_a_closed_window_marks_unreachable_until_the_youth_writes_again(tm
             clock.moment += timedelta(minutes=5)
             await youth.say("/cauhoi")
             assert await reachable(app, address)
+            url = f"http://127.0.0.1:{app.web_port}/zalo-oa/webhook"
+            unfollow = dict(oa.follow_event("oa-youth", clock.now()), event_name="unfollow")
+            assert await oa.post_event(url, unfollow) == 200
+            await app.channels["zalo_oa"].drain()  # type: ignore[attr-defined]
+            assert not await reachable(app, address)
         finally:
             await app.stop()
 
