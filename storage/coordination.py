@@ -39,12 +39,6 @@ class CoordinationRepo:
         )
         return [(c, i) for c, i in result.all()]
 
-    async def mark_unreachable(self, channel: str, chat_id: str) -> None:
-        """The youth blocked the bot: stop sending them anything."""
-        await self._session.exec(
-            update(Youth).where(col(Youth.channel) == channel, col(Youth.chat_id) == chat_id).values(reachable=False).execution_options(synchronize_session=False)  # type: ignore[call-overload]
-        )
-
     async def mark_reachable(self, channel: str, chat_id: str) -> None:
         """The youth wrote again (a Zalo OA message window reopens): send to them again."""
         await self._session.exec(
@@ -52,6 +46,12 @@ class CoordinationRepo:
             .where(col(Youth.channel) == channel, col(Youth.chat_id) == chat_id, col(Youth.reachable).is_(False))
             .values(reachable=True)
             .execution_options(synchronize_session=False)
+        )
+
+    async def mark_unreachable(self, channel: str, chat_id: str) -> None:
+        """The youth blocked the bot: stop sending them anything."""
+        await self._session.exec(
+            update(Youth).where(col(Youth.channel) == channel, col(Youth.chat_id) == chat_id).values(reachable=False).execution_options(synchronize_session=False)  # type: ignore[call-overload]
         )
 
     async def questions_after(self, last_id: int) -> Sequence[Question]:
