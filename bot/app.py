@@ -9,18 +9,15 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from aiohttp import web
-from pydantic import SecretStr
 
 from bot.announce import BroadcastAnnouncer, announcer_for
 from bot.channels.base import MayUpload, OutboundChannel, RunnableChannel
-from bot.channels.telegram_aiogram import AiogramChannel, Handle
+from bot.channels.registry import Wiring, build_channels
 from bot.channels.web import WebChannel
 from bot.channels.web_outbox import WebOutbox
 from bot.channels.web_redis import RedisWindowCounter, redis_counters
-from bot.channels.zalo import ZaloChannel
-from bot.channels.zalo_api import ZaloBotAPI
 from bot.config import AppConfig
-from bot.coordination import CoordinationJobs, build_coordination, pacer_for
+from bot.coordination import CoordinationJobs, build_coordination
 from bot.leader import Leadership, leadership_for
 from bot.logsetup import redact_secrets
 from bot.takeover import resume_abandoned
@@ -61,8 +58,7 @@ class App:
     store: Store
     dispatcher: Dispatcher
     web: WebChannel
-    telegram: RunnableChannel | None = None
-    zalo: RunnableChannel | None = None
+    runnables: list[RunnableChannel] = field(default_factory=list)  # bot/channels/registry.py
     channels: dict[str, OutboundChannel] = field(default_factory=dict)
     _runner: web.AppRunner | None = None
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
@@ -100,7 +96,7 @@ class App:
 
     def runnable(self) -> list[RunnableChannel]:
         """The channels this process runs besides the web chat, in start order."""
-        return [channel for channel in (self.telegram, self.zalo) if channel is not None]
+        return list(self.runnables)
 
     async def start(self) -> None:
         """Open the web server (with every webhook route) and start each configured channel."""
@@ -181,45 +177,6 @@ def _web_counters(
     )
 
 
-def _secret(value: SecretStr | None) -> str | None:
-    return value.get_secret_value() if value is not None else None
-
-
-def build_telegram(config: AppConfig, handle: Handle, may_upload: MayUpload | None) -> RunnableChannel | None:
-    """The Telegram adapter chosen by channels.telegram.library, when a token is set; either one
-    gets the token's send pacer and the staff check for documents (/nhap)."""
-    tg = config.channels.telegram
-    if tg.token is None:
-        return None
-    options = {
-        "api_base": tg.api_base, "mode": tg.mode, "webhook_url": tg.webhook_url,
-        "webhook_path": tg.webhook_path, "webhook_secret": _secret(tg.webhook_secret),
-    }
-    if tg.library == "ptb":
-        from bot.channels.telegram_ptb import PtbChannel
-
-        channel: AiogramChannel | PtbChannel = PtbChannel(
-            tg.token.get_secret_value(), handle, **options  # type: ignore[arg-type]
-        )
-    else:
-        channel = AiogramChannel(tg.token.get_secret_value(), handle, **options)  # type: ignore[arg-type]
-    channel.pacer = pacer_for(config)  # one send budget per bot token: replies and broadcasts
-    channel.may_upload = may_upload
-    return channel
-
-
-def build_zalo(config: AppConfig, handle: Handle) -> ZaloChannel | None:
-    """The Zalo adapter, when ZALO_BOT_TOKEN is set."""
-    zc = config.channels.zalo
-    if zc.token is None:
-        return None
-    api = ZaloBotAPI(zc.token.get_secret_value(), base_url=zc.api_base)
-    return ZaloChannel(
-        api, handle, mode=zc.mode, webhook_url=zc.webhook_url, webhook_path=zc.webhook_path,
-        webhook_secret=_secret(zc.webhook_secret),
-    )
-
-
 async def build_app(
     config: AppConfig, *, clock: Clock | None = None, tagger: Tagger | None | str = "shipped", migrate: bool = True,
     secret: bytes | None = None,
@@ -247,11 +204,10 @@ async def build_app(
         dispatcher.handle, secret=secret, frame_ancestors=web_config.frame_ancestors, outbox=WebOutbox(store, clock.now),
         limits=web_config.limits(), known=_youth_known(store), counters=_web_counters(config, dispatcher, clock, secret),
     )
-    telegram = build_telegram(config, dispatcher.handle, _staff_check(config, store))
-    zalo = build_zalo(config, dispatcher.handle)
-    channels: dict[str, OutboundChannel] = {c.name: c for c in (web_channel, telegram, zalo) if c is not None}
+    runnables = build_channels(Wiring(config, dispatcher.handle, store, clock, _staff_check(config, store)))
+    channels: dict[str, OutboundChannel] = {c.name: c for c in (web_channel, *runnables)}
     app = App(
-        config=config, store=store, dispatcher=dispatcher, web=web_channel, telegram=telegram, zalo=zalo,
+        config=config, store=store, dispatcher=dispatcher, web=web_channel, runnables=runnables,
         channels=channels, secret=secret,
     )
     app.coordination, app.scheduler = build_coordination(

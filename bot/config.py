@@ -132,12 +132,40 @@ class ZaloChannel(Frozen):
         return self
 
 
+class ZaloOAChannel(Frozen):
+    """Zalo Official Account settings (app id and secrets come only from the environment)."""
+
+    webhook_path: str = "/zalo-oa/webhook"
+    api_base: str | None = None  # ZALO_OA_API_BASE (tests point it at a fake)
+    oauth_base: str | None = None  # ZALO_OA_OAUTH_BASE
+    app_id: str | None = None
+    secret_key: SecretStr | None = None  # the OA secret key: event signatures
+    app_secret: SecretStr | None = None  # the app's secret key: token renewal
+    refresh_token: SecretStr | None = None  # the first refresh token only; later ones live in the database
+    max_event_age_seconds: int = Field(300, ge=10, le=86_400)  # older signed events are replays
+    renew_before_minutes: int = Field(60, ge=1, le=600)  # renew the ~25 h access token this early
+    sends_per_second: float = Field(8.0, gt=0, le=100)  # OA publishes no rate: a cautious pace
+
+    @model_validator(mode="after")
+    def _all_or_nothing(self) -> "ZaloOAChannel":
+        given = [self.app_id is not None, self.secret_key is not None, self.app_secret is not None]
+        if any(given) and not all(given):
+            raise ValueError("the Zalo OA channel needs ZALO_OA_APP_ID, ZALO_OA_SECRET_KEY and ZALO_OA_APP_SECRET")
+        return self
+
+    @property
+    def enabled(self) -> bool:
+        """Whether the OA channel runs."""
+        return self.app_id is not None
+
+
 class Channels(Frozen):
     """Every channel the process may run."""
 
     web: WebChannel = WebChannel()
     telegram: TelegramChannel = TelegramChannel()
     zalo: ZaloChannel = ZaloChannel()
+    zalo_oa: ZaloOAChannel = ZaloOAChannel()
 
 
 class AppConfig(Settings):
@@ -192,6 +220,7 @@ def _env_overrides(raw: dict[str, Any], env: Mapping[str, str]) -> dict[str, Any
         if env.get(var):
             telegram[key] = env[var]
     _zalo_overrides(channels, env)
+    _zalo_oa_overrides(channels, env)
     return raw
 
 
@@ -211,6 +240,25 @@ def _zalo_overrides(channels: dict[str, Any], env: Mapping[str, str]) -> None:
     ):
         if env.get(var):
             zalo[key] = env[var]
+
+
+def _zalo_oa_overrides(channels: dict[str, Any], env: Mapping[str, str]) -> None:
+    """Apply the ZALO_OA_* variables; the app id and secrets may not be written in the file."""
+    oa = channels.setdefault("zalo_oa", {}) or {}
+    channels["zalo_oa"] = oa
+    for key in ("app_id", "secret_key", "app_secret", "refresh_token", "api_base", "oauth_base"):
+        if key in oa:
+            raise ConfigError(f"channels.zalo_oa.{key}: set it with an environment variable, not in the file")
+    for var, key in (
+        ("ZALO_OA_APP_ID", "app_id"),
+        ("ZALO_OA_SECRET_KEY", "secret_key"),
+        ("ZALO_OA_APP_SECRET", "app_secret"),
+        ("ZALO_OA_REFRESH_TOKEN", "refresh_token"),
+        ("ZALO_OA_API_BASE", "api_base"),
+        ("ZALO_OA_OAUTH_BASE", "oauth_base"),
+    ):
+        if env.get(var):
+            oa[key] = env[var]
 
 
 def _describe(exc: ValidationError) -> str:

@@ -68,6 +68,8 @@ def secrets_of(config: AppConfig) -> list[str]:
             if secret is not None:
                 value = secret.get_secret_value()
                 values += [value, value.partition(":")[2]]  # Telegram's "<bot id>:<secret>"
+    oa = config.channels.zalo_oa
+    values += [s.get_secret_value() for s in (oa.secret_key, oa.app_secret, oa.refresh_token) if s is not None]
     values.append(_password(config.database.url))
     if config.redis.url is not None:
         values.append(_password(config.redis.url.get_secret_value()))

@@ -231,3 +231,8 @@ WEB_PAGE = {  # what chat.js says by itself (injected into the page as JSON)
         "/xoa để xóa toàn bộ."
     ),
 }
+OA_CHOICES_TITLE = "Bạn bấm một lựa chọn bên dưới (hoặc gõ số thứ tự):"  # Zalo OA button list, ≤ 100 characters
+OA_FILE_NOT_SENT = (  # staff on Zalo OA: Zalo takes only images, PDF, DOC and DOCX files
+    "Zalo OA không nhận loại tệp này nên mình chưa gửi được tệp «{filename}». "
+    "Bạn nhận tệp qua Telegram, hoặc nhờ quản trị viên gửi giúp nhé."
+)

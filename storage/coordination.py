@@ -43,6 +43,15 @@ class CoordinationRepo:
         )
         return [(c, i) for c, i in result.all()]
 
+    async def mark_reachable(self, channel: str, chat_id: str) -> None:
+        """The youth wrote again (a Zalo OA message window reopens): send to them again."""
+        await self._session.exec(
+            update(Youth)  # type: ignore[call-overload]
+            .where(col(Youth.channel) == channel, col(Youth.chat_id) == chat_id, col(Youth.reachable).is_(False))
+            .values(reachable=True)
+            .execution_options(synchronize_session=False)
+        )
+
     async def mark_unreachable(self, channel: str, chat_id: str) -> None:
         """The youth blocked the bot: stop sending them anything."""
         await self._session.exec(

@@ -46,7 +46,9 @@ STATS_RATINGS = "Đánh giá câu trả lời: 👍 {good} hài lòng • 👎 {
 COUNTDOWN_LEFT = "⏰ Còn {days} ngày đến hạn chót ({deadline}); đối thoại ngày {dialogue}."
 COUNTDOWN_TODAY = "⏰ Hôm nay là ngày cuối nhận câu hỏi ({deadline}); đối thoại ngày {dialogue}."
 COUNTDOWN_PAST = "⏰ Đã quá hạn chót ({deadline}) {days} ngày; đối thoại ngày {dialogue}."
-CHANNEL_NAMES = {"telegram": "Telegram", "web": "Web", "zalo": "Zalo", "import": "Nhập từ tệp"}
+CHANNEL_NAMES = {
+    "telegram": "Telegram", "web": "Web", "zalo": "Zalo", "zalo_oa": "Zalo OA", "import": "Nhập từ tệp",
+}
 
 # --- /xuat ---
 EXPORT_USAGE = "/xuat [chu_de=…] [don_vi=…] [trang_thai=…] [tu=dd/mm/yyyy] [den=dd/mm/yyyy]"

@@ -17,10 +17,11 @@ from bot.app import App
 from handlers import texts
 from tests.fakes.telegram_api import FakeTelegramAPI
 from tests.fakes.zalo_api import FakeZaloAPI
+from tests.fakes.zalo_oa_api import FakeZaloOA
 
 TELEGRAM_TOKEN = "123456:TEST-token"
 ZALO_TOKEN = "7301:zalo-test-token"
-CHANNELS = ("aiogram", "ptb", "zalo", "web")
+CHANNELS = ("aiogram", "ptb", "zalo", "web", "zalo_oa")
 _CHOICE = re.compile(r"^(\d+)\. (.+)$")
 
 
@@ -205,7 +206,85 @@ class WebHarness:
         return WebChatUser(app, "")  # the server issues the session on the first message
 
 
-Harness = TelegramHarness | ZaloHarness | WebHarness
+# --- Zalo Official Account --------------------------------------------------------------------
+
+OA_APP_ID, OA_SECRET_KEY, OA_APP_SECRET = "4410", "oa-secret-key", "oa-app-secret"
+
+
+def oa_said(messages: list[dict[str, Any]]) -> list[Said]:
+    """OA messages as the youth sees them: a button list joins the text just before it."""
+    said: list[Said] = []
+    joinable = False
+    for message in messages:
+        payload = (message.get("attachment") or {}).get("payload") or {}
+        if "text" in message:
+            said.append(zalo_said(message["text"]))
+            joinable = not said[-1].choices
+        elif payload.get("buttons"):
+            titles = tuple(b["title"] for b in payload["buttons"])
+            said[-1:] = [Said(said[-1].text, titles)] if joinable else [*said[-1:], Said("", titles)]
+            joinable = False
+    return said
+
+
+class ZaloOAChatUser:
+    """Presses the OA's buttons (or types the number or label when `by` says so)."""
+
+    def __init__(self, oa: FakeZaloOA, app: App, user_id: str, by: str = "button") -> None:
+        self.oa, self.app, self.user_id, self.by = oa, app, user_id, by
+
+    @property
+    def history(self) -> list[Said]:
+        return oa_said(self.oa.messages(self.user_id))
+
+    async def _post(self, event: dict[str, Any]) -> list[Said]:
+        before = len(self.history)
+        url = f"http://127.0.0.1:{self.app.web_port}{self.app.config.channels.zalo_oa.webhook_path}"
+        assert await self.oa.post_event(url, event) == 200
+        await self.app.channels["zalo_oa"].drain()  # type: ignore[attr-defined]
+        return self.history[before:]
+
+    def _now(self) -> Any:
+        return self.app.dispatcher.clock.now()
+
+    async def say(self, text: str, expect: int = 1) -> list[Said]:
+        return await self._post(self.oa.text_event(self.user_id, text, self._now()))
+
+    def _payload(self, label: str) -> str | None:
+        for message in reversed(self.oa.messages(self.user_id)):
+            for button in ((message.get("attachment") or {}).get("payload") or {}).get("buttons") or []:
+                if label in button["title"]:
+                    return str(button["payload"])
+        return None
+
+    async def choose(self, label: str, expect: int = 1, by: str | None = None) -> list[Said]:
+        payload = self._payload(label) if (by or self.by) == "button" else None
+        if payload is not None:
+            return await self.say(payload, expect)
+        number, full = _pick(self.history, label)
+        return await self.say(str(number) if (by or self.by) == "number" else full, expect)
+
+    async def send_file(self, name: str, content: bytes) -> list[Said]:
+        return await self._post(self.oa.file_event(self.user_id, name, content, self._now()))
+
+    async def send_kind(self, kind: str, expect: int = 1) -> list[Said]:
+        return await self._post(self.oa.kind_event(self.user_id, {"photo": "image"}.get(kind, kind), self._now()))
+
+
+class ZaloOAHarness:
+    def __init__(self, oa: FakeZaloOA) -> None:
+        self.name, self.channel, self.api = "zalo_oa", "zalo_oa", oa
+        self._ids = itertools.count(1)
+        self._refresh = oa.issue_refresh_token()
+
+    def env(self) -> dict[str, str]:
+        return {**self.api.env(), "ZALO_OA_REFRESH_TOKEN": self._refresh}
+
+    def user(self, app: App) -> ZaloOAChatUser:
+        return ZaloOAChatUser(self.api, app, f"oa-user-{next(self._ids)}")
+
+
+Harness = TelegramHarness | ZaloHarness | WebHarness | ZaloOAHarness
 
 
 @asynccontextmanager
@@ -217,5 +296,8 @@ async def harness_for(name: str) -> AsyncIterator[Harness]:
     elif name == "zalo":
         async with FakeZaloAPI(ZALO_TOKEN) as api:
             yield ZaloHarness(api)
+    elif name == "zalo_oa":
+        async with FakeZaloOA(OA_APP_ID, OA_SECRET_KEY, OA_APP_SECRET) as oa:
+            yield ZaloOAHarness(oa)
     else:
         yield WebHarness()
