@@ -23,7 +23,7 @@ from handlers.types import Address
 from storage import Question, Youth, create_all
 from storage.models_admin import Answer
 from tests.bot.channel_users import (
-    CHANNELS, ChatUser, Harness, Said, TelegramChatUser, WebChatUser, ZaloChatUser, harness_for,
+    CHANNELS, ChatUser, Harness, Said, TelegramChatUser, WebChatUser, ZaloChatUser, ZaloOAChatUser, harness_for,
 )
 from tests.conftest import ROOT
 from tests.support import FakeClock
@@ -39,7 +39,8 @@ async def harness(request: pytest.FixtureRequest) -> AsyncIterator[Harness]:
 
 
 def admin_address(harness: Harness) -> Address:
-    chat_id = {"aiogram": "900", "ptb": "900", "zalo": "zalo-admin", "web": "websessionadmin0000001"}[harness.name]
+    chat_id = {"aiogram": "900", "ptb": "900", "zalo": "zalo-admin", "web": "websessionadmin0000001",
+               "zalo_oa": "oa-admin"}[harness.name]
     return Address(harness.channel, chat_id)
 
 
@@ -49,6 +50,8 @@ def admin_user(harness: Harness, app: App) -> ChatUser:
         return WebChatUser(app, app.web.signer.token(chat_id))
     if harness.name == "zalo":
         return ZaloChatUser(harness.api, chat_id)  # type: ignore[union-attr]
+    if harness.name == "zalo_oa":
+        return ZaloOAChatUser(harness.api, app, chat_id)  # type: ignore[arg-type]
     return TelegramChatUser(harness.api, int(chat_id))  # type: ignore[union-attr]
 
 
