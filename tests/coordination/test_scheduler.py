@@ -177,7 +177,8 @@ async def test_a_moved_dialogue_moves_the_reminders_also_after_a_restart(
     again = Process(config, db, clock, "b")  # a restart (or a new leader) reads the stored change first
     again.scheduler.campaign = (await again.jobs.effective()).campaign
     again.scheduler.start()
-    assert {j.id: j.next_run_time for j in again.scheduler.aps.get_jobs()} == moved
+    dated = {j.id: j.next_run_time for j in again.scheduler.aps.get_jobs() if j.id != "followups"}
+    assert dated == {k: v for k, v in moved.items() if k != "followups"}  # every minute: it moved on
     clock.moment = local(2023, 5, 12, 8) + timedelta(minutes=1)  # the old 14-day reminder time: nothing
     await again.tick()
     assert again.sender.to("502") == []

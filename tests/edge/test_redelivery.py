@@ -17,7 +17,7 @@ async def test_a_lost_reply_is_redelivered_once(library: str, tmp_path: Path, cl
     async for running in start(library, tmp_path, clock):
         api = running.api
         assert isinstance(api, FakeTelegramAPI)
-        running.app.telegram._sleep = no_sleep  # type: ignore[union-attr]  # the retry policy's backoff, not waited
+        running.app.channels["telegram"]._sleep = no_sleep  # type: ignore[union-attr]  # the retry policy's backoff, not waited
         api.fail_next("sendMessage", 502, count=6)  # the retry policy (6 attempts) gives up
         update_id = api.push_text(USER, "/start")
         await api.deliver_webhook()
@@ -56,7 +56,7 @@ async def test_polling_logs_a_lost_reply_once(
     async for running in start(library, tmp_path, clock, mode="polling"):
         api = running.api
         assert isinstance(api, FakeTelegramAPI)
-        running.app.telegram._sleep = no_sleep  # type: ignore[union-attr]
+        running.app.channels["telegram"]._sleep = no_sleep  # type: ignore[union-attr]
         api.fail_next("sendMessage", 502, count=6)
         with caplog.at_level(logging.INFO):
             api.push_text(USER, "/start")
