@@ -1,7 +1,7 @@
 """The minimal intake bot: doithoai's conversation with its Bot API calls and nothing else.
 
 The anchor `bench/pipeline.py` compares doithoai against. The same steps with the same buttons
-(notice with Đồng ý / Không đồng ý → 8 unit buttons → «Ẩn danh» → the question prompt → the
+(notice with Đồng ý / Không đồng ý → the shipped config's 16 unit buttons → «Ẩn danh» → the question prompt → the
 receipt with its reminder, «Đổi chủ đề», «Gửi câu hỏi khác» and «Câu hỏi của mình» → the list),
 one message per step, and on every press an answerCallbackQuery and the removal of the pressed
 keyboard while the next step is sent, as bot/channels/telegram_aiogram.py does. Its messages are
@@ -20,7 +20,10 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 
 UNITS = {"TPST": "Thành phố Sóc Trăng", "CHAUTHANH": "Huyện Châu Thành", "KESACH": "Huyện Kế Sách",
          "MYTU": "Huyện Mỹ Tú", "CULAODUNG": "Huyện Cù Lao Dung", "LONGPHU": "Huyện Long Phú",
-         "MYXUYEN": "Huyện Mỹ Xuyên", "NGANAM": "Thị xã Ngã Năm"}
+         "MYXUYEN": "Huyện Mỹ Xuyên", "NGANAM": "Thị xã Ngã Năm", "THANHTRI": "Huyện Thạnh Trị",
+         "VINHCHAU": "Thị xã Vĩnh Châu", "TRANDE": "Huyện Trần Đề",
+         "DOANKHOI": "Đoàn Khối các cơ quan và doanh nghiệp tỉnh", "CONGAN": "Công an tỉnh",
+         "QUANSU": "Bộ Chỉ huy Quân sự tỉnh", "BIENPHONG": "Bộ Chỉ huy Bộ đội Biên phòng tỉnh", "KHAC": "Khác"}
 # doithoai's notice is 1,255 characters (the campaign, the bot's nature and the privacy terms).
 NOTICE = ("Xin chào bạn! Đây là kênh tiếp nhận câu hỏi của thanh niên cho buổi đối thoại. "
           + "Chúng tôi lưu mã tài khoản, đơn vị, tên nếu bạn muốn ghi và nội dung câu hỏi. " * 15)[:1255]
