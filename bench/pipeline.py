@@ -1,16 +1,21 @@
-"""Pipeline benchmark: the whole intake bot vs a bare aiogram echo bot, against the same fake Bot API.
+"""Pipeline benchmark: the whole intake bot vs minimal aiogram bots, against the same fake Bot API.
 
 Each simulated youth runs the full conversation over Telegram long polling
 (/start → Đồng ý → unit → Ẩn danh → question, stored with its receipt → «Câu hỏi của mình»: 6 updates, 6 replies).
 The bot runs as a separate process (`doithoai serve`, SQLite in a temp dir, the shipped tagger);
-the fake Bot API and the load generator share this process. Two runs of each bot:
+the fake Bot API and the load generator share this process. Two runs:
 1) throughput: every youth sends the next message as soon as the last reply arrives (closed loop);
 2) latency: the same youth all in conversation at once, pausing as a person does between messages.
-Prints updates/s, the ratio to the echo bot, the bot's CPU per update, per-step latency
-percentiles, start-up time and the bot's peak RSS. A third throughput run, "echo+", has the echo
-bot make the same Bot API calls as doithoai (it answers presses and removes their keyboards): the
-ratio doithoai/echo+ shows what state, tagging and storage cost beyond those calls.
+The throughput run drives four bots in turn: "echo" (bench/echo_bot.py, one message per update),
+"echo+" (the echo bot also answering presses and removing their keyboards), "anchor"
+(bench/anchor_bot.py: doithoai's conversation, the same buttons and Bot API calls, state in a dict,
+no storage, no tagging) and doithoai. The anchor is what doithoai is measured against: the ratio
+doithoai/anchor in conversations per second is what storage, tagging and our checks cost.
+Prints updates/s and conversations/s, the bot's and this process's CPU per update, per-step
+latency percentiles, start-up time, the bot's peak RSS and the load average around each run (the
+machine may be shared: compare ratios within one run).
 
+    .venv/bin/python bench/pipeline.py --youth 1500 --concurrency 300 --no-latency   # the closed loop, 300 youth at once
     .venv/bin/python bench/pipeline.py --youth 1000 --concurrency 1000   # throughput, then latency at a person's pace
     .venv/bin/python bench/pipeline.py --youth 10000 --concurrency 1000   # memory after 10k conversations
 """
@@ -66,17 +71,20 @@ class Waiter:
             self.waiting.pop(chat, None)
 
 
-def steps(echo: bool, n: int) -> list[tuple[str, str, int]]:
-    """(kind, value, replies expected) for one youth's conversation (the echo bot answers each with one)."""
-    return [(k, v, 1 if echo else r) for k, v, r in flow(n)]
+BOTS = ("echo", "echo+", "anchor", "doithoai")
+
+
+def steps(bot: str, n: int) -> list[tuple[str, str, int]]:
+    """(kind, value, replies expected) for one youth's conversation (the echo bots answer each with one)."""
+    return [(k, v, 1 if bot.startswith("echo") else r) for k, v, r in flow(n)]
 
 
 async def youth(
-    api: FakeTelegramAPI, waiter: Waiter, user_id: int, echo: bool, latencies: list[float],
+    api: FakeTelegramAPI, waiter: Waiter, user_id: int, bot: str, latencies: list[float],
     think: tuple[float, float] | None, rng: random.Random,
 ) -> None:
     expected = 0
-    for number, (kind, value, replies) in enumerate(steps(echo, user_id)):
+    for number, (kind, value, replies) in enumerate(steps(bot, user_id)):
         if think is not None:  # a person reads, then presses or types; the first message starts staggered
             await asyncio.sleep(rng.uniform(0, think[1]) if number == 0 else rng.uniform(*think))
         expected += replies
@@ -100,25 +108,25 @@ def bench_config(tmp: Path, paced: bool) -> Path:
     return path
 
 
-def spawn(echo: bool, base_url: str, tmp: Path, paced: bool, settle: bool = False) -> subprocess.Popen[bytes]:
+def spawn(bot: str, base_url: str, tmp: Path, paced: bool) -> subprocess.Popen[bytes]:
     env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE": base_url,
            "DATABASE_URL": f"sqlite+aiosqlite:///{tmp / 'bench.db'}", "WEB_PORT": "0",
-           "ECHO_SETTLE_PRESSES": "1" if settle else "0"}
-    command = [sys.executable, str(ROOT / "bench" / "echo_bot.py")] if echo else [
+           "ECHO_SETTLE_PRESSES": "1" if bot == "echo+" else "0"}
+    scripts = {"echo": "echo_bot.py", "echo+": "echo_bot.py", "anchor": "anchor_bot.py"}
+    command = [sys.executable, str(ROOT / "bench" / scripts[bot])] if bot in scripts else [
         sys.executable, "-m", "bot.cli", "--log-level", "WARNING", "--config", str(bench_config(tmp, paced)),
         "serve", "--demo"]
     return subprocess.Popen(command, cwd=ROOT, env=env)
 
 
 async def run(
-    echo: bool, youth_count: int, concurrency: int, paced: bool = False, think: tuple[float, float] | None = None,
-    settle: bool = False,
+    bot: str, youth_count: int, concurrency: int, paced: bool = False, think: tuple[float, float] | None = None,
 ) -> dict[str, float]:
     async with FakeTelegramAPI(TOKEN) as api:
         waiter = Waiter(api)
         with tempfile.TemporaryDirectory() as tmp:
             spawned = time.perf_counter()
-            process = spawn(echo, api.base_url, Path(tmp), paced, settle)
+            process = spawn(bot, api.base_url, Path(tmp), paced)
             try:
                 await api.wait_until(lambda: bool(api.calls_to("getUpdates")), timeout=60)
                 startup = time.perf_counter() - spawned
@@ -128,14 +136,15 @@ async def run(
 
                 async def one(user_id: int) -> None:
                     async with gate:
-                        await youth(api, waiter, user_id, echo, latencies, think, rng)
+                        await youth(api, waiter, user_id, bot, latencies, think, rng)
 
-                cpu_before = cpu_seconds(process.pid)
+                cpu_before, own_before = cpu_seconds(process.pid), cpu_seconds(os.getpid())
                 began = time.perf_counter()
                 await asyncio.gather(*(one(10_000 + i) for i in range(youth_count)))
                 elapsed = time.perf_counter() - began
-                cpu = cpu_seconds(process.pid) - cpu_before
+                cpu, own = cpu_seconds(process.pid) - cpu_before, cpu_seconds(os.getpid()) - own_before
                 rss = peak_rss_mb(process.pid)
+                load = os.getloadavg()[0]
             finally:
                 process.send_signal(signal.SIGTERM)
                 try:
@@ -148,14 +157,16 @@ async def run(
         return latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000
 
     return {"updates": len(latencies), "seconds": elapsed, "rate": len(latencies) / elapsed, "startup": startup,
+            "conversations": youth_count / elapsed, "load": load,
             "p50": pct(0.50), "p95": pct(0.95), "p99": pct(0.99), "mean": statistics.fmean(latencies) * 1000,
-            "rss": rss, "cpu_ms": cpu * 1000 / len(latencies)}
+            "rss": rss, "cpu_ms": cpu * 1000 / len(latencies), "bench_ms": own * 1000 / len(latencies)}
 
 
 def show(name: str, r: dict[str, float]) -> None:
-    print(f"{name:9s} {r['updates']:>7.0f} updates in {r['seconds']:6.1f} s = {r['rate']:7.0f} updates/s | "
-          f"latency ms p50 {r['p50']:6.1f} p95 {r['p95']:6.1f} p99 {r['p99']:6.1f} | "
-          f"bot CPU {r['cpu_ms']:.2f} ms/update | start-up {r['startup']:.2f} s | peak RSS {r['rss']:.0f} MB")
+    print(f"{name:9s} {r['updates']:>7.0f} updates in {r['seconds']:6.1f} s = {r['rate']:7.0f} updates/s, "
+          f"{r['conversations']:6.1f} conversations/s | latency ms p50 {r['p50']:6.1f} p95 {r['p95']:6.1f} "
+          f"p99 {r['p99']:6.1f} | CPU ms/update bot {r['cpu_ms']:.2f} bench {r['bench_ms']:.2f} | "
+          f"start-up {r['startup']:.2f} s | peak RSS {r['rss']:.0f} MB | load average {r['load']:.2f}", flush=True)
 
 
 async def main() -> None:
@@ -165,34 +176,49 @@ async def main() -> None:
     parser.add_argument("--paced", action="store_true", help="keep the production send pacer (30/s, 1/s per chat)")
     parser.add_argument("--think", type=float, nargs=2, default=(2.0, 6.0), metavar=("MIN", "MAX"),
                         help="seconds a person pauses between messages in the latency run (default 2 6)")
+    parser.add_argument("--no-latency", action="store_true", help="run the closed loop only")
+    parser.add_argument("--bots", nargs="+", choices=BOTS, default=list(BOTS), help="bots in the closed loop")
     args = parser.parse_args()
     print(f"{args.youth} youth, {args.concurrency} at once, 6 updates each, over long polling; "
           f"send pacer {'30/s as in production' if args.paced else 'off, as for the echo bot (measuring the pipeline)'}")
     print("1) throughput: every youth sends its next message as soon as the last reply arrives "
           "(closed loop, so latency here is just concurrency / throughput)")
-    echo = await run(True, args.youth, args.concurrency)
-    show("echo", echo)
-    settling = await run(True, args.youth, args.concurrency, settle=True)
-    show("echo+", settling)
-    full = await run(False, args.youth, args.concurrency, args.paced)
-    show("doithoai", full)
+    results: dict[str, dict[str, float]] = {}
+    for bot in args.bots:
+        results[bot] = await run(bot, args.youth, args.concurrency, args.paced and bot == "doithoai")
+        show(bot, results[bot])
+    summarise(results)
+    if args.no_latency:
+        return
     low, high = args.think
     together = min(args.youth, args.concurrency)
     offered = together * 6 / (high / 2 + 5 * (low + high) / 2)
     print(f"2) latency: {together} youth in conversation at once, pausing {low:g}-{high:g} s "
           f"between messages (about {offered:.0f} updates/s offered)")
-    echo_paced = await run(True, together, together, think=(low, high))
-    show("echo", echo_paced)
-    full_paced = await run(False, together, together, args.paced, think=(low, high))
+    anchor_paced = await run("anchor", together, together, think=(low, high))
+    show("anchor", anchor_paced)
+    full_paced = await run("doithoai", together, together, args.paced, think=(low, high))
     show("doithoai", full_paced)
-    print(f"throughput ratio doithoai/echo: {full['rate'] / echo['rate']:.2f} (target >= 0.6); "
-          f"bot CPU per update {full['cpu_ms']:.2f} vs {echo['cpu_ms']:.2f} ms")
-    print(f"echo+ (the echo bot making doithoai's Bot API calls: presses answered, keyboards removed): "
-          f"{settling['rate']:.0f} updates/s, {settling['cpu_ms']:.2f} ms/update; doithoai/echo+ "
-          f"{full['rate'] / settling['rate']:.2f}, echo+/echo {settling['rate'] / echo['rate']:.2f}")
     print(f"latency with {together} youth at a person's pace: p50 {full_paced['p50']:.0f} ms, "
           f"p95 {full_paced['p95']:.0f} ms, p99 {full_paced['p99']:.0f} ms (target p99 < 250)")
-    print(f"bot peak RSS after {args.youth} conversations: {full['rss']:.0f} MB; start-up {full['startup']:.1f} s")
+
+
+def summarise(results: dict[str, dict[str, float]]) -> None:
+    """The ratios between the bots of one run, and doithoai's memory and start-up."""
+    full, anchor = results.get("doithoai"), results.get("anchor")
+    echo, settling = results.get("echo"), results.get("echo+")
+    if full and anchor:
+        print(f"doithoai/anchor: {full['conversations'] / anchor['conversations']:.2f} in conversations/s "
+              f"(target >= 0.8), {full['rate'] / anchor['rate']:.2f} in updates/s; bot CPU per update "
+              f"{full['cpu_ms']:.2f} vs {anchor['cpu_ms']:.2f} ms")
+    if echo and settling:
+        print(f"echo+/echo {settling['rate'] / echo['rate']:.2f} (the cost of answering presses and removing "
+              f"keyboards); anchor/echo+ {anchor['rate'] / settling['rate'] if anchor else float('nan'):.2f}")
+    if full and echo:
+        print(f"doithoai/echo {full['rate'] / echo['rate']:.2f} in updates/s")
+    if full:
+        print(f"bot peak RSS after {full['updates'] / 6:.0f} conversations: {full['rss']:.0f} MB; "
+              f"start-up {full['startup']:.1f} s")
 
 
 if __name__ == "__main__":
