@@ -30,6 +30,7 @@ from aiogram.types import (
     Message,
     Update,
 )
+from aiogram.methods import GetUpdates
 from aiogram.methods.base import Response
 from aiohttp import ClientError, web
 from pydantic import ValidationError
@@ -51,6 +52,9 @@ from handlers.types import Address, IncomingMessage, Kind, Reply
 log = logging.getLogger(__name__)
 
 CHANNEL = "telegram"
+POLL_SECONDS = 10  # getUpdates long-poll timeout (aiogram's own default)
+POLL_RETRY_SECONDS = 1.0
+CONFIRM_SECONDS = 5  # a stop waits this long at most to confirm the last batch
 TEXT_LIMIT = 4096
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 Handle = Callable[[IncomingMessage], Awaitable[list[Reply]]]
@@ -161,6 +165,8 @@ class AiogramChannel:
         self.mode, self.webhook_url, self.webhook_path = mode, webhook_url, webhook_path
         self._secret = webhook_secret
         self._poller: asyncio.Task[None] | None = None
+        self._batch: asyncio.Future[None] | None = None  # the polled updates being handled
+        self._offset: int | None = None  # the next getUpdates offset: confirms every update before it
         api = TelegramAPIServer.from_base(api_base) if api_base else None
         session = AiohttpSession(api=api) if api else AiohttpSession()
         self.bot = Bot(token, session=session)
@@ -278,16 +284,45 @@ class AiogramChannel:
                 await call_with_retry(lambda upload=upload: self.bot.send_document(chat_id, upload), **paced)
 
     async def run_polling(self) -> None:
-        """Long-poll until cancelled."""
-        await call_with_retry(lambda: self.bot.delete_webhook(drop_pending_updates=False), sleep=self._sleep)
-        await self.dp.start_polling(self.bot, handle_signals=False, close_bot_session=False)
+        """Long-poll until cancelled, confirming a batch to Telegram only once all of it is handled.
 
-    async def stop_polling(self) -> None:
-        """Ask a running poller to stop."""
+        aiogram's own loop confirms a batch (the next getUpdates offset) while its updates are still
+        being handled, so a crash lost them: Telegram never sends a confirmed update again. Here a
+        crash leaves the batch unconfirmed; after a restart Telegram sends it again, and updates
+        already handled replay their stored replies (processed-update marks) instead of running twice.
+        """
+        await call_with_retry(lambda: self.bot.delete_webhook(drop_pending_updates=False), sleep=self._sleep)
+        request = GetUpdates(timeout=POLL_SECONDS)
+        request_timeout = int((self.bot.session.timeout or 0) + POLL_SECONDS)
+        while True:
+            request.offset = self._offset
+            try:
+                updates = await self.bot(request, request_timeout=request_timeout)
+            except (TelegramAPIError, ClientError, asyncio.TimeoutError) as exc:
+                log.warning("telegram getUpdates failed (%s); trying again", type(exc).__name__)
+                await asyncio.sleep(POLL_RETRY_SECONDS)  # not the send backoff: tests skip that one
+                continue
+            if updates:
+                self._batch = asyncio.ensure_future(self._handle_batch(updates))
+                await asyncio.shield(self._batch)  # a stop lets the batch finish (stop, below)
+
+    async def _handle_batch(self, updates: list[Update]) -> None:
+        outcomes = await asyncio.gather(*(self.dp.feed_update(self.bot, u) for u in updates), return_exceptions=True)
+        for update, outcome in zip(updates, outcomes):
+            if isinstance(outcome, Exception):
+                log.error("telegram update %s failed: %s", update.update_id, type(outcome).__name__)
+        self._offset = updates[-1].update_id + 1
+
+    async def _confirm_handled(self) -> None:
+        """On a clean stop: let the batch in hand finish, then confirm it, so a restart does not get it again."""
+        if self._batch is not None:
+            await asyncio.gather(self._batch, return_exceptions=True)
+        if self._offset is None:
+            return
         try:
-            await self.dp.stop_polling()
-        except RuntimeError:
-            log.debug("telegram polling was not running")
+            await self.bot(GetUpdates(offset=self._offset, timeout=0, limit=1), request_timeout=CONFIRM_SECONDS)
+        except (TelegramAPIError, ClientError, asyncio.TimeoutError) as exc:
+            log.warning("telegram updates not confirmed at stop (%s): they come again, replayed", type(exc).__name__)
 
     def mount_webhook(self, app: web.Application, path: str, secret: str | None) -> None:
         """Serve Telegram's webhook on `app` at `path`, checking the secret header."""
@@ -344,7 +379,6 @@ class AiogramChannel:
 
     async def stop(self) -> None:
         """Stop polling and close the session."""
-        await self.stop_polling()
         if self._poller is not None:
             self._poller.cancel()
             try:
@@ -352,4 +386,5 @@ class AiogramChannel:
             except asyncio.CancelledError:
                 pass
             self._poller = None
+            await self._confirm_handled()
         await self.close()

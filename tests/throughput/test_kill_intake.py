@@ -1,10 +1,8 @@
-"""A bot killed (kill -9) while a burst of questions is being handled loses no acknowledged question
-and stores none twice: each receipt leaves only after the commit holding its question.
-
-The guard any batching of commits must pass. In long polling, aiogram confirms a batch of updates
-(the next getUpdates offset) while their handlers still run, so the questions in flight at the kill
-that had no receipt yet are gone (about two thirds of the burst here); a webhook worker answers
-Telegram only once an update is handled, so Telegram redelivers those."""
+"""A bot killed (kill -9) while a burst of questions is being handled loses no question and stores
+none twice: each receipt leaves only after the commit holding its question, and a polled batch is
+confirmed to Telegram only once all of it is handled (bot/channels/telegram_aiogram.py run_polling),
+so the restarted bot gets the rest of the burst again. (aiogram's own polling loop confirmed a batch
+while its handlers still ran: about two thirds of this burst were lost.)"""
 
 import asyncio
 import os
@@ -104,3 +102,6 @@ async def test_a_kill_during_a_burst_loses_no_receipted_question(tmp_path: Path)
         assert code in (_listed(api, chat) or "")
     texts_per_youth = [q.youth_id for q in stored]
     assert len(texts_per_youth) == len(set(texts_per_youth)), "a question was stored twice"
+    assert len(stored) == len(YOUTH), "a question in flight at the kill was lost"
+    for chat in YOUTH:  # every youth's list names their one question
+        assert len(CODE.findall(_listed(api, chat) or "")) == 1
