@@ -3,6 +3,7 @@
 Flow (also drawn in README.md):
   /start → greeting + notice → [Đồng ý] → UNIT → NAME → QUESTION → stored at once, receipt → IDLE
   receipt «Đổi chủ đề» → PICK_TOPIC → IDLE;  a text soon after a question → FOLLOWUP → added or new → IDLE
+  notice «Xem chi tiết» → the full notice (nothing stored);  /donvi or «Đổi đơn vị» → UNIT
 """
 
 import logging

@@ -57,6 +57,7 @@ CONSENT_REQUIRED = "Để gửi câu hỏi, bạn cần đọc thông báo và b
 ASK_UNIT = "Bạn thuộc đơn vị nào? Bạn chọn một đơn vị bên dưới nhé."
 UNIT_UNKNOWN = "Mình chưa nhận ra đơn vị này. Bạn chọn một đơn vị trong danh sách nhé."
 UNIT_CHOSEN = "Đơn vị của bạn: {unit}."
+BTN_CHANGE_UNIT = "Đổi đơn vị"  # back to the unit step (/donvi)
 ASK_UNIT_TYPED = (
     "Bạn thuộc xã, phường hoặc đơn vị nào? Bạn gõ tên (có dấu hoặc không dấu, không cần chữ «Xã», «Phường»), "
     "ví dụ: «{example}» hoặc «{plain}». Mình sẽ tìm đơn vị giúp bạn."
@@ -136,12 +137,12 @@ FOLLOWUP_SWEPT = (
     "Nếu đó là một câu hỏi riêng, bạn gửi lại giúp mình nhé."
 )
 FOLLOWUP_GONE = (
-    "Tin nhắn đó đã được thêm vào câu hỏi trước của bạn.\n"
+    "Mình đã thêm tin nhắn đó vào câu hỏi trước của bạn.\n"
     "Nếu đó là một câu hỏi riêng, bạn gửi lại giúp mình nhé."
 )
 FOLLOWUP_TOO_LONG = (
-    "Câu hỏi {code} thêm tin nhắn này sẽ dài quá {max} ký tự.\n"
-    "Mình lưu tin nhắn này thành câu hỏi mới nhé."
+    "Nếu thêm tin nhắn này, câu hỏi {code} sẽ dài quá {max} ký tự.\n"
+    "Nên mình lưu tin nhắn này thành một câu hỏi mới nhé."
 )
 
 # Small talk is not a question.
@@ -179,7 +180,7 @@ DELETED = "Mình đã xóa toàn bộ dữ liệu của bạn. Cảm ơn bạn �
 DELETE_KEPT = "Mình giữ nguyên dữ liệu của bạn."
 
 CANCELLED = "Mình đã hủy bước đang làm. Bạn có thể gửi câu hỏi mới bất cứ lúc nào."
-NOTHING_TO_CANCEL = "Không có bước nào đang chờ. Bạn cứ nhập câu hỏi khi sẵn sàng."
+NOTHING_TO_CANCEL = "Hiện không có bước nào đang chờ. Bạn cứ nhập câu hỏi khi sẵn sàng nhé."
 
 HELP = (
     "Mình giúp bạn gửi câu hỏi đến buổi «{campaign}», chủ đề «{theme}».\n"
@@ -220,14 +221,14 @@ INTERNAL_ERROR = "Hệ thống đang gặp sự cố, bạn vui lòng thử lạ
 NAME_FALLBACK = "bạn"
 
 # Web chat API (bot/channels/web.py): errors the page shows as they are.
-WEB_BAD_JSON = "Không đọc được dữ liệu gửi lên. Bạn vui lòng tải lại trang rồi thử lại."
-WEB_BAD_SESSION = "Phiên trò chuyện không hợp lệ hoặc đã hết hiệu lực. Mình sẽ mở phiên mới cho bạn."
+WEB_BAD_JSON = "Mình chưa đọc được dữ liệu gửi lên. Bạn vui lòng tải lại trang rồi thử lại."
+WEB_BAD_SESSION = "Phiên trò chuyện không hợp lệ hoặc đã hết hạn. Mình mở phiên mới cho bạn nhé."
 WEB_BAD_MID = "Mã tin nhắn không hợp lệ. Bạn vui lòng tải lại trang rồi gửi lại."
 WEB_ONE_OF = "Mỗi lần bạn gửi một tin nhắn hoặc bấm một lựa chọn thôi nhé."
 WEB_EMPTY_TEXT = "Tin nhắn đang trống. Bạn nhập nội dung rồi gửi nhé."
 WEB_TEXT_TOO_LONG = "Tin nhắn quá dài. Bạn vui lòng rút gọn rồi gửi lại."
-WEB_BAD_BUTTON = "Lựa chọn không hợp lệ. Bạn vui lòng chọn lại."
-WEB_TOO_LARGE = "Tin nhắn quá dài, hệ thống không nhận được. Bạn vui lòng rút gọn rồi gửi lại."
+WEB_BAD_BUTTON = "Mình chưa nhận ra lựa chọn này. Bạn vui lòng chọn lại."
+WEB_TOO_LARGE = "Tin nhắn quá dài nên mình chưa nhận được. Bạn vui lòng rút gọn rồi gửi lại."
 WEB_NOT_FOUND = "Mình không tìm thấy trang này."
 WEB_INTERNAL = "Hệ thống đang gặp sự cố, bạn vui lòng thử lại sau ít phút."
 WEB_NOT_JSON = "Trang trò chuyện chỉ nhận dữ liệu dạng JSON. Bạn vui lòng tải lại trang rồi thử lại."
@@ -251,7 +252,7 @@ WEB_PAGE = {  # what chat.js says by itself (injected into the page as JSON)
         "hoặc /xoa để xóa toàn bộ."
     ),
     "restart": "Bắt đầu lại",
-    "changeUnit": "Đổi đơn vị",
+    "changeUnit": BTN_CHANGE_UNIT,
     "inputLabel": "Tin nhắn của bạn",
     "placeholder": "Nhập tin nhắn…",
     "send": "Gửi",
@@ -262,8 +263,6 @@ WEB_TITLE = "{organizer} · Hỏi đáp thanh niên"  # the page's <title>
 WEB_HEADER = "{organizer}"  # the page's heading: who runs the bot
 WEB_SUBTITLE = "Nhận câu hỏi gửi buổi đối thoại với lãnh đạo"
 WEB_HEADER_PLAIN = "Hỏi đáp thanh niên"  # no organizer configured
-BTN_CHANGE_UNIT = "Đổi đơn vị"
-UNIT_CHANGE = "Bạn chọn lại đơn vị của mình nhé."
 OA_CHOICES_TITLE = "Bạn bấm một lựa chọn bên dưới (hoặc gõ số thứ tự):"  # Zalo OA button list, ≤ 100 characters
 OA_FILE_NOT_SENT = (  # staff on Zalo OA: Zalo takes only images, PDF, DOC and DOCX files
     "Zalo OA không nhận loại tệp này nên mình chưa gửi được tệp «{filename}». "

@@ -91,7 +91,7 @@ class WebChannel:
         """The page, with the line naming a deep link's unit (?unit=CODE) when the code is known."""
         name = self.units.get(unit_code.upper()) if unit_code else None
         page_texts = dict(texts.WEB_PAGE, unitLine=texts.GREETING_UNIT.format(unit=name)) if name else texts.WEB_PAGE
-        return self.page.replace("{{texts}}", json.dumps(page_texts, ensure_ascii=False).replace("</", "<\\/"))
+        return self.page.replace("{{texts}}", json.dumps(page_texts, ensure_ascii=False).replace("<", "\\u003c"))
 
     def _build_app(self) -> web.Application:
         # The body limit is enforced in _read_json so that the 413 is JSON too.

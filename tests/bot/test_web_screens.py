@@ -10,11 +10,11 @@ The first screen must show, without scrolling, who runs the bot, the dialogue da
 """
 
 import os
-import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from PIL import Image
 from playwright.async_api import Page, async_playwright, expect
 
 from bot.app import App, build_app
@@ -84,9 +84,10 @@ async def shoot(page: Page, folder: Path, name: str) -> None:
     path = folder / f"{name}-{size['width']}x{size['height']}.png"
     await page.screenshot(path=str(path))
     target = os.environ.get("DOITHOAI_SCREENSHOTS")
-    if target and size == PHONE:
+    if target and size == PHONE:  # 256 colours keep the committed files small
         Path(target).mkdir(parents=True, exist_ok=True)
-        shutil.copy(path, Path(target) / f"{name}.png")
+        with Image.open(path) as shot:
+            shot.convert("RGB").quantize(256).save(Path(target) / f"{name}.png", optimize=True)
 
 
 async def assert_in_view(page: Page, facts: list[str], buttons: list[str]) -> None:

@@ -110,3 +110,19 @@ def test_one_voice_mình_and_bạn() -> None:
     assert [n for n, t in every.items() if re.search(r"\btôi\b", t, re.IGNORECASE)] == []
     assert [n for n, t in every.items() if ";" in t] == []
     assert [n for n, t in every.items() if any(e in t for e in "🙈😂🤣😜😉😅")] == []
+
+
+async def test_rewritten_texts_keep_their_facts(chat: MemoryChannel) -> None:
+    """Help, an unknown command, a question typed at the name step, a follow-up too long to add."""
+    await chat.press("u1", "consent:yes")
+    help_text = texts_of(await chat.text("u1", "/trogiup"))
+    assert "/donvi" in help_text and "lập nghiệp" in help_text and "còn 16 ngày" in help_text
+    assert "/abc" in texts_of(await chat.text("u1", "/abc"))
+    await chat.press("u1", "unit:KESACH")
+    replies = await chat.text("u1", QUESTION)  # typed where the name was asked: kept as the question
+    assert "ST2023-0001" in texts_of(replies) and "ẩn danh" in texts_of(replies)
+    assert buttons_of(replies)[-2:] == ["name:anon", "retopic:1"]
+    await chat.press("u1", "name:anon")
+    await chat.text("u1", ("Em hỏi về vay vốn. " * 300)[:3990].strip())
+    replies = await chat.text("u1", "Em hỏi thêm: lãi suất bao nhiêu ạ?")
+    assert "câu hỏi ST2023-0002" in texts_of(replies) and "4000" in texts_of(replies) and "ST2023-0003" in texts_of(replies)
