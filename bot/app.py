@@ -203,6 +203,7 @@ async def build_app(
     web_channel = WebChannel(
         dispatcher.handle, secret=secret, frame_ancestors=web_config.frame_ancestors, outbox=WebOutbox(store, clock.now),
         limits=web_config.limits(), known=_youth_known(store), counters=_web_counters(config, dispatcher, clock, secret),
+        organizer=config.campaign.organizer, units={u.code.upper(): u.name for u in config.units},
     )
     runnables = build_channels(Wiring(config, dispatcher.handle, store, clock, _staff_check(config, store)))
     channels: dict[str, OutboundChannel] = {c.name: c for c in (web_channel, *runnables)}

@@ -3,6 +3,7 @@
 Flow (also drawn in README.md):
   /start → greeting + notice → [Đồng ý] → UNIT → NAME → QUESTION → stored at once, receipt → IDLE
   receipt «Đổi chủ đề» → PICK_TOPIC → IDLE;  a text soon after a question → FOLLOWUP → added or new → IDLE
+  notice «Xem chi tiết» → the full notice (nothing stored);  /donvi or «Đổi đơn vị» → UNIT
 """
 
 import logging
@@ -47,8 +48,12 @@ TABLE: dict[Step, StepSpec] = {
 # Buttons that stay valid from any step (they come from receipts).
 GLOBAL_BUTTONS: dict[str, ButtonHandler] = {
     "again": steps.again, "mine": steps.mine, "remind": optin.answer, "retopic": asking.retopic,
-    "more": asking.followup_button,
+    "more": asking.followup_button, "notice": steps.notice_again, "reunit": steps.change_unit,
 }
+# Typed answers to the first screen's choices, before anything is stored (same order as its buttons).
+NOTICE_CHOICES = [
+    (texts.BTN_CONSENT_YES, "consent:yes"), (texts.BTN_CONSENT_NO, "consent:no"), (texts.BTN_NOTICE_FULL, "notice:full"),
+]
 
 
 class Conversation:
@@ -146,10 +151,12 @@ class Conversation:
         msg = turn.msg
         data = msg.button_data or ""
         if msg.kind is Kind.TEXT:
-            notice = [(texts.BTN_CONSENT_YES, "consent:yes"), (texts.BTN_CONSENT_NO, "consent:no")]
-            data = choices.match_choice(msg.text, notice) or ""  # nothing is stored before consent
+            data = choices.match_choice(msg.text, NOTICE_CHOICES) or ""  # nothing is stored before consent
         if data.startswith("consent:"):
             await steps.consent(turn, data)
+            return
+        if data.startswith("notice:full"):  # «Xem chi tiết»: the whole notice, then the choice again
+            prompts.full_notice(turn, data.split(":")[2] if data.count(":") == 2 else None, ask=True)
             return
         if msg.kind is Kind.TEXT:
             turn.say(texts.CONSENT_REQUIRED)
@@ -180,8 +187,11 @@ class Conversation:
                 await self._delete(turn)
             case "huy":
                 self._cancel(turn)
+            case "donvi":
+                await steps.change_unit(turn)
             case "trogiup" | "help":
-                turn.say(texts.HELP.format(time=prompts.time_text(turn)))
+                campaign = turn.settings.campaign
+                turn.say(texts.HELP.format(time=prompts.time_text(turn), campaign=campaign.name, theme=campaign.theme))
             case _:
                 turn.say(texts.UNKNOWN_COMMAND.format(command=command[:32]))
 
@@ -203,6 +213,7 @@ class Conversation:
         if turn.step is not Step.DELETE:
             turn.data["return_step"] = turn.step.value
         turn.data["delete_count"] = await turn.uow.questions.count_of_youth(turn.youth.id)
+        turn.data["delete_items"] = prompts.stored_items(turn.youth, turn.data["delete_count"])
         turn.step = Step.DELETE
         prompts.prompt(turn)
 

@@ -6,6 +6,7 @@ from handlers import texts, units
 from handlers.settings import Unit
 from handlers.turn import Phase, Step, Turn
 from handlers.types import Button
+from storage import Youth
 
 Rows = tuple[tuple[Button, ...], ...]
 
@@ -16,20 +17,28 @@ def rows_of(buttons: list[Button], per_row: int) -> Rows:
 
 
 def greeting(turn: Turn, unit_code: str | None) -> None:
-    """Greeting with the campaign, then the processing notice and the consent buttons."""
+    """The first screen: who asks and why, the dates, then the short notice and the consent choice."""
     lines = [_campaign_text(turn)]
     unit = turn.settings.unit(unit_code) if unit_code else None
     if unit:
         lines.append(texts.GREETING_UNIT.format(unit=unit.name))
     turn.say("\n\n".join(lines))
-    privacy = turn.settings.privacy
     suffix = f":{unit.code}" if unit else ""
-    turn.say(
-        texts.PRIVACY.format(
-            controller=privacy.controller, months=privacy.retention_months, contact=privacy.contact
-        ),
-        ((Button(texts.BTN_CONSENT_YES, f"consent:yes{suffix}"), Button(texts.BTN_CONSENT_NO, "consent:no")),),
-    )
+    more = (Button(texts.BTN_NOTICE_FULL, f"notice:full{suffix}"),)
+    turn.say(texts.NOTICE_SHORT.format(controller=turn.settings.privacy.controller), (*consent_rows(suffix), more))
+
+
+def consent_rows(suffix: str = "") -> Rows:
+    """«Đồng ý» (carrying a deep link's unit) and «Không đồng ý»."""
+    return ((Button(texts.BTN_CONSENT_YES, f"consent:yes{suffix}"), Button(texts.BTN_CONSENT_NO, "consent:no")),)
+
+
+def full_notice(turn: Turn, unit_code: str | None, *, ask: bool) -> None:
+    """Everything Law 91/2025 asks the notice to say; with the consent buttons while not yet given."""
+    privacy = turn.settings.privacy
+    text = texts.PRIVACY.format(controller=privacy.controller, months=privacy.retention_months, contact=privacy.contact)
+    unit = turn.settings.unit(unit_code) if unit_code else None
+    turn.say(text, consent_rows(f":{unit.code}" if unit else "") if ask else ())
 
 
 def ask_unit(turn: Turn) -> None:
@@ -76,7 +85,9 @@ def ask_name(turn: Turn) -> None:
     """Ask for a name, or anonymity (after a question typed here: keep «Đổi chủ đề» at hand)."""
     anonymous = (Button(texts.BTN_ANONYMOUS, "name:anon"),)
     kept = turn.data.get("kept")
-    if kept:
+    if turn.data.get("linked_unit") and not kept:  # the unit came from a link: the youth may change it
+        turn.say(texts.ASK_NAME, (anonymous, (Button(texts.BTN_CHANGE_UNIT, "reunit"),)))
+    elif kept:
         turn.say(texts.NAME_AFTER_QUESTION, (anonymous, (Button(texts.BTN_CHANGE_TOPIC, f"retopic:{kept[-1]}"),)))
     else:
         turn.say(texts.ASK_NAME, (anonymous,))
@@ -122,12 +133,18 @@ def receipt_buttons(question_id: int | None) -> Rows:
     return ((Button(texts.BTN_CHANGE_TOPIC, f"retopic:{question_id}"),), *after_receipt_buttons())
 
 
-def confirm_delete(turn: Turn, count: int) -> None:
+def stored_items(youth: Youth, count: int) -> str:
+    """What erasure would remove, naming only what exists: «đơn vị, tên và 2 câu hỏi»."""
+    items = [texts.DELETE_ITEM_UNIT] if youth.unit_code else []
+    items += [texts.DELETE_ITEM_NAME] if youth.name else []
+    items += [texts.DELETE_ITEM_QUESTIONS.format(count=count)] if count else []
+    return ", ".join(items[:-1]) + texts.DELETE_ITEMS_AND + items[-1] if len(items) > 1 else "".join(items)
+
+
+def confirm_delete(turn: Turn, items: str) -> None:
     """Ask before erasing everything."""
-    turn.say(
-        texts.DELETE_ASK.format(count=count),
-        ((Button(texts.BTN_DELETE_YES, "del:yes"), Button(texts.BTN_DELETE_NO, "del:no")),),
-    )
+    text = texts.DELETE_ASK.format(items=items) if items else texts.DELETE_ASK_BARE
+    turn.say(text, ((Button(texts.BTN_DELETE_YES, "del:yes"), Button(texts.BTN_DELETE_NO, "del:no")),))
 
 
 def prompt(turn: Turn) -> None:
@@ -144,7 +161,7 @@ def prompt(turn: Turn) -> None:
         case Step.FOLLOWUP:
             followup(turn)
         case Step.DELETE:
-            confirm_delete(turn, int(turn.data.get("delete_count", 0)))
+            confirm_delete(turn, str(turn.data.get("delete_items", "")))
         case Step.IDLE:
             idle(turn)
 
@@ -157,7 +174,8 @@ def greeting_short(turn: Turn) -> None:
 def _campaign_text(turn: Turn) -> str:
     """The campaign, its theme, and what its dates mean today."""
     campaign = turn.settings.campaign
-    return texts.GREETING.format(campaign=campaign.name, theme=campaign.theme) + "\n" + time_text(turn)
+    greeting = texts.GREETING.format(organizer=campaign.organizer, campaign=campaign.name, theme=campaign.theme)
+    return greeting + "\n" + time_text(turn)
 
 
 def time_text(turn: Turn) -> str:
@@ -168,5 +186,5 @@ def time_text(turn: Turn) -> str:
         Phase.LATE: (texts.TIME_LATE, texts.GREETING_LATE),
         Phase.AFTER_DIALOGUE: (texts.TIME_AFTER_DIALOGUE, texts.GREETING_AFTER_DIALOGUE),
     }[turn.phase]
-    line = template.format(dialogue=turn.dialogue_text, deadline=turn.deadline_text)
+    line = template.format(dialogue=turn.dialogue_text, deadline=turn.deadline_text, days=turn.days_left)
     return f"{line}\n\n{note}" if note else line

@@ -39,8 +39,26 @@ async def consent(turn: Turn, data: str) -> None:
     if unit:
         turn.youth.unit_code = unit.code
         await turn.uow.youth.save(turn.youth)
+        turn.data["linked_unit"] = True  # «Đổi đơn vị» is offered at the next step
         turn.say(texts.UNIT_CHOSEN.format(unit=unit.name))
     await flow_next(turn)
+
+
+async def change_unit(turn: Turn, _data: str = "") -> None:
+    """/donvi or «Đổi đơn vị»: back to the unit step (before consent: the greeting without a unit)."""
+    if turn.youth is None:
+        prompts.greeting(turn, None)
+        return
+    turn.data.pop("linked_unit", None)
+    turn.data.pop("return_step", None)
+    turn.step = Step.UNIT
+    prompts.prompt(turn)
+
+
+async def notice_again(turn: Turn, _data: str = "") -> None:
+    """«Xem chi tiết» after consent: the full notice again, without the consent buttons."""
+    prompts.full_notice(turn, None, ask=False)
+    prompts.prompt(turn)
 
 
 async def unit_chosen(turn: Turn, data: str) -> None:
@@ -70,6 +88,7 @@ async def unit_text(turn: Turn, text: str) -> None:
 
 async def _set_unit(turn: Turn, unit: Unit) -> None:
     assert turn.youth is not None
+    turn.data.pop("linked_unit", None)
     turn.youth.unit_code = unit.code
     await turn.uow.youth.save(turn.youth)
     await asking.fill_kept(turn)
@@ -118,6 +137,7 @@ async def name_text(turn: Turn, text: str) -> None:
     turn.youth.name = name
     await turn.uow.youth.save(turn.youth)
     turn.data["name_done"] = True
+    turn.data.pop("linked_unit", None)
     turn.data.pop(asking.RECENT, None)  # giving a name is doing something else: no follow-up now
     await asking.fill_kept(turn)
     turn.say(texts.NAME_SAVED.format(name=name))
@@ -130,6 +150,7 @@ async def name_anonymous(turn: Turn, _data: str) -> None:
     turn.youth.name = None
     await turn.uow.youth.save(turn.youth)
     turn.data["name_done"] = True
+    turn.data.pop("linked_unit", None)
     await asking.fill_kept(turn)
     turn.say(texts.NAME_ANONYMOUS)
     await flow_next(turn)
@@ -142,8 +163,8 @@ async def again(turn: Turn, _data: str) -> None:
 
 async def mine(turn: Turn, _data: str = "") -> None:
     """List the youth's questions with their status."""
-    if turn.youth is None or turn.youth.id is None:
-        turn.say(texts.MY_QUESTIONS_NONE)
+    if turn.youth is None or turn.youth.id is None:  # never consented, or erased
+        turn.say(texts.MY_QUESTIONS_NONE_STORED)
         return
     questions = await turn.uow.questions.of_youth(turn.youth.id, limit=10)
     if not questions:

@@ -1,13 +1,12 @@
 """Every Vietnamese string a youth reads, in one place so wording can be reviewed together."""
 
-GREETING = (
-    "Xin chào bạn! 👋\n"
-    "Đây là kênh tiếp nhận câu hỏi của thanh niên cho buổi «{campaign}».\n"
-    "Chủ đề: «{theme}»."
+GREETING = (  # the first screen: who runs the bot, what it is for (the dates follow, TIME_*)
+    "Xin chào bạn! Mình là trợ lý tự động của {organizer} (không phải người thật), "
+    "nhận câu hỏi của thanh niên gửi buổi «{campaign}»."
 )
 GREETING_UNIT = "Bạn đang gửi câu hỏi qua đơn vị: {unit}."
 # What the dates mean today (greeting, /trogiup): one wording per phase of the campaign.
-TIME_OPEN = "📅 Buổi đối thoại: {dialogue}.\n⏰ Hạn gửi câu hỏi: hết ngày {deadline}."
+TIME_OPEN = "📅 Buổi đối thoại: {dialogue}.\n⏰ Hạn gửi câu hỏi: hết ngày {deadline} (còn {days} ngày)."
 TIME_LAST_DAY = "📅 Buổi đối thoại: {dialogue}.\n⏰ Hôm nay ({deadline}) là ngày cuối nhận câu hỏi đúng hạn."
 TIME_LATE = "📅 Buổi đối thoại: {dialogue}.\n⏰ Hạn gửi câu hỏi đã qua (hết ngày {deadline})."
 TIME_AFTER_DIALOGUE = "📅 Buổi đối thoại đã diễn ra ngày {dialogue}."
@@ -20,40 +19,52 @@ GREETING_AFTER_DIALOGUE = (
     "Khi có câu trả lời, bạn xem được bằng lệnh /cauhoi."
 )
 
-PRIVACY = (
+PRIVACY = (  # the full notice, one tap («Xem chi tiết») from the first screen and before consent
     "🤖 Bạn đang trò chuyện với trợ lý tự động của {controller}, không phải với người thật.\n\n"
-    "🔒 Về dữ liệu cá nhân (Luật Bảo vệ dữ liệu cá nhân số 91/2025/QH15):\n"
-    "• Chúng tôi lưu: mã tài khoản trò chuyện của bạn, đơn vị, tên (nếu bạn muốn ghi) "
+    "🔒 Thông báo xử lý dữ liệu cá nhân (Luật Bảo vệ dữ liệu cá nhân số 91/2025/QH15):\n"
+    "• {controller} lưu: mã tài khoản trò chuyện của bạn, đơn vị, tên (nếu bạn muốn ghi) "
     "và nội dung câu hỏi.\n"
-    "• Mục đích: chuyển câu hỏi đến sở, ngành phụ trách chuẩn bị trả lời tại buổi đối thoại và gửi "
-    "câu trả lời cho bạn; nhắc hạn gửi câu hỏi (nếu bạn chưa gửi, hoặc nếu bạn đồng ý nhận nhắc); "
-    "tổng hợp, thống kê cho cán bộ điều phối; cải thiện việc tự động phân loại chủ đề câu hỏi.\n"
-    "• Người được xem: cán bộ Tỉnh đoàn, Sở Nội vụ và cơ quan được giao trả lời câu hỏi.\n"
-    "• Thời gian lưu: {months} tháng sau buổi đối thoại, sau đó được xóa.\n"
-    "• Câu hỏi về sức khỏe có thể là dữ liệu nhạy cảm: bạn có thể chọn ẩn danh "
+    "• Mục đích:\n"
+    "– chuyển câu hỏi đến sở, ngành phụ trách chuẩn bị trả lời tại buổi đối thoại và gửi "
+    "câu trả lời cho bạn\n"
+    "– nhắc hạn gửi câu hỏi (nếu bạn chưa gửi, hoặc nếu bạn đồng ý nhận nhắc)\n"
+    "– tổng hợp, thống kê cho cán bộ điều phối\n"
+    "– cải thiện việc tự động phân loại chủ đề câu hỏi.\n"
+    "• Người được xem: cán bộ {controller}, Sở Nội vụ và cơ quan được giao trả lời câu hỏi.\n"
+    "• Thời gian lưu: {months} tháng sau buổi đối thoại, sau đó dữ liệu được xóa.\n"
+    "• Câu hỏi về sức khỏe có thể là dữ liệu nhạy cảm. Bạn có thể chọn ẩn danh "
     "và không nên ghi thông tin bệnh án.\n"
     "• Bạn có thể rút lại đồng ý và xóa toàn bộ dữ liệu bất cứ lúc nào bằng lệnh /xoa. "
     "Liên hệ: {contact}.\n\n"
-    "Chưa có gì về bạn được lưu cho đến khi bạn bấm «Đồng ý»."
+    "Mình chưa lưu gì về bạn cho đến khi bạn bấm «Đồng ý»."
 )
 BTN_CONSENT_YES = "✅ Đồng ý"
 BTN_CONSENT_NO = "Không đồng ý"
+# The short notice beside the consent buttons; the full one (PRIVACY) is one tap away, before consent.
+NOTICE_SHORT = (
+    "🔒 Khi bạn đồng ý, {controller} lưu tài khoản trò chuyện, đơn vị, tên (nếu có) và câu hỏi của bạn "
+    "để chuyển đến cơ quan trả lời và gửi lại câu trả lời. "
+    "Bạn rút lại đồng ý, xóa dữ liệu bằng lệnh /xoa.\n"
+    "Thông báo đầy đủ (Luật 91/2025/QH15): «Xem chi tiết»."
+)
+BTN_NOTICE_FULL = "Xem chi tiết"
 CONSENT_DECLINED = (
     "Mình tôn trọng lựa chọn của bạn: không có dữ liệu nào của bạn được lưu. "
     "Nếu đổi ý, bạn gõ /start để bắt đầu lại."
 )
 CONSENT_REQUIRED = "Để gửi câu hỏi, bạn cần đọc thông báo và bấm «Đồng ý» trước nhé."
 
-ASK_UNIT = "Bạn thuộc đơn vị nào? Hãy chọn một đơn vị bên dưới."
+ASK_UNIT = "Bạn thuộc đơn vị nào? Bạn chọn một đơn vị bên dưới nhé."
 UNIT_UNKNOWN = "Mình chưa nhận ra đơn vị này. Bạn chọn một đơn vị trong danh sách nhé."
 UNIT_CHOSEN = "Đơn vị của bạn: {unit}."
+BTN_CHANGE_UNIT = "Đổi đơn vị"  # back to the unit step (/donvi)
 ASK_UNIT_TYPED = (
     "Bạn thuộc xã, phường hoặc đơn vị nào? Bạn gõ tên (có dấu hoặc không dấu, không cần chữ «Xã», «Phường»), "
     "ví dụ: «{example}» hoặc «{plain}». Mình sẽ tìm đơn vị giúp bạn."
 )
 UNIT_MATCHES = "Có {count} đơn vị gần với «{query}». Bạn chọn đơn vị của mình nhé:"
 UNIT_MATCHES_MORE = (
-    "Có {count} đơn vị gần với «{query}»; mình gợi ý {shown} đơn vị đầu. "
+    "Có {count} đơn vị gần với «{query}». Mình gợi ý {shown} đơn vị đầu. "
     "Nếu chưa thấy đơn vị của bạn, bạn gõ đầy đủ tên hơn nhé:"
 )
 UNIT_NOT_FOUND = (
@@ -66,14 +77,14 @@ UNIT_NOT_FOUND_LIST = (
 )
 
 ASK_NAME = (
-    "Bạn muốn ghi tên của mình kèm câu hỏi không? Hãy nhập họ tên, "
+    "Bạn có muốn ghi tên kèm câu hỏi không? Bạn nhập họ tên, "
     "hoặc bấm «Ẩn danh» nếu không muốn ghi tên."
 )
 BTN_ANONYMOUS = "Ẩn danh"
 NAME_INVALID = "Tên cần có chữ cái và dài tối đa {max} ký tự. Bạn nhập lại, hoặc bấm «Ẩn danh» nhé."
 NAME_AFTER_QUESTION = (
-    "Câu hỏi đang được gửi ẩn danh.\n"
-    "Nếu muốn ghi tên kèm câu hỏi, bạn nhập họ tên. Hoặc chọn «Ẩn danh»."
+    "Câu hỏi của bạn đang được gửi ẩn danh.\n"
+    "Nếu muốn ghi tên kèm câu hỏi, bạn nhập họ tên. Nếu không, bạn bấm «Ẩn danh» nhé."
 )
 NAME_SAVED = "Cảm ơn {name}!"
 NAME_ANONYMOUS = "Câu hỏi của bạn sẽ được gửi ẩn danh."
@@ -100,7 +111,7 @@ RECEIPT = (
     "✅ Mình đã nhận câu hỏi của bạn.\n"
     "Mã câu hỏi: {code}\n"
     "Chủ đề: {topic}\n"
-    "Bạn giữ mã này để theo dõi. Nếu chủ đề chưa đúng, bạn chọn «Đổi chủ đề»."
+    "Bạn giữ mã này để theo dõi bằng lệnh /cauhoi. Nếu chủ đề chưa đúng, bạn bấm «Đổi chủ đề» nhé."
 )
 RECEIPT_LATE = (
     "⚠️ Câu hỏi được gửi sau hạn (hết ngày {deadline}) nên được ghi là gửi trễ.\n"
@@ -126,12 +137,12 @@ FOLLOWUP_SWEPT = (
     "Nếu đó là một câu hỏi riêng, bạn gửi lại giúp mình nhé."
 )
 FOLLOWUP_GONE = (
-    "Tin nhắn đó đã được thêm vào câu hỏi trước của bạn.\n"
+    "Mình đã thêm tin nhắn đó vào câu hỏi trước của bạn.\n"
     "Nếu đó là một câu hỏi riêng, bạn gửi lại giúp mình nhé."
 )
 FOLLOWUP_TOO_LONG = (
-    "Câu hỏi {code} thêm tin nhắn này sẽ dài quá {max} ký tự.\n"
-    "Mình lưu tin nhắn này thành câu hỏi mới nhé."
+    "Nếu thêm tin nhắn này, câu hỏi {code} sẽ dài quá {max} ký tự.\n"
+    "Nên mình lưu tin nhắn này thành một câu hỏi mới nhé."
 )
 
 # Small talk is not a question.
@@ -139,6 +150,7 @@ HELLO = "Chào bạn! Mình ở đây để nhận câu hỏi của bạn."
 THANKS = "Cảm ơn bạn. Khi cần hỏi thêm, bạn cứ nhắn cho mình nhé."
 
 MY_QUESTIONS_NONE = "Bạn chưa gửi câu hỏi nào."
+MY_QUESTIONS_NONE_STORED = "Hiện không còn câu hỏi nào của bạn được lưu."  # no youth: never consented, or erased
 MY_QUESTIONS_HEAD = "Các câu hỏi của bạn ({count}):"
 MY_QUESTIONS_ITEM = "• {code} — {status}{late}\n  {excerpt}"
 LATE_MARK = " (gửi trễ)"
@@ -149,30 +161,39 @@ STATUS = {
     "closed": "đã đóng",
 }
 
-DELETE_ASK = (
-    "Bạn có chắc muốn rút lại đồng ý và xóa toàn bộ dữ liệu của mình "
-    "(đơn vị, tên và {count} câu hỏi)? Việc này không thể hoàn tác."
+DELETE_ASK = (  # {items}: what exists, e.g. «đơn vị, tên và 2 câu hỏi» (DELETE_ITEMS)
+    "Bạn có chắc muốn rút lại đồng ý và xóa toàn bộ dữ liệu của mình ({items}) không? "
+    "Sau khi xóa, mình không khôi phục lại được."
 )
+DELETE_ASK_BARE = (  # consented, but nothing else is stored yet
+    "Bạn có chắc muốn rút lại đồng ý và xóa dữ liệu của mình không? "
+    "Sau khi xóa, mình không khôi phục lại được."
+)
+DELETE_ITEM_UNIT = "đơn vị"
+DELETE_ITEM_NAME = "tên"
+DELETE_ITEM_QUESTIONS = "{count} câu hỏi"
+DELETE_ITEMS_AND = " và "
 DELETE_NOTHING = "Hiện không có dữ liệu nào của bạn được lưu."
 BTN_DELETE_YES = "🗑️ Xóa dữ liệu"
 BTN_DELETE_NO = "Giữ lại"
-DELETED = "Đã xóa toàn bộ dữ liệu của bạn. Cảm ơn bạn đã tham gia. Gõ /start nếu muốn bắt đầu lại."
-DELETE_KEPT = "Đã giữ nguyên dữ liệu của bạn."
+DELETED = "Mình đã xóa toàn bộ dữ liệu của bạn. Cảm ơn bạn đã tham gia. Nếu muốn bắt đầu lại, bạn gõ /start nhé."
+DELETE_KEPT = "Mình giữ nguyên dữ liệu của bạn."
 
-CANCELLED = "Đã hủy bước đang làm. Bạn có thể gửi câu hỏi mới bất cứ lúc nào."
-NOTHING_TO_CANCEL = "Không có bước nào đang chờ. Bạn cứ nhập câu hỏi khi sẵn sàng."
+CANCELLED = "Mình đã hủy bước đang làm. Bạn có thể gửi câu hỏi mới bất cứ lúc nào."
+NOTHING_TO_CANCEL = "Hiện không có bước nào đang chờ. Bạn cứ nhập câu hỏi khi sẵn sàng nhé."
 
 HELP = (
-    "Mình giúp bạn gửi câu hỏi đến buổi đối thoại giữa lãnh đạo tỉnh và thanh niên.\n"
+    "Mình giúp bạn gửi câu hỏi đến buổi «{campaign}», chủ đề «{theme}».\n"
     "Các lệnh:\n"
     "/start — bắt đầu gửi câu hỏi\n"
     "/cauhoi — xem các câu hỏi bạn đã gửi và tình trạng\n"
     "/huy — hủy bước đang làm\n"
+    "/donvi — đổi đơn vị của bạn\n"
     "/xoa — rút lại đồng ý và xóa dữ liệu của bạn\n"
     "/trogiup — xem hướng dẫn này\n\n"
     "{time}"
 )
-UNKNOWN_COMMAND = "Mình chưa hiểu lệnh /{command}. Gõ /trogiup để xem các lệnh nhé."
+UNKNOWN_COMMAND = "Mình chưa hiểu lệnh /{command}. Bạn gõ /trogiup để xem các lệnh nhé."
 
 STALE_BUTTON = "Nút này đã hết hiệu lực. Mình nhắc lại bước hiện tại nhé:"
 UNSUPPORTED = "Hiện mình chỉ nhận câu hỏi bằng chữ, chưa đọc được {kind}. Bạn gõ nội dung giúp mình nhé."
@@ -200,18 +221,18 @@ INTERNAL_ERROR = "Hệ thống đang gặp sự cố, bạn vui lòng thử lạ
 NAME_FALLBACK = "bạn"
 
 # Web chat API (bot/channels/web.py): errors the page shows as they are.
-WEB_BAD_JSON = "Không đọc được dữ liệu gửi lên. Bạn vui lòng tải lại trang rồi thử lại."
-WEB_BAD_SESSION = "Phiên trò chuyện không hợp lệ hoặc đã hết hiệu lực. Mình sẽ mở phiên mới cho bạn."
+WEB_BAD_JSON = "Mình chưa đọc được dữ liệu gửi lên. Bạn vui lòng tải lại trang rồi thử lại."
+WEB_BAD_SESSION = "Phiên trò chuyện không hợp lệ hoặc đã hết hạn. Mình mở phiên mới cho bạn nhé."
 WEB_BAD_MID = "Mã tin nhắn không hợp lệ. Bạn vui lòng tải lại trang rồi gửi lại."
-WEB_ONE_OF = "Mỗi lần bạn chỉ gửi một tin nhắn hoặc bấm một lựa chọn."
-WEB_EMPTY_TEXT = "Tin nhắn đang trống, bạn hãy nhập nội dung rồi gửi."
+WEB_ONE_OF = "Mỗi lần bạn gửi một tin nhắn hoặc bấm một lựa chọn thôi nhé."
+WEB_EMPTY_TEXT = "Tin nhắn đang trống. Bạn nhập nội dung rồi gửi nhé."
 WEB_TEXT_TOO_LONG = "Tin nhắn quá dài. Bạn vui lòng rút gọn rồi gửi lại."
-WEB_BAD_BUTTON = "Lựa chọn không hợp lệ. Bạn vui lòng chọn lại."
-WEB_TOO_LARGE = "Tin nhắn quá dài, hệ thống không nhận được. Bạn vui lòng rút gọn rồi gửi lại."
-WEB_NOT_FOUND = "Không tìm thấy địa chỉ này."
+WEB_BAD_BUTTON = "Mình chưa nhận ra lựa chọn này. Bạn vui lòng chọn lại."
+WEB_TOO_LARGE = "Tin nhắn quá dài nên mình chưa nhận được. Bạn vui lòng rút gọn rồi gửi lại."
+WEB_NOT_FOUND = "Mình không tìm thấy trang này."
 WEB_INTERNAL = "Hệ thống đang gặp sự cố, bạn vui lòng thử lại sau ít phút."
 WEB_NOT_JSON = "Trang trò chuyện chỉ nhận dữ liệu dạng JSON. Bạn vui lòng tải lại trang rồi thử lại."
-WEB_CROSS_SITE = "Yêu cầu này không đến từ trang trò chuyện nên không được nhận."
+WEB_CROSS_SITE = "Yêu cầu này không đến từ trang trò chuyện nên mình không nhận."
 WEB_TOO_MANY_SESSIONS = (
     "Có quá nhiều cuộc trò chuyện mới được mở từ cùng một mạng trong ít phút qua. "
     "Bạn vui lòng chờ khoảng {minutes} phút rồi thử lại nhé."
@@ -225,12 +246,23 @@ WEB_PAGE = {  # what chat.js says by itself (injected into the page as JSON)
     "sending": "Đang gửi…",
     "retrying": "Mất kết nối, đang thử lại…",
     "failed": "Không gửi được tin nhắn. Bạn kiểm tra kết nối mạng rồi gửi lại nhé.",
-    "noSession": "Không kết nối được máy chủ. Bạn kiểm tra mạng rồi bấm “Bắt đầu lại” nhé.",
+    "noSession": "Mình chưa kết nối được máy chủ. Bạn kiểm tra mạng rồi bấm «Bắt đầu lại» nhé.",
     "restarted": (
-        "Mình đã xóa màn hình. Dữ liệu của bạn vẫn được giữ: gõ /cauhoi để xem các câu hỏi đã gửi, "
-        "/xoa để xóa toàn bộ."
+        "Mình đã xóa màn hình. Dữ liệu của bạn vẫn được giữ. Bạn gõ /cauhoi để xem các câu hỏi đã gửi, "
+        "hoặc /xoa để xóa toàn bộ."
     ),
+    "restart": "Bắt đầu lại",
+    "changeUnit": BTN_CHANGE_UNIT,
+    "inputLabel": "Tin nhắn của bạn",
+    "placeholder": "Nhập tin nhắn…",
+    "send": "Gửi",
+    "conversation": "Cuộc trò chuyện",
+    "noscript": "Trang trò chuyện cần bật JavaScript.",
 }
+WEB_TITLE = "{organizer} · Hỏi đáp thanh niên"  # the page's <title>
+WEB_HEADER = "{organizer}"  # the page's heading: who runs the bot
+WEB_SUBTITLE = "Nhận câu hỏi gửi buổi đối thoại với lãnh đạo"
+WEB_HEADER_PLAIN = "Hỏi đáp thanh niên"  # no organizer configured
 OA_CHOICES_TITLE = "Bạn bấm một lựa chọn bên dưới (hoặc gõ số thứ tự):"  # Zalo OA button list, ≤ 100 characters
 OA_FILE_NOT_SENT = (  # staff on Zalo OA: Zalo takes only images, PDF, DOC and DOCX files
     "Zalo OA không nhận loại tệp này nên mình chưa gửi được tệp «{filename}». "

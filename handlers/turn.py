@@ -82,6 +82,12 @@ class Turn:
         return self.settings.campaign.dialogue_date.strftime("%d/%m/%Y")
 
     @property
+    def days_left(self) -> int:
+        """Whole local days from today to the deadline day (0 on the deadline day itself)."""
+        campaign = self.settings.campaign
+        return (campaign.deadline_date - self.now.astimezone(campaign.zone).date()).days
+
+    @property
     def phase(self) -> Phase:
         """The campaign's phase at this message's time (local calendar days)."""
         campaign = self.settings.campaign

@@ -4,7 +4,7 @@ import html
 import json
 import logging
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -60,8 +60,10 @@ class WebChannel:
         now: Callable[[], float] = time.monotonic,
         counters: tuple[Counter, Counter] | None = None,  # (sessions, consents); in memory by default
         max_body_bytes: int = 64_000,
-        title: str = "Hỏi đáp thanh niên",
+        title: str | None = None,
         static_dir: Path = STATIC_DIR,
+        organizer: str = "",  # who runs the bot (campaign.organizer), in the page's heading
+        units: Mapping[str, str] | None = None,  # unit code (upper case) → name, for a deep link's unit line
     ) -> None:
         self.handle = handle
         self.outbox = outbox
@@ -80,10 +82,16 @@ class WebChannel:
             WindowCounter(limits.sessions, limits.window_seconds, now, limits.max_addresses),
             WindowCounter(limits.consents, limits.window_seconds, now, limits.max_addresses),
         )
-        page = (static_dir / "index.html").read_text(encoding="utf-8")
-        page_texts = json.dumps(texts.WEB_PAGE, ensure_ascii=False).replace("</", "<\\/")
-        self.index_html = page.replace("{{title}}", html.escape(title)).replace("{{texts}}", page_texts)
+        self.units = dict(units or {})
+        self.page = _page_template((static_dir / "index.html").read_text(encoding="utf-8"), title, organizer)
+        self.index_html = self._page("")
         self.app = self._build_app()
+
+    def _page(self, unit_code: str) -> str:
+        """The page, with the line naming a deep link's unit (?unit=CODE) when the code is known."""
+        name = self.units.get(unit_code.upper()) if unit_code else None
+        page_texts = dict(texts.WEB_PAGE, unitLine=texts.GREETING_UNIT.format(unit=name)) if name else texts.WEB_PAGE
+        return self.page.replace("{{texts}}", json.dumps(page_texts, ensure_ascii=False).replace("<", "\\u003c"))
 
     def _build_app(self) -> web.Application:
         # The body limit is enforced in _read_json so that the 413 is JSON too.
@@ -145,9 +153,9 @@ class WebChannel:
 
     async def index(self, request: web.Request) -> web.Response:
         """The chat page."""
-        return web.Response(
-            text=self.index_html, content_type="text/html", charset="utf-8", headers=NO_STORE
-        )
+        unit = request.query.get("unit", "")
+        page = self._page(unit) if unit and len(unit) <= 32 else self.index_html
+        return web.Response(text=page, content_type="text/html", charset="utf-8", headers=NO_STORE)
 
     async def healthz(self, request: web.Request) -> web.Response:
         """Liveness probe."""
@@ -214,6 +222,16 @@ class WebChannel:
             return json.loads(raw.decode("utf-8"))
         except (UnicodeDecodeError, ValueError, RecursionError):
             raise Rejected("bad_json") from None
+
+
+def _page_template(page: str, title: str | None, organizer: str) -> str:
+    """index.html with its title, heading and labels filled in (escaped); the texts JSON comes per request."""
+    heading = texts.WEB_HEADER.format(organizer=organizer) if organizer else texts.WEB_HEADER_PLAIN
+    title = title or (texts.WEB_TITLE.format(organizer=organizer) if organizer else texts.WEB_HEADER_PLAIN)
+    fields = {"title": title, "heading": heading, "subtitle": texts.WEB_SUBTITLE, **texts.WEB_PAGE}
+    for key, value in fields.items():
+        page = page.replace("{{" + key + "}}", html.escape(value))
+    return page
 
 
 def create_web_app(handle: Handle, *, secret: bytes, **options: Any) -> web.Application:

@@ -47,8 +47,11 @@ async def test_whole_conversation(harness: Harness, tmp_path: Path, clock: FakeC
     try:
         youth = harness.user(app)
         [notice] = await youth.say("/start")  # the greeting and the privacy notice are one message
-        assert "26/05/2023" in notice.text and "Đồng ý" in notice.text
-        assert notice.choices == (texts.BTN_CONSENT_YES, texts.BTN_CONSENT_NO)
+        assert "26/05/2023" in notice.text and "còn 16 ngày" in notice.text and "/xoa" in notice.text
+        assert notice.choices == (texts.BTN_CONSENT_YES, texts.BTN_CONSENT_NO, texts.BTN_NOTICE_FULL)
+        [full] = await youth.choose("Xem chi tiết")  # the full notice, typed on Zalo, before consent
+        assert "91/2025/QH15" in full.text and "12 tháng sau buổi đối thoại" in full.text
+        assert full.choices == (texts.BTN_CONSENT_YES, texts.BTN_CONSENT_NO)
         [ask_unit] = await youth.choose("Đồng ý")
         assert "Thành phố Sóc Trăng" in ask_unit.choices
         [ask_name] = await youth.choose("Mỹ Xuyên")  # the acknowledgement rides on the next prompt

@@ -69,7 +69,7 @@ async def test_whole_conversation_over_telegram(api: FakeTelegramAPI, tmp_path: 
         youth = TelegramUser(api, 501)
         [notice] = await youth.say("/start")  # the greeting and the privacy notice are one message
         assert "26/05/2023" in notice["text"]
-        assert youth.buttons(notice) == ["consent:yes", "consent:no"]
+        assert youth.buttons(notice) == ["consent:yes", "consent:no", "notice:full"]
         [ask_unit] = await youth.press("consent:yes")
         assert "unit:TPST" in youth.buttons(ask_unit)
         [ask_name] = await youth.press("unit:MYXUYEN")  # the acknowledgement rides on the next prompt

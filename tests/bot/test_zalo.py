@@ -193,7 +193,7 @@ async def test_typed_numbers_answer_the_choices(tmp_path: Path, clock: FakeClock
         assert set(app.channels) >= {"zalo"}
         youth = ZaloChatUser(api, "u7", by="number")
         [notice] = await youth.say("chào bot")  # no /start on Zalo: any text opens
-        assert notice.text.startswith(texts.CONSENT_REQUIRED) and len(notice.choices) == 2
+        assert notice.text.startswith(texts.CONSENT_REQUIRED) and len(notice.choices) == 3
         [ask_unit] = await youth.choose("Đồng ý")
         assert ask_unit.text.startswith(texts.ASK_UNIT)
         [ask_name] = await youth.choose("Huyện Kế Sách")

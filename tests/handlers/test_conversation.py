@@ -24,10 +24,12 @@ async def consent_and_reach_question(chat: MemoryChannel, user: str = "u1") -> N
 async def test_start_greets_with_campaign_dates_and_asks_consent(chat: MemoryChannel, store: Store) -> None:
     replies = await chat.text("u1", "/start")
     text = texts_of(replies)
-    assert "Thanh niên Sóc Trăng tiên phong chuyển đổi số và lập nghiệp" in text
+    assert "năm 2023" in text  # the campaign; its theme is in /trogiup
+    assert "lập nghiệp" in texts_of(await chat.text("u1", "/trogiup"))
     assert "15/06/2023" in text and "26/05/2023" in text
     assert "91/2025/QH15" in text and "/xoa" in text and "trợ lý tự động" in text
-    assert buttons_of(replies) == ["consent:yes", "consent:no"]
+    assert "Tỉnh đoàn Sóc Trăng" in replies[0].text and "(còn 16 ngày)" in replies[0].text  # 10/05 → 26/05
+    assert buttons_of(replies) == ["consent:yes", "consent:no", "notice:full"]
     assert await rows(store, Youth) == [] and await rows(store, ConversationState) == []
 
 
@@ -195,8 +197,9 @@ async def test_late_question_is_accepted_and_flagged(chat: MemoryChannel, store:
 
 
 async def test_my_questions_lists_status(chat: MemoryChannel) -> None:
-    assert texts.MY_QUESTIONS_NONE in texts_of(await chat.text("u1", "/cauhoi"))
+    assert texts.MY_QUESTIONS_NONE_STORED in texts_of(await chat.text("u1", "/cauhoi"))
     await consent_and_reach_question(chat)
+    assert texts.MY_QUESTIONS_NONE in texts_of(await chat.text("u1", "/cauhoi"))
     await chat.text("u1", QUESTION)
     replies = await chat.text("u1", "/cauhoi")
     assert "ST2023-0001" in texts_of(replies) and "đã tiếp nhận" in texts_of(replies)

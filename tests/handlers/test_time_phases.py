@@ -38,7 +38,7 @@ async def late_flags(store: Store) -> list[bool]:
 ])
 async def test_each_phase_has_its_own_dates_line(moment, phase: str, chat: MemoryChannel, clock: FakeClock) -> None:
     clock.moment = moment
-    line = phase.format(dialogue="15/06/2023", deadline="26/05/2023")
+    line = phase.format(dialogue="15/06/2023", deadline="26/05/2023", days=16)  # 10/05 → 26/05
     assert line in texts_of(await chat.text("u1", "/start"))
     assert line in texts_of(await chat.text("u1", "/trogiup"))
 

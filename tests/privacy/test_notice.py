@@ -16,10 +16,13 @@ PURPOSES = {
 
 
 async def test_the_notice_names_every_purpose_and_the_retention(chat: MemoryChannel) -> None:
-    notice = next(r for r in await chat.text("n1", "/start") if "91/2025/QH15" in r.text)
+    """The full notice is one tap («Xem chi tiết») from the first screen, before consent."""
+    first = await chat.text("n1", "/start")
+    assert "notice:full" in [b.data for r in first for b in r.flat_buttons()]
+    notice = next(r for r in await chat.press("n1", "notice:full") if "91/2025/QH15" in r.text)
     missing = [purpose for purpose, words in PURPOSES.items() if words not in notice.text]
     assert missing == []
     assert "12 tháng sau buổi đối thoại" in notice.text and "/xoa" in notice.text
-    assert len(texts.PRIVACY.splitlines()) <= 11  # key facts in a few lines
+    assert "Tỉnh đoàn Sóc Trăng" in notice.text and "trợ lý tự động" in notice.text
     assert texts.BTN_CONSENT_YES in [b.label for b in notice.flat_buttons()]
     assert "91/2025/QH15" in texts_of([notice])

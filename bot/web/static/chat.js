@@ -25,6 +25,9 @@
   var input = document.getElementById('input');
   var sendBtn = document.getElementById('send');
   var restartBtn = document.getElementById('restart');
+  var unitBar = document.getElementById('unitbar');
+  var unitLine = document.getElementById('unitline');
+  var changeUnitBtn = document.getElementById('changeunit');
 
   var session = null;
   var entries = []; // what is saved: {who, text, rows?, att?, off?, chosen?}
@@ -108,9 +111,14 @@
     }
   }
 
-  function renderButtons(entry, wrap) {
+  function isOptin(row) {
+    for (var i = 0; i < row.length; i++) { if (!/^remind:/.test(row[i].data)) { return false; } }
+    return row.length > 0;
+  }
+
+  function renderButtons(entry, wrap, rows) {
     var box = make('div', 'buttons');
-    entry.rows.forEach(function (row) {
+    rows.forEach(function (row) {
       var rowEl = make('div', 'row');
       row.forEach(function (b) {
         var btn = make('button', entry.chosen === b.data ? 'chosen' : '', b.label);
@@ -124,18 +132,46 @@
     wrap.appendChild(box);
   }
 
-  function addBubble(entry) {
-    entries.push(entry);
-    var wrap = make('div', 'msg ' + entry.who);
-    var bubble = make('div', 'bubble', entry.text);
-    (entry.att || []).forEach(function (a) {
+  function bubbleOf(who, text, att) {
+    var wrap = make('div', 'msg ' + who);
+    var bubble = make('div', 'bubble', text);
+    (att || []).forEach(function (a) {
       bubble.appendChild(make('span', 'attachment', T.attachment + a.filename));
     });
     wrap.appendChild(bubble);
-    if (entry.rows && entry.rows.length) { renderButtons(entry, wrap); }
-    nodes.push(wrap);
-    messages.appendChild(wrap);
-    scrollDown();
+    return wrap;
+  }
+
+  // A receipt that asks about reminders shows that question and its buttons in a block of their own
+  // (its last paragraph), apart from «Gửi câu hỏi khác / Câu hỏi của mình».
+  function addBubble(entry, stay) {
+    entries.push(entry);
+    var rows = entry.rows || [];
+    var optin = rows.filter(isOptin);
+    var cut = entry.text.lastIndexOf('\n\n');
+    var node;
+    if (optin.length && cut > 0) {
+      node = make('div', 'group');
+      var main = bubbleOf(entry.who, entry.text.slice(0, cut), entry.att);
+      var rest = rows.filter(function (r) { return !isOptin(r); });
+      if (rest.length) { renderButtons(entry, main, rest); }
+      var ask = bubbleOf(entry.who + ' optin', entry.text.slice(cut + 2));
+      renderButtons(entry, ask, optin);
+      node.appendChild(main);
+      node.appendChild(ask);
+    } else {
+      node = bubbleOf(entry.who, entry.text, entry.att);
+      if (rows.length) { renderButtons(entry, node, rows); }
+    }
+    nodes.push(node);
+    messages.appendChild(node);
+    if (!stay) { scrollDown(); }
+  }
+
+  // New replies: show them from their start (a long notice is read from its top), or the bottom if it fits.
+  function scrollToReplies(first) {
+    var bottom = messages.scrollHeight - messages.clientHeight;
+    messages.scrollTop = Math.max(0, Math.min(bottom, first.offsetTop - 8));
   }
 
   function system(text) {
@@ -207,9 +243,13 @@
     if (!replies || !replies.length) { return; }
     for (var i = 0; i < entries.length; i++) { entries[i].off = true; }
     refreshButtons();
+    var first = null;
     replies.forEach(function (r) {
-      addBubble({ who: 'bot', text: r.text || '', rows: r.buttons || [], att: r.attachments || [] });
+      addBubble({ who: 'bot', text: r.text || '', rows: r.buttons || [], att: r.attachments || [] }, true);
+      if (!first) { first = nodes[nodes.length - 1]; }
     });
+    var before = nodes[nodes.indexOf(first) - 1]; // the youth's own message stays in view above the answer
+    scrollToReplies(before && entries[nodes.indexOf(before)].who === 'user' ? before : first);
     save();
   }
 
@@ -251,6 +291,7 @@
 
   function press(entry, b) {
     if (busy || entry.off) { return; }
+    if (b.data === 'reunit') { hideUnit(); }
     entry.off = true;
     entry.chosen = b.data;
     var idx = entries.indexOf(entry);
@@ -276,6 +317,7 @@
     autosize();
     addBubble({ who: 'user', text: text });
     save();
+    if (/^\/donvi\b/i.test(text)) { hideUnit(); }
     function undo() { if (!input.value) { input.value = text; autosize(); } }
     if (session) { send({ text: text }, undo); return; }
     newSession(0, function () { save(); send({ text: text }, undo); }); // after /xoa: a new identity
@@ -292,6 +334,30 @@
     var code = '';
     try { code = decodeURIComponent(m[1]); } catch (e) { return ''; }
     return UNIT_RE.test(code) ? code : '';
+  }
+
+  // The deep link's unit, named by the page (T.unitLine) and changeable: «Đổi đơn vị» sends /donvi.
+  function showUnit() {
+    if (!T.unitLine || !unitCode()) { return; }
+    unitLine.textContent = T.unitLine;
+    unitBar.hidden = false;
+  }
+
+  function hideUnit() {
+    unitBar.hidden = true;
+    if (!unitCode()) { return; }
+    try { // a later «Bắt đầu lại» or reload must not bring the old unit back
+      window.history.replaceState(null, '', window.location.pathname);
+    } catch (e) { /* ignore */ }
+  }
+
+  function changeUnit() {
+    if (busy) { return; }
+    hideUnit();
+    addBubble({ who: 'user', text: T.changeUnit });
+    save();
+    if (session) { send({ text: '/donvi' }); return; }
+    newSession(0, function () { send({ text: '/donvi' }); });
   }
 
   function sendStart() {
@@ -366,6 +432,8 @@
   };
   input.oninput = autosize;
   restartBtn.onclick = restart;
+  changeUnitBtn.onclick = changeUnit;
+  showUnit();
   setInterval(poll, POLL_MS);
   document.addEventListener('visibilitychange', poll);
   start();
