@@ -1,7 +1,7 @@
 """The minimal intake bot: doithoai's conversation with its Bot API calls and nothing else.
 
 The anchor `bench/pipeline.py` compares doithoai against. The same steps with the same buttons
-(notice with Đồng ý / Không đồng ý → the shipped config's 16 unit buttons → «Ẩn danh» → the question prompt → the
+(notice with Đồng ý / Không đồng ý / Xem chi tiết → the shipped config's 16 unit buttons → «Ẩn danh» → the question prompt → the
 receipt with its reminder, «Đổi chủ đề», «Gửi câu hỏi khác» and «Câu hỏi của mình» → the list),
 one message per step, and on every press an answerCallbackQuery and the removal of the pressed
 keyboard while the next step is sent, as bot/channels/telegram_aiogram.py does. Its messages are
@@ -45,7 +45,7 @@ def markup(*rows: tuple[tuple[str, str], ...]) -> InlineKeyboardMarkup:
                                                  for row in rows])
 
 
-CONSENT = markup((("✅ Đồng ý", "consent:yes"), ("Không đồng ý", "consent:no")))
+CONSENT = markup((("✅ Đồng ý", "consent:yes"), ("Không đồng ý", "consent:no")), (("Xem chi tiết", "notice:full"),))
 UNIT_BUTTONS = markup(*(tuple((name, f"unit:{code}") for code, name in list(UNITS.items())[i:i + 2])
                         for i in range(0, len(UNITS), 2)))
 ANONYMOUS = markup((("Ẩn danh", "name:anon"),))

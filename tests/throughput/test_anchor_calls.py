@@ -59,4 +59,4 @@ async def test_the_anchor_makes_doithoais_calls() -> None:
     assert doithoai == anchor
     methods, keyboards = doithoai[CHATS[0]]
     assert methods == Counter(sendMessage=6, answerCallbackQuery=4, editMessageReplyMarkup=4)
-    assert keyboards[0] == [["consent:yes", "consent:no"]] and keyboards[3] == []
+    assert keyboards[0] == [["consent:yes", "consent:no"], ["notice:full"]] and keyboards[3] == []
