@@ -18,6 +18,7 @@ from handlers.admin.stats import scoped_questions
 from handlers.clock import Clock
 from handlers.coordination.chart import render_chart
 from handlers.desk import actions, listing, sessions, texts
+from handlers.scope import covers
 from handlers.settings import Settings
 from handlers.types import Address, Reply
 from storage import Store, UnitOfWork
@@ -200,4 +201,6 @@ class Desk:
             await actions.reviewed(act, found)
         said, _ = actions.outcome(act)
         act.replies = [r for r in act.replies if r.address is not None and r.address != act.actor.address]
+        if not covers(act.actor.scope, found):  # retagged out of this person's scope: say so, no 403
+            return _html(pages.layout(texts.NAV_QUESTIONS, pages.notes(said), act.actor, request[CSRF]))
         return await self.question(request, act, said)
