@@ -4,7 +4,7 @@ from collections.abc import Iterable
 from html import escape
 from urllib.parse import urlencode
 
-from handlers.admin.roles import Actor
+from handlers.admin.roles import ADMIN, Actor
 from handlers.admin.stats import Overview
 from handlers.admin.texts import ROLE_NAMES
 from handlers.desk import texts
@@ -27,7 +27,9 @@ def layout(title: str, body: str, actor: Actor | None = None, csrf: str = "") ->
         who = texts.SIGNED_IN_AS.format(name=actor.label, role=ROLE_NAMES.get(actor.role, actor.role))
         header = (
             f'<header><a href="/desk">{e(texts.NAV_OVERVIEW)}</a>'
-            f'<a href="/desk/cau-hoi">{e(texts.NAV_QUESTIONS)}</a><span>{e(who)}</span>'
+            f'<a href="/desk/cau-hoi">{e(texts.NAV_QUESTIONS)}</a>'
+            + (f'<a href="/desk/quan-tri">{e(texts.NAV_ADMIN)}</a>' if actor.role == ADMIN else "")
+            + f'<span>{e(who)}</span>'
             f'<form method="post" action="/desk/logout">{csrf_field(csrf)}'
             f'<button type="submit">{e(texts.LOGOUT)}</button></form></header>'
         )

@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-from aiohttp import web
+from aiohttp import BodyPartReader, web
 
 from bot.desk import pages
 from bot.desk.question_pages import question_list, question_page
@@ -17,7 +17,11 @@ from handlers.admin.context import Act, Seams
 from handlers.admin.stats import scoped_questions
 from handlers.clock import Clock
 from handlers.coordination.chart import render_chart
-from handlers.desk import actions, listing, sessions, texts
+from bot.desk.admin_pages import admin_page
+from handlers.admin import texts as admin_texts
+from handlers.admin.roles import ADMIN
+from handlers.desk import actions, admin as desk_admin, listing, sessions, texts
+from handlers.types import Attachment
 from handlers.scope import covers
 from handlers.settings import Settings
 from handlers.types import Address, Reply
@@ -36,6 +40,31 @@ log = logging.getLogger(__name__)
 
 def _html(text: str, status: int = 200) -> web.Response:
     return web.Response(text=text, status=status, content_type="text/html", charset="utf-8", headers=NO_STORE)
+
+
+async def _form(request: web.Request) -> dict[str, Any]:
+    """A posted form: fields as text, a file as an Attachment (multipart read here, within the import's cap)."""
+    if request.content_type != "multipart/form-data":
+        return {k: v for k, v in (await request.post()).items() if isinstance(v, str)}
+    fields: dict[str, Any] = {}
+    reader = await request.multipart()
+    while (part := await reader.next()) is not None:
+        if not isinstance(part, BodyPartReader) or part.name is None:
+            continue
+        data = bytearray()
+        while chunk := await part.read_chunk():
+            data += chunk
+            if len(data) > desk_admin.MAX_UPLOAD:
+                raise Oversize()
+        if part.filename:
+            fields[part.name] = Attachment(part.filename[:120], bytes(data), part.headers.get("Content-Type", ""))
+        else:
+            fields[part.name] = data.decode("utf-8", "replace")
+    return fields
+
+
+class Oversize(Exception):
+    """An upload over the import's limit."""
 
 
 def _missing(forbidden: bool) -> web.Response:
@@ -66,6 +95,10 @@ class Desk:
         add("GET", "/desk/cau-hoi/{code}", self._page(self.question))
         for action in ("gan-chu-de", "tra-loi", "da-xem"):
             add("POST", f"/desk/cau-hoi/{{code}}/{action}", self._page(self.act_on, post=True))
+        add("GET", "/desk/quan-tri", self._page(self.admin))
+        add("POST", "/desk/quan-tri/lenh", self._page(self.admin_command, post=True))
+        add("POST", "/desk/quan-tri/nut", self._page(self.admin_button, post=True))
+        add("POST", "/desk/quan-tri/nhap", self._page(self.admin_import, post=True))
         app.router.add_static("/desk/static", STATIC)
 
     def csrf(self, token: str) -> str:
@@ -118,7 +151,11 @@ class Desk:
 
         async def handler(request: web.Request) -> web.StreamResponse:
             token = request.cookies.get(COOKIE, "")
-            form = await request.post() if post else None
+            try:
+                form = await _form(request) if post else None
+            except Oversize:
+                mb = desk_admin.MAX_UPLOAD // (1024 * 1024)
+                return _html(pages.message(texts.FORBIDDEN_TITLE, [texts.UPLOAD_TOO_LARGE.format(mb=mb)], "error"), 413)
             if form is not None and not hmac.compare_digest(str(form.get("csrf", "")), self.csrf(token)):
                 log.warning("desk: a post without a valid CSRF token refused")
                 return _html(pages.message(texts.FORBIDDEN_TITLE, [texts.CSRF], "error"), 403)
@@ -204,3 +241,35 @@ class Desk:
         if not covers(act.actor.scope, found):  # retagged out of this person's scope: say so, no 403
             return _html(pages.layout(texts.NAV_QUESTIONS, pages.notes(said), act.actor, request[CSRF]))
         return await self.question(request, act, said)
+
+    # --- admins --------------------------------------------------------------------
+
+    async def admin(self, request: web.Request, act: Act) -> web.StreamResponse:
+        """The admin page (403 for coordinators)."""
+        if act.actor.role != ADMIN:
+            await act.audit("desk_quan_tri", allowed=False)
+            return _missing(True)
+        said = [r for r in act.replies if r.address is None or r.address == act.actor.address]
+        act.replies = [r for r in act.replies if r not in said]
+        audit = await desk_admin.audit_log(act)
+        return _html(admin_page(act.settings, act.actor, request[CSRF], said, audit))
+
+    async def admin_command(self, request: web.Request, act: Act) -> web.StreamResponse:
+        """One command from its form."""
+        form: Any = request[FORM]
+        await desk_admin.run_command(act, str(form.get("lenh", ""))[:32], str(form.get("tham_so", ""))[:4000])
+        return await self.admin(request, act)
+
+    async def admin_button(self, request: web.Request, act: Act) -> web.StreamResponse:
+        """A reply's button (an announcement's confirmation)."""
+        await desk_admin.press(act, str(request[FORM].get("data", ""))[:64])  # type: ignore[attr-defined]
+        return await self.admin(request, act)
+
+    async def admin_import(self, request: web.Request, act: Act) -> web.StreamResponse:
+        """The uploaded file, as /nhap takes it."""
+        file = request[FORM].get("tep")  # type: ignore[attr-defined]
+        if isinstance(file, Attachment):
+            await desk_admin.upload(act, file)
+        else:
+            act.say(admin_texts.IMPORT_NEED_FILE)
+        return await self.admin(request, act)
