@@ -156,6 +156,7 @@ def question_page(settings: Settings, detail: Detail, actor: Actor, csrf: str, s
         (texts.COL_TOPIC, topic.short if topic else (q.topic or "—")),
         (texts.Q_TOPIC_SOURCE, admin_texts.TOPIC_SOURCES.get(q.topic_source, q.topic_source)),
         (texts.Q_SCORES, score_text),
+        (texts.Q_EVIDENCE, ", ".join(detail.evidence) or "—"),
         (texts.Q_DEPARTMENTS, ", ".join(d.name for d in settings.departments if d.code in codes) or "—"),
     ]
     dl = "".join(f"<tr><th scope=\"row\">{e(k)}</th><td>{e(v)}</td></tr>" for k, v in facts)

@@ -159,22 +159,30 @@ class Desk:
             if form is not None and not hmac.compare_digest(str(form.get("csrf", "")), self.csrf(token)):
                 log.warning("desk: a post without a valid CSRF token refused")
                 return _html(pages.message(texts.FORBIDDEN_TITLE, [texts.CSRF], "error"), 403)
-            now = self.clock.now()
-            async with self.store.unit() as uow:
-                settings = await effective_settings(self.settings, uow)
-                actor = await sessions.current(uow, settings, token, now)
-                if actor is None:
-                    response: web.StreamResponse = _html(
-                        pages.message(texts.SESSION_OVER, [texts.LOGIN_AGAIN], "error"), 401)
-                    response.del_cookie(COOKIE, path="/desk")
-                    return response
-                act = actions.desk_act(uow, settings, now, actor, self.seams)
-                request[CSRF], request[FORM] = self.csrf(token), form
-                response = await page(request, act)
-            await self._deliver([r for r in act.replies if r.address is not None and r.address != actor.address])
-            return response
+            try:
+                return await self._signed_in(request, page, token, form)
+            except Exception:  # noqa: BLE001 - one boundary per request: a Vietnamese page, not a traceback
+                log.exception("desk: unexpected error on %s", request.path)
+                return _html(pages.message(texts.ERROR_TITLE, [texts.ERROR], "error"), 500)
 
         return handler
+
+    async def _signed_in(self, request: web.Request, page: Page, token: str, form: Any) -> web.StreamResponse:
+        """Resolve the session, run the page in one transaction, then deliver to others."""
+        now = self.clock.now()
+        async with self.store.unit() as uow:
+            settings = await effective_settings(self.settings, uow)
+            actor = await sessions.current(uow, settings, token, now)
+            if actor is None:
+                response: web.StreamResponse = _html(
+                    pages.message(texts.SESSION_OVER, [texts.LOGIN_AGAIN], "error"), 401)
+                response.del_cookie(COOKIE, path="/desk")
+                return response
+            act = actions.desk_act(uow, settings, now, actor, self.seams)
+            request[CSRF], request[FORM] = self.csrf(token), form
+            response = await page(request, act)
+        await self._deliver([r for r in act.replies if r.address is not None and r.address != actor.address])
+        return response
 
     async def _deliver(self, replies: list[Reply]) -> None:
         """Answers to youth, notices to coordinators: after the commit, as the dispatcher does."""

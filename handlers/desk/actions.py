@@ -1,5 +1,6 @@
 """Desk actions through the chat commands' own functions: view, retag, answer, mark reviewed, export."""
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -14,6 +15,8 @@ from handlers.settings import Settings
 from handlers.types import Attachment, IncomingMessage, Kind, Reply
 from storage import Question, TopicCorrection, UnitOfWork
 from storage.models_admin import Answer, AuditEntry
+
+log = logging.getLogger(__name__)
 
 
 def desk_act(uow: UnitOfWork, settings: Settings, now: datetime, actor: Actor, seams: Seams, text: str = "") -> Act:
@@ -38,6 +41,7 @@ class Detail:
     corrections: list[TopicCorrection]
     audit: list[AuditEntry]
     similar: list[str]  # codes of open near-duplicates in scope
+    evidence: list[str]  # the words the tagger reads as deciding its topic (read again now)
 
 
 async def campaign(act: Act) -> Overview:
@@ -68,7 +72,20 @@ async def detail(act: Act, question: Question) -> Detail:
         corrections=await act.uow.desk.corrections_of(question.id or 0),
         audit=await act.uow.desk.audit_of(question.code or ""),
         similar=[c for c in codes if c != question.code],
+        evidence=evidence(act, question),
     )
+
+
+def evidence(act: Act, question: Question) -> list[str]:
+    """What the tagger points to in the text (empty without a tagger or when it fails)."""
+    tagger = act.seams.tagger
+    if tagger is None:
+        return []
+    try:
+        return [str(word) for word in tagger.tag(question.text_raw).evidence][:12]
+    except Exception:  # noqa: BLE001 - the page shows the stored scores still
+        log.exception("the tagger failed on a desk question page")
+        return []
 
 
 async def retag(act: Act, question: Question, topic: str) -> None:

@@ -138,3 +138,28 @@ async def test_the_security_headers_hold_on_desk_pages(api: FakeTelegramWithFile
         async with anyone.get(f"{base(app)}/desk") as page:
             assert "script-src 'self'" in page.headers["Content-Security-Policy"]
             assert page.headers["Cache-Control"] == "no-store"
+
+
+async def test_behind_https_the_link_and_the_cookie_say_so(
+    api: FakeTelegramWithFiles, app: App, tmp_path, clock: FakeClock  # type: ignore[no-untyped-def]
+) -> None:
+    from bot.app import build_app
+    from storage import create_all
+
+    web = app.config.channels.web.model_copy(update={"public_url": "https://hoidap.example.vn"})
+    channels = app.config.channels.model_copy(update={"web": web})
+    await app.stop()  # the fixture's app; this test runs its own behind a (pretend) https proxy
+    app = await build_app(app.config.model_copy(update={"channels": channels}), clock=clock)
+    await create_all(app.store.engine)
+    await app.start()
+    try:
+        link = await login_link(api, ADMIN_ID)
+        assert link.startswith("https://hoidap.example.vn/desk/login?token=")
+        token = link.split("=", 1)[1]
+        async with aiohttp.ClientSession() as browser:
+            async with browser.post(f"{base(app)}/desk/login", data={"token": token}, allow_redirects=False) as landed:
+                assert landed.status == 303
+                cookie = landed.headers["Set-Cookie"]
+        assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Strict" in cookie
+    finally:
+        await app.stop()
