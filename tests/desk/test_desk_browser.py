@@ -27,6 +27,9 @@ async def test_a_staff_member_answers_from_the_desk_and_sees_the_rating(
     await page.get_by_role("button", name=texts.LOGIN_BUTTON).click()
     await expect(page.get_by_role("heading", level=1)).to_have_text(texts.NAV_OVERVIEW)
     await expect(page.locator(".card").first).to_contain_text("2")
+    chart = page.locator("img.chart")
+    await expect(chart).to_have_js_property("complete", True, timeout=20_000)
+    assert await chart.evaluate("img => img.naturalWidth") > 0  # the PNG came from the desk's route
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     await page.screenshot(path=str(SCREENSHOTS / "desk-overview.png"), full_page=True)
 
