@@ -25,16 +25,24 @@ async def api() -> AsyncIterator[FakeTelegramWithFiles]:
         yield fake
 
 
-@pytest.fixture
-async def app(api: FakeTelegramWithFiles, tmp_path: Path, clock: FakeClock) -> AsyncIterator[App]:
+async def start_app(api: FakeTelegramWithFiles, db: Path, clock: FakeClock, public_url: str | None = None) -> App:
+    """The whole bot: an admin, a coordinator of khoi_nghiep, the fake Telegram, a web port."""
     roles = Roles(
         admins=(Person(name="Tỉnh đoàn", channel="telegram", chat_id=str(ADMIN_ID)),),
         coordinators=(Person(name="Sở KH&ĐT", channel="telegram", chat_id=str(COORDINATOR_ID), scope=("khoi_nghiep",)),),
     )
-    config = app_config(api, tmp_path / "bot.db").model_copy(update={"roles": roles})
-    started = await build_app(config, clock=clock)
+    config = app_config(api, db)
+    web = config.channels.web.model_copy(update={"public_url": public_url})
+    channels = config.channels.model_copy(update={"web": web})
+    started = await build_app(config.model_copy(update={"roles": roles, "channels": channels}), clock=clock)
     await create_all(started.store.engine)
     await started.start()
+    return started
+
+
+@pytest.fixture
+async def app(api: FakeTelegramWithFiles, tmp_path: Path, clock: FakeClock) -> AsyncIterator[App]:
+    started = await start_app(api, tmp_path / "bot.db", clock)
     try:
         yield started
     finally:

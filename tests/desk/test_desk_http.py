@@ -1,12 +1,16 @@
 """The desk over HTTP: single-use links, session limits, CSRF, scope, revoked roles."""
 
+from pathlib import Path
+
 import aiohttp
 
 from bot.app import App
 from handlers.desk import texts
 from tests.admin.telegram_files import FakeTelegramWithFiles
 from tests.bot.telegram_user import TelegramUser
-from tests.desk.conftest import ADMIN_ID, COORDINATOR_ID, YOUTH_ID, client, csrf_of, login_link, sign_in, youth_asks
+from tests.desk.conftest import (
+    ADMIN_ID, COORDINATOR_ID, YOUTH_ID, client, csrf_of, login_link, sign_in, start_app, youth_asks,
+)
 from tests.support import FakeClock
 
 CODE = "ST2023-0001"
@@ -141,17 +145,9 @@ async def test_the_security_headers_hold_on_desk_pages(api: FakeTelegramWithFile
 
 
 async def test_behind_https_the_link_and_the_cookie_say_so(
-    api: FakeTelegramWithFiles, app: App, tmp_path, clock: FakeClock  # type: ignore[no-untyped-def]
+    api: FakeTelegramWithFiles, tmp_path: Path, clock: FakeClock
 ) -> None:
-    from bot.app import build_app
-    from storage import create_all
-
-    web = app.config.channels.web.model_copy(update={"public_url": "https://hoidap.example.vn"})
-    channels = app.config.channels.model_copy(update={"web": web})
-    await app.stop()  # the fixture's app; this test runs its own behind a (pretend) https proxy
-    app = await build_app(app.config.model_copy(update={"channels": channels}), clock=clock)
-    await create_all(app.store.engine)
-    await app.start()
+    app = await start_app(api, tmp_path / "bot.db", clock, public_url="https://hoidap.example.vn")
     try:
         link = await login_link(api, ADMIN_ID)
         assert link.startswith("https://hoidap.example.vn/desk/login?token=")
