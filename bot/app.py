@@ -18,6 +18,7 @@ from bot.channels.web_outbox import WebOutbox
 from bot.channels.web_redis import RedisWindowCounter, redis_counters
 from bot.config import AppConfig
 from bot.coordination import CoordinationJobs, build_coordination
+from bot.desk import Desk
 from bot.leader import Leadership, leadership_for
 from bot.logsetup import redact_secrets
 from bot.takeover import resume_abandoned
@@ -27,6 +28,7 @@ from bot.flood_redis import RedisFloodGuard, redis_flood_guard
 from bot.errors import ChannelError, RecipientUnreachable
 from handlers.admin import menus
 from handlers.admin.commands import menu
+from handlers.admin.context import Seams
 from handlers.admin.roles import resolve
 from handlers.clock import Clock, SystemClock
 from handlers.conversation import Conversation
@@ -223,7 +225,24 @@ async def build_app(
     app.announcer = announcer_for(config, store, app.deliver, clock)
     conversation.admin.seams.announcer = app.announcer
     conversation.admin.seams.role_listeners.append(app.republish_menu)
+    _mount_desk(app, conversation.admin.seams, clock)
     return app
+
+
+def _mount_desk(app: App, seams: Seams, clock: Clock) -> None:
+    """The staff desk under /desk on the web chat's server; /dangnhap links point at it."""
+    web_config = app.config.channels.web
+    public = web_config.public_url
+    desk = Desk(app.store, app.config, clock, seams, app.deliver, app.secret,
+                secure=bool(public and public.startswith("https://")))
+    desk.mount(app.web.app)
+
+    def base() -> str | None:
+        if public:
+            return public
+        return f"http://{web_config.host}:{app.web_port}" if app.web_port else None
+
+    seams.desk_url = base
 
 
 def _leadership(config: AppConfig, store: Store, jobs: CoordinationJobs, scheduler: Scheduler) -> Leadership:

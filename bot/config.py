@@ -41,6 +41,7 @@ class WebChannel(Frozen):
     port: int = Field(8080, ge=0, le=65535)
     frame_ancestors: tuple[str, ...] = ()  # portal origins that may embed the page, besides its own
     reuse_port: bool = False  # SO_REUSEPORT: several `serve` processes share one port (WEB_REUSE_PORT=1)
+    public_url: str | None = None  # how staff reach this server, e.g. https://hoidap.example.vn (desk links)
     # Per client address and window (shared by the workers through Redis when REDIS_URL is set).
     sessions_per_address: int = Field(60, ge=1, le=100_000)
     consents_per_address: int = Field(60, ge=1, le=100_000)

@@ -11,6 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.admin import AdminRepo
 from storage.db import session_factory
+from storage.desk import DeskRepo
 from storage.lookups import LookupCache
 from storage.questions import QuestionRepo
 from storage.erasure import ERASED
@@ -30,6 +31,7 @@ class UnitOfWork:
         self.states = StateRepo(session)
         self.updates = UpdateRepo(session)
         self.admin = AdminRepo(session, lookups)
+        self.desk = DeskRepo(session)
 
 
 _inside_unit: ContextVar[bool] = ContextVar("inside_unit", default=False)

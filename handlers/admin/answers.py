@@ -36,12 +36,12 @@ async def start(act: Act) -> None:
             return
         ids.append(question.id or 0)
     if similar:
-        ids, codes = await _with_near_duplicates(act, ids)
+        ids, codes = await with_near_duplicates(act, ids)
     await act.uow.admin.set_pending(act.chat_key, PENDING_ANSWER, {"ids": ids, "codes": codes}, act.now)
     act.say(texts.ANSWER_ASK.format(codes=", ".join(codes)))
 
 
-async def _with_near_duplicates(act: Act, ids: list[int]) -> tuple[list[int], list[str]]:
+async def with_near_duplicates(act: Act, ids: list[int]) -> tuple[list[int], list[str]]:
     """The chosen questions plus every open, in-scope question grouped with them as near-identical."""
     pool = [q for q in await act.uow.questions.all()
             if covers(act.actor.scope, q) and (q.status in OPEN_STATUSES or q.id in ids)]

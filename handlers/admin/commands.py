@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from handlers.admin import announce, answers, campaign, export, importing, moderation, questions, stats, texts
 from handlers.admin.context import Act
 from handlers.admin.roles import ADMIN, COORDINATOR
+from handlers.desk import sessions
 from handlers.settings import Settings
 from handlers.types import Address
 
@@ -35,6 +36,7 @@ COMMANDS: dict[str, Command] = {
     "cap_quyen": Command(ADMINS, moderation.grant),
     "thu_quyen": Command(ADMINS, moderation.revoke),
     "nhat_ky": Command(ADMINS, moderation.audit_log),
+    "dangnhap": Command(BOTH, sessions.login_command),
 }
 # Button data prefixes of staff buttons ("adm:<action>:…") and who may press them.
 BUTTONS: dict[str, tuple[frozenset[str], Callable[[Act, str], Awaitable[None]]]] = {

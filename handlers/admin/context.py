@@ -41,6 +41,8 @@ class Seams:
     campaign_listeners: list[CampaignListener] = field(default_factory=list)
     # Called after /cap_quyen or /thu_quyen with the chat and its effective role (the menu follows).
     role_listeners: list[RoleListener] = field(default_factory=list)
+    # The public base URL of the web server (the desk's login links); None: the desk is not served.
+    desk_url: Callable[[], str | None] | None = None
 
 
 def notify(listeners: Sequence[Callable[..., None]], *args: object) -> None:

@@ -39,15 +39,17 @@ async def export(act: Act) -> None:
     if not questions:
         act.say(texts.EXPORT_EMPTY)
         return
+    act.say(texts.EXPORT_DONE.format(count=len(questions)), attachments=await files(act, questions))
+
+
+async def files(act: Act, questions: list[Question]) -> tuple[Attachment, Attachment]:
+    """The questions as .xlsx and .csv (for /xuat and the desk's export)."""
     answers = await act.uow.admin.answers_of([q.id for q in questions if q.id is not None])
     rows = [_row(act, q, answers.get(q.id or 0)) for q in questions]
     stamp = act.now.astimezone(act.settings.campaign.zone).strftime("%Y%m%d-%H%M")
-    act.say(
-        texts.EXPORT_DONE.format(count=len(questions)),
-        attachments=(
-            Attachment(f"cau-hoi-{stamp}.xlsx", workbook(act, questions), XLSX),
-            Attachment(f"cau-hoi-{stamp}.csv", to_csv(rows), "text/csv"),
-        ),
+    return (
+        Attachment(f"cau-hoi-{stamp}.xlsx", workbook(act, questions), XLSX),
+        Attachment(f"cau-hoi-{stamp}.csv", to_csv(rows), "text/csv"),
     )
 
 

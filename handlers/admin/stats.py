@@ -1,6 +1,7 @@
 """/thongke: counts per topic, unit (vs allocation), channel and day; review, late, answers, ratings."""
 
 from collections import Counter
+from dataclasses import dataclass
 from datetime import timedelta
 
 from handlers.admin import texts
@@ -11,45 +12,75 @@ from storage import Question
 from storage.clock import from_db
 
 
+@dataclass(frozen=True)
+class Overview:
+    """The statistics of a scope, for /thongke and the desk's overview."""
+
+    scope: str  # "" for everything
+    total: int
+    review: int
+    late: int
+    answered: int
+    topics: list[tuple[str, int]]  # (short name, count)
+    units: list[tuple[str, int, int]]  # (name, count, allocation)
+    no_unit: int
+    channels: list[tuple[str, int]]
+    days: list[tuple[str, int]]  # the last seven days, dd/mm
+    ratings: dict[str, int]  # good, bad
+    countdown: str
+
+
 async def scoped_questions(act: Act) -> list[Question]:
     """Every question the actor may see."""
     return [q for q in await act.uow.questions.all() if covers(act.actor.scope, q)]
+
+
+async def overview(act: Act, questions: list[Question]) -> Overview:
+    """Count the questions of the actor's scope."""
+    zone = act.settings.campaign.zone
+    mine = act.actor.scope
+    topics = Counter(q.topic or "khac" for q in questions)
+    units = Counter(q.unit_code or "" for q in questions)
+    channels = Counter(q.channel for q in questions)
+    days = Counter(from_db(q.created_at).astimezone(zone).date() for q in questions)
+    today = act.now.astimezone(zone).date()
+    last_week = [today - timedelta(days=back) for back in range(6, -1, -1)]
+    return Overview(
+        scope="" if mine.everything else label(act.settings, mine, texts.SCOPE_ALL),
+        total=len(questions),
+        review=sum(q.needs_review for q in questions),
+        late=sum(q.late for q in questions),
+        answered=sum(q.status == "answered" for q in questions),
+        topics=[(t.short, topics.get(t.id, 0)) for t in act.settings.topics],
+        units=[(u.name, units.get(u.code, 0), u.allocation) for u in act.settings.units],
+        no_unit=units.get("", 0),
+        channels=[(texts.CHANNEL_NAMES.get(c, c), n) for c, n in sorted(channels.items())],
+        days=[(day.strftime("%d/%m"), days.get(day, 0)) for day in last_week],
+        ratings=await act.uow.admin.ratings([q.id for q in questions if q.id is not None]),
+        countdown=countdown(act.settings.campaign, act.now),
+    )
 
 
 async def show(act: Act) -> None:
     """Reply with the statistics of the actor's scope."""
     questions = await scoped_questions(act)
     await act.audit("thongke", detail=f"{len(questions)} questions")
-    zone = act.settings.campaign.zone
-    mine = act.actor.scope
-    scope = "" if mine.everything else texts.STATS_SCOPE.format(scope=label(act.settings, mine, texts.SCOPE_ALL))
+    view = await overview(act, questions)
+    scope = texts.STATS_SCOPE.format(scope=view.scope) if view.scope else ""
     lines = [texts.STATS_HEAD.format(scope=scope), texts.STATS_TOTAL.format(
-        total=len(questions),
-        review=sum(q.needs_review for q in questions),
-        late=sum(q.late for q in questions),
-        answered=sum(q.status == "answered" for q in questions),
+        total=view.total, review=view.review, late=view.late, answered=view.answered,
     )]
-    topics = Counter(q.topic or "khac" for q in questions)
     lines.append(texts.STATS_TOPICS)
-    lines += [texts.STATS_LINE.format(label=t.short, count=topics.get(t.id, 0)) for t in act.settings.topics]
-    units = Counter(q.unit_code or "" for q in questions)
+    lines += [texts.STATS_LINE.format(label=name, count=count) for name, count in view.topics]
     lines.append(texts.STATS_UNITS)
-    lines += [
-        texts.STATS_UNIT_LINE.format(label=u.name, count=units.get(u.code, 0), allocation=u.allocation)
-        for u in act.settings.units
-    ]
-    if units.get(""):
-        lines.append(texts.STATS_LINE.format(label="—", count=units[""]))
-    channels = Counter(q.channel for q in questions)
+    lines += [texts.STATS_UNIT_LINE.format(label=name, count=count, allocation=allocation)
+              for name, count, allocation in view.units]
+    if view.no_unit:
+        lines.append(texts.STATS_LINE.format(label="—", count=view.no_unit))
     lines.append(texts.STATS_CHANNELS)
-    lines += [texts.STATS_LINE.format(label=texts.CHANNEL_NAMES.get(c, c), count=n) for c, n in sorted(channels.items())]
-    days = Counter(from_db(q.created_at).astimezone(zone).date() for q in questions)
-    today = act.now.astimezone(zone).date()
+    lines += [texts.STATS_LINE.format(label=name, count=count) for name, count in view.channels]
     lines.append(texts.STATS_DAYS)
-    for back in range(6, -1, -1):
-        day = today - timedelta(days=back)
-        lines.append(texts.STATS_LINE.format(label=day.strftime("%d/%m"), count=days.get(day, 0)))
-    ratings = await act.uow.admin.ratings([q.id for q in questions if q.id is not None])
-    lines.append(texts.STATS_RATINGS.format(**ratings))
-    lines.append(countdown(act.settings.campaign, act.now))
+    lines += [texts.STATS_LINE.format(label=day, count=count) for day, count in view.days]
+    lines.append(texts.STATS_RATINGS.format(**view.ratings))
+    lines.append(view.countdown)
     act.say("\n".join(lines))

@@ -30,6 +30,7 @@ CMD = {
     "cap_quyen": "Cấp quyền: /cap_quyen kênh:id admin|coordinator [phạm vi]",
     "thu_quyen": "Thu hồi quyền: /thu_quyen kênh:id",
     "nhat_ky": "Xem nhật ký thao tác",
+    "dangnhap": "Đăng nhập bàn làm việc trên web",
 }
 
 # --- /thongke ---

@@ -91,6 +91,12 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "receiptcounter.prefix": (EXEMPT, "the campaign's code prefix"),
     "apscheduler_jobs.id": (EXEMPT, "a job id from config"),
     "apscheduler_jobs.job_state": (EXEMPT, "pickled job: the runner's name and the job id, no recipient"),
+    "desklogin.token_hash": (EXEMPT, "an HMAC of a staff login link's random token"),
+    "desklogin.channel": (EXEMPT, "staff, not youth"),
+    "desklogin.chat_id": (EXEMPT, "staff, not youth"),
+    "desksession.token_hash": (EXEMPT, "an HMAC of a staff desk session's random cookie"),
+    "desksession.channel": (EXEMPT, "staff, not youth"),
+    "desksession.chat_id": (EXEMPT, "staff, not youth"),
 }
 
 NAME = "Lê Thị Bưởi"

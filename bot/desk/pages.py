@@ -1,0 +1,97 @@
+"""Server-rendered desk pages: every value passes html.escape; no inline script or style."""
+
+from collections.abc import Iterable
+from html import escape
+from urllib.parse import urlencode
+
+from handlers.admin.roles import ADMIN, Actor
+from handlers.admin.stats import Overview
+from handlers.admin.texts import ROLE_NAMES
+from handlers.desk import texts
+
+
+def e(value: object) -> str:
+    """Escape for HTML text and attribute values."""
+    return escape(str(value), quote=True)
+
+
+def url(path: str, params: dict[str, str] | None = None) -> str:
+    """A desk URL with query parameters, escaped for an attribute."""
+    return e(path + ("?" + urlencode(params) if params else ""))
+
+
+def layout(title: str, body: str, actor: Actor | None = None, csrf: str = "") -> str:
+    """The page around `body`: header with navigation and Đăng xuất for a signed-in person."""
+    header = ""
+    if actor is not None:
+        who = texts.SIGNED_IN_AS.format(name=actor.label, role=ROLE_NAMES.get(actor.role, actor.role))
+        header = (
+            f'<header><a href="/desk">{e(texts.NAV_OVERVIEW)}</a>'
+            f'<a href="/desk/cau-hoi">{e(texts.NAV_QUESTIONS)}</a>'
+            + (f'<a href="/desk/quan-tri">{e(texts.NAV_ADMIN)}</a>' if actor.role == ADMIN else "")
+            + f'<span>{e(who)}</span>'
+            f'<form method="post" action="/desk/logout">{csrf_field(csrf)}'
+            f'<button type="submit">{e(texts.LOGOUT)}</button></form></header>'
+        )
+    return (
+        '<!doctype html><html lang="vi"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f'<title>{e(title)} — {e(texts.TITLE)}</title><link rel="stylesheet" href="/desk/static/desk.css">'
+        f'</head><body>{header}<main><h1>{e(title)}</h1>{body}</main></body></html>'
+    )
+
+
+def csrf_field(token: str) -> str:
+    """The hidden CSRF field every form carries."""
+    return f'<input type="hidden" name="csrf" value="{e(token)}">'
+
+
+def message(title: str, lines: Iterable[str], kind: str = "notice") -> str:
+    """A page with a few sentences (refusals, logout)."""
+    paragraphs = "".join(f"<p>{e(line)}</p>" for line in lines)
+    return layout(title, f'<div class="{e(kind)}" role="alert">{paragraphs}</div>')
+
+
+def notes(lines: Iterable[str], kind: str = "notice") -> str:
+    """What a handler said after an action."""
+    items = [line for line in lines if line]
+    if not items:
+        return ""
+    return f'<div class="{e(kind)}" role="status">' + "".join(f'<p class="text">{e(x)}</p>' for x in items) + "</div>"
+
+
+def login_confirm(token: str) -> str:
+    """GET of a login link: a button that uses it (link previews only GET, so they cannot spend it)."""
+    body = (
+        f'<form method="post" action="/desk/login"><input type="hidden" name="token" value="{e(token)}">'
+        f'<button type="submit">{e(texts.LOGIN_BUTTON)}</button></form>'
+    )
+    return layout(texts.TITLE, body)
+
+
+def _table(caption: str, head: tuple[str, ...], rows: Iterable[tuple[object, ...]]) -> str:
+    cells = "".join("<tr>" + "".join(f"<td>{e(v)}</td>" for v in row) + "</tr>" for row in rows)
+    heading = "".join(f'<th scope="col">{e(h)}</th>' for h in head)
+    return f"<table><caption><h2>{e(caption)}</h2></caption><thead><tr>{heading}</tr></thead><tbody>{cells}</tbody></table>"
+
+
+def overview(view: Overview, actor: Actor, csrf: str) -> str:
+    """The campaign at a glance."""
+    scope = texts.OVERVIEW_SCOPE.format(scope=view.scope or texts.OVERVIEW_ALL)
+    cards = [(texts.TOTAL, view.total), (texts.REVIEW, view.review), (texts.LATE, view.late),
+             (texts.ANSWERED, view.answered), (texts.RATED_GOOD, view.ratings.get("good", 0)),
+             (texts.RATED_BAD, view.ratings.get("bad", 0))]
+    units = [*view.units, *([(texts.NO_UNIT, view.no_unit, "")] if view.no_unit else [])]
+    body = (
+        f'<p>{e(scope)}</p><p class="notice">{e(view.countdown)}</p>'
+        f'<section aria-label="{e(texts.TOTALS)}" class="cards">'
+        + "".join(f'<div class="card"><strong>{e(n)}</strong>{e(label)}</div>' for label, n in cards)
+        + '</section><div class="grid2">'
+        + _table(texts.BY_TOPIC, (texts.COL_NAME, texts.COL_COUNT), view.topics)
+        + _table(texts.BY_CHANNEL, (texts.COL_NAME, texts.COL_COUNT), view.channels)
+        + _table(texts.BY_DAY, (texts.COL_TIME, texts.COL_COUNT), view.days)
+        + "</div>"
+        + _table(texts.BY_UNIT, (texts.COL_NAME, texts.COL_COUNT, texts.COL_ALLOCATION), units)
+        + f'<h2>{e(texts.CHART)}</h2><img class="chart" src="/desk/chart.png" alt="{e(texts.CHART)}">'
+    )
+    return layout(texts.NAV_OVERVIEW, body, actor, csrf)
