@@ -49,6 +49,8 @@ GLOBAL_BUTTONS: dict[str, ButtonHandler] = {
     "again": steps.again, "mine": steps.mine, "remind": optin.answer, "retopic": asking.retopic,
     "more": asking.followup_button,
 }
+# Their labels typed press them too, whatever was offered last (Zalo shows no buttons to press).
+GLOBAL_LABELS = [[texts.BTN_ASK_ANOTHER, "again"], [texts.BTN_MY_QUESTIONS, "mine"]]
 
 
 class Conversation:
@@ -77,6 +79,8 @@ class Conversation:
         state = await uow.states.get(str(address)) if msg.is_private else None
         # A typed «1» or label presses the button last offered to this chat, for youth and staff alike.
         msg = choices.as_pressed(msg, state.data.get(choices.KEY, []) if state is not None else [])
+        if state is not None:
+            msg = choices.as_pressed_label(msg, GLOBAL_LABELS)
         if msg.is_private:
             handled = await self.admin.handle(msg, uow, settings, now)
             if handled is not None:
