@@ -201,8 +201,10 @@ class Conversation:
         await steps.flow_next(turn)
 
     async def _delete(self, turn: Turn) -> None:
-        if turn.youth is None or turn.youth.id is None:
-            turn.say(texts.DELETE_NOTHING)
+        if turn.youth is None or turn.youth.id is None:  # a blocked chat that never consented may have kept messages
+            address = turn.msg.address
+            kept = await turn.uow.youth.erase_chat(address.channel, address.chat_id)
+            turn.say(texts.DELETED_KEPT_MESSAGES.format(count=kept) if kept else texts.DELETE_NOTHING)
             return
         if turn.step is not Step.DELETE:
             turn.data["return_step"] = turn.step.value
