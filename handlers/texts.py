@@ -158,7 +158,9 @@ BTN_DELETE_YES = "🗑️ Xóa dữ liệu"
 BTN_DELETE_NO = "Giữ lại"
 DELETED = "Đã xóa toàn bộ dữ liệu của bạn. Cảm ơn bạn đã tham gia. Gõ /start nếu muốn bắt đầu lại."
 DELETE_KEPT = "Đã giữ nguyên dữ liệu của bạn."
-DELETED_KEPT_MESSAGES = "Đã xóa {count} tin nhắn của bạn mà hệ thống đang giữ. Ngoài ra không có dữ liệu nào khác của bạn được lưu."
+DELETED_KEPT_MESSAGES = (
+    "Đã xóa {count} tin nhắn của bạn mà hệ thống đang giữ. Ngoài ra không có dữ liệu nào khác của bạn được lưu."
+)
 
 CANCELLED = "Đã hủy bước đang làm. Bạn có thể gửi câu hỏi mới bất cứ lúc nào."
 NOTHING_TO_CANCEL = "Không có bước nào đang chờ. Bạn cứ nhập câu hỏi khi sẵn sàng."

@@ -21,9 +21,9 @@ from storage.secret import blocked_key, erased_actor, recipient_key, secret_of, 
 from storage.updates import digest
 
 ERASED = "doithoai.erased"  # session flag: the Store checkpoints SQLite's WAL after the commit
-WEB = "web"
+WEB = "web"  # the web chat's channel name: its outbox is keyed by the session's chat id
 ANNOUNCE_RUN = "announce-run"  # a kept /thongbao run (bot/announce.py): payload["to"] lists [channel, chat_id]
-EXCERPT, MIN_NEEDLE = 40, 6  # replies quote a question's beginning; shorter needles would hit anything  # the web chat's channel name: its outbox is keyed by the session's chat id
+EXCERPT, MIN_NEEDLE = 40, 6  # replies quote a question's beginning; shorter needles would hit anything
 
 
 async def erase_youth(session: AsyncSession, youth: Youth) -> int:
@@ -54,7 +54,8 @@ async def erase_chat(session: AsyncSession, channel: str, chat_id: str) -> int:
     """/xoa from a chat without a youth (blocked before it consented): the messages kept from it go,
     its block and audit lines stay under a pseudonym. Returns how many kept messages went; with none,
     nothing is touched (a staff chat's audit lines keep naming it)."""
-    kept = select(BlockedMessage.id).where(col(BlockedMessage.channel) == channel, col(BlockedMessage.chat_id) == chat_id)
+    kept = select(BlockedMessage.id).where(
+        col(BlockedMessage.channel) == channel, col(BlockedMessage.chat_id) == chat_id)
     count = len((await session.exec(kept)).all())
     if count:
         secret = secret_of(session)

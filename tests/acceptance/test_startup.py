@@ -44,7 +44,9 @@ async def test_a_config_mistake_stops_the_start_with_a_clear_message(
     ({"ZALO_BOT_TOKEN": "zalo-ACCEPT-token", "ZALO_MODE": "webhook",
       "ZALO_WEBHOOK_URL": "https://bot.example.vn/zalo/webhook"}, "ZALO_WEBHOOK_SECRET"),
 ], ids=["telegram-aiogram", "telegram-ptb", "zalo"])
-async def test_webhook_mode_without_a_secret_refuses_to_start(tmp_path: Path, env: dict[str, str], expected: str) -> None:
+async def test_webhook_mode_without_a_secret_refuses_to_start(
+    tmp_path: Path, env: dict[str, str], expected: str
+) -> None:
     code, output = await run_to_exit(write_config(tmp_path), env)
     assert code != 0 and expected in output and "Traceback" not in output, output
     assert "web chat on" not in output, "nothing listens"

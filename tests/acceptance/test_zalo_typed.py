@@ -4,7 +4,6 @@ Zalo Bot API."""
 
 import asyncio
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 import pytest_asyncio
