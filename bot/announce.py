@@ -21,12 +21,13 @@ from handlers.clock import Clock
 from handlers.types import Address, Reply, reply_from_dict, reply_to_dict
 from storage import Store
 from storage.deliveries import CLAIMED, DeliveryRepo
+from storage.erasure import ANNOUNCE_RUN
 from storage.models_admin import PendingInput
 
 log = logging.getLogger(__name__)
 
 JOB = "announce"
-KIND = "announce-run"  # the pending row that keeps a running announcement (chat_key: announce-run:<occurrence>)
+KIND = ANNOUNCE_RUN  # the pending row that keeps a running announcement (chat_key: announce-run:<occurrence>)
 MARGIN = timedelta(seconds=1)
 
 

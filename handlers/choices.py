@@ -59,6 +59,11 @@ def as_pressed(msg: IncomingMessage, choices: Sequence[Sequence[str]]) -> Incomi
     return replace(msg, kind=Kind.BUTTON, button_data=data)
 
 
+def as_pressed_label(msg: IncomingMessage, choices: Sequence[Sequence[str]]) -> IncomingMessage:
+    """Like as_pressed, by label only: for choices that stay valid whatever was offered last."""
+    return msg if msg.kind is Kind.TEXT and _NUMBER.match(msg.text) else as_pressed(msg, choices)
+
+
 def offered(replies: Sequence[Reply], previous: Choices, chat: Address, sender: Address) -> Choices:
     """What a typed answer in `chat` refers to after `replies`: the last buttons offered to it.
 

@@ -54,6 +54,8 @@ GLOBAL_BUTTONS: dict[str, ButtonHandler] = {
 NOTICE_CHOICES = [
     (texts.BTN_CONSENT_YES, "consent:yes"), (texts.BTN_CONSENT_NO, "consent:no"), (texts.BTN_NOTICE_FULL, "notice:full"),
 ]
+# Their labels typed press them too, whatever was offered last (Zalo shows no buttons to press).
+GLOBAL_LABELS = [[texts.BTN_ASK_ANOTHER, "again"], [texts.BTN_MY_QUESTIONS, "mine"]]
 
 
 class Conversation:
@@ -82,6 +84,8 @@ class Conversation:
         state = await uow.states.get(str(address)) if msg.is_private else None
         # A typed «1» or label presses the button last offered to this chat, for youth and staff alike.
         msg = choices.as_pressed(msg, state.data.get(choices.KEY, []) if state is not None else [])
+        if state is not None:
+            msg = choices.as_pressed_label(msg, GLOBAL_LABELS)
         if msg.is_private:
             handled = await self.admin.handle(msg, uow, settings, now)
             if handled is not None:
@@ -207,8 +211,10 @@ class Conversation:
         await steps.flow_next(turn)
 
     async def _delete(self, turn: Turn) -> None:
-        if turn.youth is None or turn.youth.id is None:
-            turn.say(texts.DELETE_NOTHING)
+        if turn.youth is None or turn.youth.id is None:  # a blocked chat that never consented may have kept messages
+            address = turn.msg.address
+            kept = await turn.uow.youth.erase_chat(address.channel, address.chat_id)
+            turn.say(texts.DELETED_KEPT_MESSAGES.format(count=kept) if kept else texts.DELETE_NOTHING)
             return
         if turn.step is not Step.DELETE:
             turn.data["return_step"] = turn.step.value

@@ -178,6 +178,9 @@ BTN_DELETE_YES = "🗑️ Xóa dữ liệu"
 BTN_DELETE_NO = "Giữ lại"
 DELETED = "Mình đã xóa toàn bộ dữ liệu của bạn. Cảm ơn bạn đã tham gia. Nếu muốn bắt đầu lại, bạn gõ /start nhé."
 DELETE_KEPT = "Mình giữ nguyên dữ liệu của bạn."
+DELETED_KEPT_MESSAGES = (
+    "Mình đã xóa {count} tin nhắn của bạn mà hệ thống đang giữ. Ngoài ra không có dữ liệu nào khác của bạn được lưu."
+)
 
 CANCELLED = "Mình đã hủy bước đang làm. Bạn có thể gửi câu hỏi mới bất cứ lúc nào."
 NOTHING_TO_CANCEL = "Hiện không có bước nào đang chờ. Bạn cứ nhập câu hỏi khi sẵn sàng nhé."

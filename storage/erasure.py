@@ -21,8 +21,9 @@ from storage.secret import blocked_key, erased_actor, recipient_key, secret_of, 
 from storage.updates import digest
 
 ERASED = "doithoai.erased"  # session flag: the Store checkpoints SQLite's WAL after the commit
-WEB = "web"
-EXCERPT, MIN_NEEDLE = 40, 6  # replies quote a question's beginning; shorter needles would hit anything  # the web chat's channel name: its outbox is keyed by the session's chat id
+WEB = "web"  # the web chat's channel name: its outbox is keyed by the session's chat id
+ANNOUNCE_RUN = "announce-run"  # a kept /thongbao run (bot/announce.py): payload["to"] lists [channel, chat_id]
+EXCERPT, MIN_NEEDLE = 40, 6  # replies quote a question's beginning; shorter needles would hit anything
 
 
 async def erase_youth(session: AsyncSession, youth: Youth) -> int:
@@ -33,6 +34,7 @@ async def erase_youth(session: AsyncSession, youth: Youth) -> int:
     count = await _erase_questions(session, youth)
     await _run(session, delete(ConversationState).where(col(ConversationState.chat_key) == address))
     await _run(session, delete(PendingInput).where(col(PendingInput.chat_key) == address))
+    await _leave_announcements(session, youth.channel, youth.chat_id)
     legacy = digest(address)  # keys written before 0002 were a bare SHA-256
     await _run(session, delete(ProcessedUpdate).where(
         col(ProcessedUpdate.chat_key).in_([update_chat_key(secret, address), legacy])))
@@ -46,6 +48,36 @@ async def erase_youth(session: AsyncSession, youth: Youth) -> int:
     await session.flush()
     session.info[ERASED] = True
     return count
+
+
+async def erase_chat(session: AsyncSession, channel: str, chat_id: str) -> int:
+    """/xoa from a chat without a youth (blocked before it consented): the messages kept from it go,
+    its block and audit lines stay under a pseudonym. Returns how many kept messages went; with none,
+    nothing is touched (a staff chat's audit lines keep naming it)."""
+    kept = select(BlockedMessage.id).where(
+        col(BlockedMessage.channel) == channel, col(BlockedMessage.chat_id) == chat_id)
+    count = len((await session.exec(kept)).all())
+    if count:
+        secret = secret_of(session)
+        address = f"{channel}:{chat_id}"
+        await _run(session, delete(ProcessedUpdate).where(
+            col(ProcessedUpdate.chat_key).in_([update_chat_key(secret, address), digest(address)])))
+        await _forget_chat(session, secret, channel, chat_id)
+        await _scrub_replies(session, [address])  # a staff reply kept for redelivery («Đã chặn …»)
+        await session.flush()
+        session.info[ERASED] = True
+    return count
+
+
+async def _leave_announcements(session: AsyncSession, channel: str, chat_id: str) -> None:
+    """Kept /thongbao runs lose the youth's address: one resumed after a crash must not message them."""
+    runs = await session.exec(select(PendingInput).where(col(PendingInput.kind) == ANNOUNCE_RUN))
+    for run in runs.all():
+        to = list(run.payload.get("to") or [])
+        left = [pair for pair in to if list(pair) != [channel, chat_id]]
+        if len(left) != len(to):
+            run.payload = {**run.payload, "to": left}
+            session.add(run)
 
 
 async def _erase_questions(session: AsyncSession, youth: Youth) -> int:

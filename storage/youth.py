@@ -7,7 +7,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.clock import to_db
-from storage.erasure import erase_youth
+from storage.erasure import erase_chat, erase_youth
 from storage.models import Youth
 
 
@@ -42,3 +42,7 @@ class YouthRepo:
     async def erase(self, youth: Youth) -> int:
         """Erase the youth and every trace of them (storage/erasure.py); returns questions deleted."""
         return await erase_youth(self._session, youth)
+
+    async def erase_chat(self, channel: str, chat_id: str) -> int:
+        """/xoa from a chat that never consented: its kept messages (storage/erasure.py); returns how many."""
+        return await erase_chat(self._session, channel, chat_id)

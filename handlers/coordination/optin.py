@@ -1,5 +1,6 @@
 """The reminder opt-in offered with the first receipt (Youth.reminders_ok; silence is not consent)."""
 
+from handlers import choices
 from handlers.coordination import texts
 from handlers.prompts import after_receipt_buttons
 from handlers.turn import Turn
@@ -26,4 +27,10 @@ async def answer(turn: Turn, data: str) -> None:
     assert turn.youth is not None
     turn.youth.reminders_ok = data == YES
     await turn.uow.youth.save(turn.youth)
-    turn.say(texts.OPTIN_YES if turn.youth.reminders_ok else texts.OPTIN_NO, after_receipt_buttons())
+    turn.say(texts.OPTIN_YES if turn.youth.reminders_ok else texts.OPTIN_NO, _still_offered(turn))
+
+
+def _still_offered(turn: Turn) -> tuple[tuple[Button, ...], ...]:
+    """The receipt's other choices («Đổi chủ đề»…): typed ones name the last offered, so offer them again."""
+    kept = [Button(label, data) for label, data in turn.data.get(choices.KEY, []) if not data.startswith("remind:")]
+    return tuple((button,) for button in kept) or after_receipt_buttons()

@@ -230,3 +230,19 @@ async def test_a_staff_chat_keeps_its_choices_and_nobody_unconsented_gets_a_stat
     async with store.unit() as uow:
         state = await uow.states.get(f"memory:{ADMIN}")
     assert state is not None and [data for _, data in state.data["choices"]] == ["adm:ann:yes:1", "adm:ann:no:1"]
+
+
+async def test_the_receipts_lasting_choices_typed_after_a_reply_without_choices(
+    chat: MemoryChannel, store: Store, clock: FakeClock
+) -> None:
+    """«Gửi câu hỏi khác» and «Câu hỏi của mình» stay valid like their buttons: typed after /cauhoi
+    (whose list offers nothing) they are not stored as a question."""
+    await reach_question(chat)
+    await submitted(chat)
+    clock.advance(minutes=10)
+    assert texts.MY_QUESTIONS_HEAD.format(count=1) in texts_of(await chat.text("u1", "/cauhoi"))
+    again = await chat.text("u1", "gui cau hoi khac")
+    assert "Mã câu hỏi" not in texts_of(again)
+    assert texts.MY_QUESTIONS_HEAD.format(count=1) in texts_of(await chat.text("u1", "Câu hỏi của mình"))
+    async with store.unit() as uow:
+        assert len((await uow.session.exec(select(Question))).all()) == 1

@@ -9,7 +9,8 @@ from handlers import texts
 from storage import Store
 from storage.deliveries import DeliveryRepo
 from storage.models import ProcessedUpdate
-from storage.models_admin import Answer, AuditEntry, BlockedChat, BlockedMessage
+from storage.erasure import ANNOUNCE_RUN
+from storage.models_admin import Answer, AuditEntry, BlockedChat, BlockedMessage, PendingInput
 from storage.models_coordination import Delivery
 from storage.updates import digest
 from storage.web_outbox import WebOutboxRepo
@@ -47,9 +48,11 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "conversationstate.chat_key": (ERASED, "row deleted"),
     "conversationstate.step": (ERASED, "row deleted"),
     "conversationstate.data": (ERASED, "row deleted (holds the draft question)"),
-    "pendinginput.chat_key": (ERASED, "row deleted (a rating comment awaited)"),
+    "pendinginput.chat_key": (ERASED, "row deleted (a rating comment awaited); an announce-run's key names "
+                                      "an occurrence, not a person"),
     "pendinginput.kind": (ERASED, "row deleted"),
-    "pendinginput.payload": (ERASED, "row deleted"),
+    "pendinginput.payload": (ERASED, "row deleted; a kept /thongbao run (announce-run) loses the youth's "
+                                     "[channel, chat_id] from its recipients"),
     "processedupdate.replies": (ERASED, "rows of the chat deleted (replies echo the question)"),
     "processedupdate.chat_key": (EXEMPT, "keyed pseudonym; the /xoa update's own mark, without personal "
                                          "text, expires in two days"),
@@ -151,6 +154,9 @@ async def _leave_every_kind_of_trace(chat: MemoryChannel, store: Store, clock: F
                                               timedelta(minutes=5))
     assert "Đã chặn" in texts_of(await chat.text(ADMIN, f"/chan {code}"))
     assert texts_of(await chat.text(YOUTH, KEPT)) == ""
+    async with store.unit() as uow:  # a /thongbao run kept half-sent (a crash): it lists its recipients
+        await uow.admin.set_pending("announce-run:o1", ANNOUNCE_RUN, {
+            "reply": {"text": "Thông báo"}, "to": [["memory", YOUTH], ["memory", "other1"]]}, clock.now())
     return code
 
 
@@ -159,7 +165,7 @@ async def test_a_blocked_youth_erases_every_trace(chat: MemoryChannel, store: St
     await _leave_every_kind_of_trace(chat, store, clock)
     needles = [YOUTH, NAME, QUESTION, COMMENT, KEPT]
     before = {(table, needle) for table, _, needle in await where_found(store, needles)}
-    assert {("youth", YOUTH), ("youth", NAME), ("question", QUESTION), ("answer", COMMENT),
+    assert {("youth", YOUTH), ("youth", NAME), ("question", QUESTION), ("answer", COMMENT), ("pendinginput", YOUTH),
             ("blockedmessage", KEPT), ("auditentry", YOUTH), ("blockedchat", YOUTH),
             ("processedupdate", NAME)} <= before
 
@@ -168,6 +174,8 @@ async def test_a_blocked_youth_erases_every_trace(chat: MemoryChannel, store: St
 
     assert await where_found(store, needles) == set()
     assert ("youth", "name", "Trần Văn Khác") in await where_found(store, ["Trần Văn Khác"]), "others stay"
+    [run] = [row for row in await rows(store, PendingInput) if row.kind == ANNOUNCE_RUN]
+    assert run.payload["to"] == [["memory", "other1"]], "a resumed /thongbao must not message them"
     [block] = await rows(store, BlockedChat)
     assert block.chat_id.startswith("~") and len(await rows(store, BlockedMessage)) == 0
     actors = {line.actor for line in await rows(store, AuditEntry)}
@@ -211,3 +219,16 @@ async def test_a_blocked_youth_can_erase_by_typing_on_a_channel_without_buttons(
     await chat.text(YOUTH, "/xoa")
     assert texts.DELETED in texts_of(await chat.text(YOUTH, "1"))
     assert await where_found(store, [NAME, QUESTION, "Xin chào"]) == set()
+
+
+async def test_a_chat_blocked_before_it_consented_erases_its_kept_messages(chat: MemoryChannel, store: Store) -> None:
+    stranger = "s9021"
+    assert "Đã chặn" in texts_of(await chat.text(ADMIN, f"/chan memory:{stranger}"))
+    assert texts_of(await chat.text(stranger, KEPT)) == ""  # kept, not answered
+    assert ("blockedmessage", KEPT) in {(t, n) for t, _, n in await where_found(store, [KEPT])}
+    erased = texts_of(await chat.text(stranger, "/xoa"))
+    assert texts.DELETED_KEPT_MESSAGES.format(count=1) in erased
+    assert await where_found(store, [KEPT, stranger]) == set(), "kept text, block and audit lines name no one"
+    assert texts_of(await chat.text(stranger, "Lại nhắn")) == "", "the block outlives the erasure"
+    assert texts.DELETE_NOTHING in texts_of(await chat.text(ADMIN, "/xoa")), "a staff chat keeps its audit lines"
+    assert any(line.actor == f"memory:{ADMIN}" for line in await rows(store, AuditEntry))
