@@ -156,7 +156,7 @@ async def test_xoa_erases_every_trace(web_bot: BotProcess, web_config: Path, htt
     done = await user.say("xoa du lieu")
     assert texts.DELETED in done.text and done.body.get("erased") is True
     assert await user.poll() == []
-    assert texts.MY_QUESTIONS_NONE in (await user.say("/cauhoi")).text
+    assert texts.MY_QUESTIONS_NONE_STORED in (await user.say("/cauhoi")).text
     await admin.say(f"/xem {code}")  # the erased question is gone for staff too
     assert not _in_database(web_config, [name, question, answer_text, session_id])
 

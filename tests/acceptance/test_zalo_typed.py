@@ -75,7 +75,7 @@ async def test_every_choice_typed_on_zalo(zalo: FakeZaloAPI, by: str) -> None:
     assert texts.MY_QUESTIONS_HEAD.format(count=1) in await youth.say("/cauhoi"), "no typed choice became a question"
     await youth.say("/xoa")
     assert texts.DELETED in await youth.choose("Xóa dữ liệu")
-    assert texts.MY_QUESTIONS_NONE in await youth.say("/cauhoi")
+    assert texts.MY_QUESTIONS_NONE_STORED in await youth.say("/cauhoi")
 
 
 async def test_a_question_split_over_two_messages_on_zalo(zalo: FakeZaloAPI) -> None:
