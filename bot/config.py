@@ -3,6 +3,7 @@
 import os
 import re
 from collections.abc import Mapping
+from urllib.parse import urlsplit
 from datetime import time
 from pathlib import Path
 from typing import Any, Literal
@@ -46,6 +47,9 @@ class WebChannel(Frozen):
     consents_per_address: int = Field(60, ge=1, le=100_000)
     limit_window_seconds: int = Field(600, ge=1, le=86_400)
     trusted_proxies: tuple[str, ...] = ()  # reverse proxies whose X-Forwarded-For names the client
+    # Where staff reach this server (links to files their channel cannot carry); None: http://host:port.
+    public_url: str | None = None
+    file_link_minutes: int = Field(120, ge=5, le=1440)  # how long such a link works
 
     @field_validator("frame_ancestors")
     @classmethod
@@ -63,6 +67,17 @@ class WebChannel(Frozen):
         except ValueError as exc:
             raise ValueError(f"not an IP address or network: {exc}") from None
         return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        parts = urlsplit(value)
+        local = parts.scheme == "http" and parts.hostname in ("localhost", "127.0.0.1")
+        if not (parts.scheme == "https" and parts.hostname or local) or parts.query or parts.fragment:
+            raise ValueError(f"must be https://… (or http://localhost for a local run), without ? or #: {value!r}")
+        return value.rstrip("/")
 
     def limits(self) -> Limits:
         """The web channel's per-address limits."""
@@ -186,7 +201,7 @@ class AppConfig(Settings):
 
 
 def _env_overrides(raw: dict[str, Any], env: Mapping[str, str]) -> dict[str, Any]:
-    """Apply DATABASE_URL, REDIS_URL, WEB_HOST, WEB_PORT, WEB_REUSE_PORT, the TELEGRAM_* and ZALO_* variables."""
+    """Apply DATABASE_URL, REDIS_URL, WEB_HOST, WEB_PORT, WEB_REUSE_PORT, WEB_PUBLIC_URL, TELEGRAM_* and ZALO_*."""
     channels = raw.setdefault("channels", {}) or {}
     raw["channels"] = channels
     web = channels.setdefault("web", {}) or {}
@@ -202,6 +217,8 @@ def _env_overrides(raw: dict[str, Any], env: Mapping[str, str]) -> dict[str, Any
         web["port"] = env["WEB_PORT"]
     if env.get("WEB_REUSE_PORT"):
         web["reuse_port"] = env["WEB_REUSE_PORT"]
+    if env.get("WEB_PUBLIC_URL"):
+        web["public_url"] = env["WEB_PUBLIC_URL"]
     if "url" in (raw.get("redis") or {}):
         raise ConfigError("redis.url: set it with the REDIS_URL environment variable, not in the file")
     if env.get("REDIS_URL"):

@@ -129,7 +129,9 @@
     var wrap = make('div', 'msg ' + entry.who);
     var bubble = make('div', 'bubble', entry.text);
     (entry.att || []).forEach(function (a) {
-      bubble.appendChild(make('span', 'attachment', T.attachment + a.filename));
+      var file = make(a.url ? 'a' : 'span', 'attachment', T.attachment + a.filename);
+      if (a.url) { file.href = a.url; file.title = a.title || ''; file.setAttribute('download', ''); }
+      bubble.appendChild(file);
     });
     wrap.appendChild(bubble);
     if (entry.rows && entry.rows.length) { renderButtons(entry, wrap); }
