@@ -81,7 +81,7 @@ class FileLinks:
         )
         async with self._store.unit() as uow:
             await StaffFileRepo(uow.session).add(row)
-        log.info("staff file kept for a %s link (%s, %d bytes)", to.channel, attachment.mime_type, len(attachment.content))
+        log.info("staff file kept for a %s link (%s, %d bytes)", to.channel, row.mime_type, len(row.content))
         url = f"{self._base_url().rstrip('/')}/files/{file_id}?exp={exp}&sig={self.signature(file_id, exp)}"
         return FileLink(attachment.filename, attachment.mime_type, url, row.expires_at)
 
@@ -109,7 +109,7 @@ class FileLinks:
             return _page(texts.FILE_GONE, 404)
         if not exp and not sig and self.desk_allows is not None:
             return await self._serve_to_desk(request, file_id)
-        if not (EXP.fullmatch(exp) and SIG.fullmatch(sig)) or not hmac.compare_digest(sig, self.signature(file_id, int(exp))):
+        if not self.signed(file_id, exp, sig):
             log.warning("file link refused: bad signature")
             return _page(texts.FILE_REFUSED, 403)
         if int(exp) <= self._clock.now().timestamp():
@@ -119,6 +119,12 @@ class FileLinks:
         if row is None:
             return _page(texts.FILE_GONE, 404)
         return _download(row)
+
+    def signed(self, file_id: str, exp: str, sig: str) -> bool:
+        """Whether `sig` is our signature of this id and expiry (compared in constant time)."""
+        if not (EXP.fullmatch(exp) and SIG.fullmatch(sig)):
+            return False
+        return hmac.compare_digest(sig, self.signature(file_id, int(exp)))
 
     async def _serve_to_desk(self, request: web.Request, file_id: str) -> web.Response:
         """A link without a signature: only a desk session in scope may fetch the file."""
