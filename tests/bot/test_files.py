@@ -9,6 +9,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 from openpyxl import load_workbook
+from playwright.async_api import Page, expect
 from sqlmodel import select
 
 from bot.app import App, build_app
@@ -211,5 +212,26 @@ async def test_links_use_the_public_url_and_the_configured_lifetime(
         [_, links] = await ZaloChatUser(zalo, "a1").say("/xuat", expect=2)
         assert all(u.startswith("https://hoidap.tinhdoan.example.vn/files/") for u in URL.findall(links.text))
         assert "11:00 ngày 10/05/2023" in links.text  # sent at 09:00 local time, valid for two hours
+    finally:
+        await app.stop()
+
+
+async def test_a_web_chat_link_downloads_the_workbook_in_the_browser(
+    page: Page, tmp_path: Path, clock: FakeClock
+) -> None:
+    app = await started(tmp_path, clock, Roles(admins=(Person(name="Tỉnh đoàn", channel="web", chat_id=WEB_ADMIN),)))
+    try:
+        await page.goto(f"http://127.0.0.1:{app.web_port}/")
+        await page.evaluate("t => localStorage.setItem('doithoai.session', t)", app.web.signer.token(WEB_ADMIN))
+        await page.reload()  # the page now speaks as the web admin's session
+        await page.locator("#input").fill("/xuat")
+        await page.locator("#input").press("Enter")
+        link = page.locator("a.attachment", has_text=".xlsx")
+        await expect(link).to_have_attribute("title", re.compile("dùng được đến 11:00"))
+        async with page.expect_download() as started_download:
+            await link.click()
+        download = await started_download.value
+        assert download.suggested_filename.endswith(".xlsx")
+        assert QUESTIONS[0][0] in sheet_texts(Path(await download.path()).read_bytes())
     finally:
         await app.stop()

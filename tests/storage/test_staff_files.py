@@ -43,7 +43,8 @@ async def test_a_link_made_by_one_worker_is_served_by_another(engine: AsyncEngin
     other = create_engine(engine.url.render_as_string(hide_password=False))
     try:
         async with worker(engine, clock) as (first, first_base), worker(other, clock) as (_, second_base):
-            link = await first.offer(Attachment("bảng kê.bin", CONTENT, "application/octet-stream"), Address("zalo", "a1"))
+            file = Attachment("bảng kê.bin", CONTENT, "application/octet-stream")
+            link = await first.offer(file, Address("zalo", "a1"))
             async with aiohttp.ClientSession() as http:
                 async with http.get(link.url.replace(first_base, second_base)) as response:
                     assert response.status == 200 and await response.read() == CONTENT
