@@ -19,6 +19,7 @@ from bot.channels.web_redis import RedisWindowCounter, redis_counters
 from bot.config import AppConfig
 from bot.coordination import CoordinationJobs, build_coordination
 from bot.desk import Desk
+from bot.files import FileLinks
 from bot.leader import Leadership, leadership_for
 from bot.logsetup import redact_secrets
 from bot.takeover import resume_abandoned
@@ -70,6 +71,15 @@ class App:
     announcer: BroadcastAnnouncer | None = None  # /thongbao (issue #5)
     leader: Leadership | None = None  # runs the scheduler in one process of several (issue #7)
     secret: bytes = b""  # keys pseudonyms and signs web sessions (storage/secret.py)
+    files: FileLinks | None = None  # files staff cannot receive on their channel, as signed links (bot/files.py)
+
+    def public_url(self) -> str:
+        """Where staff reach this server: channels.web.public_url, else the local address it listens on."""
+        web_config = self.config.channels.web
+        if web_config.public_url:
+            return web_config.public_url
+        host = "localhost" if web_config.host in ("", "0.0.0.0", "::") else web_config.host
+        return f"http://{host}:{self.web_port or web_config.port}"
 
     async def deliver(self, address: Address, reply: Reply) -> None:
         """Send a reply to anyone on the channel they use (raises bot.errors.ChannelError)."""
@@ -207,11 +217,17 @@ async def build_app(
         limits=web_config.limits(), known=_youth_known(store), counters=_web_counters(config, dispatcher, clock, secret),
         organizer=config.campaign.organizer, units={u.code.upper(): u.name for u in config.units},
     )
-    runnables = build_channels(Wiring(config, dispatcher.handle, store, clock, _staff_check(config, store)))
+    files = FileLinks(
+        store, secret, clock, lifetime=timedelta(minutes=web_config.file_link_minutes), zone=config.campaign.zone,
+        base_url=lambda: app.public_url(),
+    )
+    web_channel.files = files
+    files.mount(web_channel.app)
+    runnables = build_channels(Wiring(config, dispatcher.handle, store, clock, _staff_check(config, store), files))
     channels: dict[str, OutboundChannel] = {c.name: c for c in (web_channel, *runnables)}
     app = App(
         config=config, store=store, dispatcher=dispatcher, web=web_channel, runnables=runnables,
-        channels=channels, secret=secret,
+        channels=channels, secret=secret, files=files,
     )
     app.coordination, app.scheduler = build_coordination(
         config, store, app.deliver, clock, lambda: list(app.channels), secret=app.secret
@@ -238,9 +254,7 @@ def _mount_desk(app: App, seams: Seams, clock: Clock) -> None:
     desk.mount(app.web.app)
 
     def base() -> str | None:
-        if public:
-            return public
-        return f"http://{web_config.host}:{app.web_port}" if app.web_port else None
+        return app.public_url() if public or app.web_port else None
 
     seams.desk_url = base
 

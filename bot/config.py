@@ -3,6 +3,7 @@
 import os
 import re
 from collections.abc import Mapping
+from urllib.parse import urlsplit
 from datetime import time
 from pathlib import Path
 from typing import Any, Literal
@@ -41,12 +42,15 @@ class WebChannel(Frozen):
     port: int = Field(8080, ge=0, le=65535)
     frame_ancestors: tuple[str, ...] = ()  # portal origins that may embed the page, besides its own
     reuse_port: bool = False  # SO_REUSEPORT: several `serve` processes share one port (WEB_REUSE_PORT=1)
-    public_url: str | None = None  # how staff reach this server, e.g. https://hoidap.example.vn (desk links)
     # Per client address and window (shared by the workers through Redis when REDIS_URL is set).
     sessions_per_address: int = Field(60, ge=1, le=100_000)
     consents_per_address: int = Field(60, ge=1, le=100_000)
     limit_window_seconds: int = Field(600, ge=1, le=86_400)
     trusted_proxies: tuple[str, ...] = ()  # reverse proxies whose X-Forwarded-For names the client
+    # Where staff reach this server (/dangnhap links, links to files their channel cannot carry);
+    # None: http://host:port, which only a browser on this machine opens.
+    public_url: str | None = None
+    file_link_minutes: int = Field(120, ge=5, le=1440)  # how long such a link works
 
     @field_validator("frame_ancestors")
     @classmethod
@@ -64,6 +68,17 @@ class WebChannel(Frozen):
         except ValueError as exc:
             raise ValueError(f"not an IP address or network: {exc}") from None
         return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        parts = urlsplit(value)
+        local = parts.scheme == "http" and parts.hostname in ("localhost", "127.0.0.1")
+        if not (parts.scheme == "https" and parts.hostname or local) or parts.query or parts.fragment:
+            raise ValueError(f"must be https://… (or http://localhost for a local run), without ? or #: {value!r}")
+        return value.rstrip("/")
 
     def limits(self) -> Limits:
         """The web channel's per-address limits."""
@@ -187,7 +202,7 @@ class AppConfig(Settings):
 
 
 def _env_overrides(raw: dict[str, Any], env: Mapping[str, str]) -> dict[str, Any]:
-    """Apply DATABASE_URL, REDIS_URL, WEB_HOST, WEB_PORT, WEB_REUSE_PORT, the TELEGRAM_* and ZALO_* variables."""
+    """Apply DATABASE_URL, REDIS_URL, WEB_HOST, WEB_PORT, WEB_REUSE_PORT, WEB_PUBLIC_URL, TELEGRAM_* and ZALO_*."""
     channels = raw.setdefault("channels", {}) or {}
     raw["channels"] = channels
     web = channels.setdefault("web", {}) or {}
@@ -203,6 +218,8 @@ def _env_overrides(raw: dict[str, Any], env: Mapping[str, str]) -> dict[str, Any
         web["port"] = env["WEB_PORT"]
     if env.get("WEB_REUSE_PORT"):
         web["reuse_port"] = env["WEB_REUSE_PORT"]
+    if env.get("WEB_PUBLIC_URL"):
+        web["public_url"] = env["WEB_PUBLIC_URL"]
     if "url" in (raw.get("redis") or {}):
         raise ConfigError("redis.url: set it with the REDIS_URL environment variable, not in the file")
     if env.get("REDIS_URL"):

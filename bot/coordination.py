@@ -30,6 +30,7 @@ from handlers.types import Reply
 from storage import Store, UnitOfWork
 from storage.coordination import CoordinationRepo
 from storage.secret import pseudonym
+from storage.staff_files import StaffFileRepo
 from storage.web_outbox import WebOutboxRepo
 
 log = logging.getLogger(__name__)
@@ -177,6 +178,14 @@ class CoordinationJobs:
             outbox = await WebOutboxRepo(uow.session).prune(now - KEEP_WEB_OUTBOX)
         log.info("housekeeping: %d processed-update marks and %d web outbox messages dropped", updates, outbox)
         return updates, outbox
+
+    async def staff_files(self) -> int:
+        """Every quarter hour: delete the files whose download links have expired (bot/files.py)."""
+        async with self.store.unit() as uow:
+            dropped = await StaffFileRepo(uow.session).prune(self.clock.now())
+        if dropped:
+            log.info("staff files: %d expired files deleted", dropped)
+        return dropped
 
     async def followups(self) -> BroadcastReport | None:
         """Every minute: follow-up texts nobody placed join their questions (nothing lost); each youth is told."""

@@ -38,6 +38,8 @@ RHYTHMIC: dict[str, Callable[[tzinfo], BaseTrigger]] = {
     "housekeeping": _nightly,
     "retention": _nightly,
     "followups": lambda zone: CronTrigger(minute="*", timezone=zone),  # follow-ups nobody placed
+    # Files kept for staff links (exports with youth questions) go within 15 minutes of their link, not at night.
+    "staff_files": lambda zone: CronTrigger(minute="*/15", timezone=zone),
 }
 JOB_PREFIXES = ("digest", "reminder:", "dated:", "final_export", "overdue", *RHYTHMIC)
 Runner = Callable[[str], Awaitable[Any]]

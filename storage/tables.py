@@ -6,3 +6,4 @@ from storage import models_coordination  # noqa: F401
 from storage import models_channels  # noqa: F401
 from storage import zalo_oa_tokens  # noqa: F401
 from storage import models_desk  # noqa: F401
+from storage import staff_files  # noqa: F401

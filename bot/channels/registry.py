@@ -13,6 +13,7 @@ from bot.channels.zalo import ZaloChannel
 from bot.channels.zalo_api import ZaloBotAPI
 from bot.config import AppConfig
 from bot.coordination import pacer_for
+from bot.files import FileLinks
 from handlers.clock import Clock
 from storage import Store
 
@@ -26,6 +27,7 @@ class Wiring:
     store: Store
     clock: Clock
     may_upload: MayUpload | None = None  # whose documents are downloaded (staff only)
+    files: FileLinks | None = None  # files a channel cannot carry, offered as signed links
 
 
 ChannelBuilder = Callable[[Wiring], RunnableChannel | None]
@@ -64,10 +66,12 @@ def build_zalo(wiring: Wiring) -> ZaloChannel | None:
     if zc.token is None:
         return None
     api = ZaloBotAPI(zc.token.get_secret_value(), base_url=zc.api_base)
-    return ZaloChannel(
+    channel = ZaloChannel(
         api, wiring.handle, mode=zc.mode, webhook_url=zc.webhook_url, webhook_path=zc.webhook_path,
         webhook_secret=_secret(zc.webhook_secret),
     )
+    channel.files = wiring.files
+    return channel
 
 
 def build_zalo_oa(wiring: Wiring) -> RunnableChannel | None:

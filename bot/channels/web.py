@@ -19,6 +19,7 @@ from bot.channels.web_guard import (
 )
 from bot.channels.web_session import SessionSigner
 from bot.errors import RecipientUnreachable
+from bot.files import FileLinks
 from handlers import texts
 from handlers.types import Address, IncomingMessage, Reply
 
@@ -71,6 +72,7 @@ class WebChannel:
         self.known = known
         self.max_body_bytes = max_body_bytes
         self.static_dir = static_dir
+        self.files: FileLinks | None = None  # attachments become signed download links (bot/files.py)
         portals = [origin_of(entry) for entry in frame_ancestors]
         if None in portals:
             raise ValueError("frame_ancestors: each entry must be an origin such as https://tinhdoan.example.vn")
@@ -186,7 +188,7 @@ class WebChannel:
                 # Not ours to deliver over this HTTP response: the caller routes those.
                 logger.warning("web channel: dropped a reply addressed to another chat")
                 continue
-            body["replies"].append(reply_to_json(reply))
+            body["replies"].append(await self._to_json(message.address, reply))
             if reply.erased:
                 body["erased"] = True  # the page forgets its transcript and token
         if body.get("erased") and self.outbox is not None:
@@ -197,7 +199,19 @@ class WebChannel:
         """Queue a message that is not a direct reply; the page fetches it with /api/poll."""
         if self.outbox is None:
             raise RecipientUnreachable("the web chat has no outbox")
-        await self.outbox.put(address.chat_id, reply_to_json(reply))
+        await self.outbox.put(address.chat_id, await self._to_json(address, reply))
+
+    async def _to_json(self, address: Address, reply: Reply) -> dict[str, Any]:
+        """The browser's view of a reply; each attachment with its signed download link."""
+        out = reply_to_json(reply)
+        if reply.attachments and self.files is not None:
+            links = [await self.files.offer(a, address) for a in reply.attachments]
+            out["attachments"] = [
+                {"filename": link.filename, "mime_type": link.mime_type, "url": link.url,
+                 "title": texts.FILE_LINK_UNTIL.format(time=self.files.local_time(link.expires))}
+                for link in links
+            ]
+        return out
 
     async def poll(self, request: web.Request) -> web.Response:
         """POST {"session", "after"}: the session's queued messages after that id (no token in URLs)."""

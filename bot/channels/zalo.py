@@ -1,7 +1,9 @@
 """Zalo Bot Platform: long polling or webhook; Zalo's JSON stops here.
 
 Zalo has no inline keyboards, so buttons are rendered as numbered choices the youth answers
-by typing the number or the label (handlers/choices.py understands both).
+by typing the number or the label (handlers/choices.py understands both). Zalo has no upload either:
+sendPhoto takes a URL, so files for staff are kept and sent as signed links (bot/files.py), and
+an image (the digest's chart) goes as a photo Zalo fetches from that link.
 """
 
 import asyncio
@@ -19,9 +21,10 @@ from bot.channels.retry import Sleep, with_retry
 from bot.channels.textsplit import split_text
 from bot.channels.web import parse_text
 from bot.channels.zalo_api import POLL_TIMEOUT, TEXT_LIMIT, ZaloApiError, ZaloBotAPI
-from bot.errors import ChannelError, RecipientUnreachable
+from bot.errors import ChannelError, PermanentChannelError, RecipientUnreachable
+from bot.files import FileLink, FileLinks
 from handlers import texts
-from handlers.types import Address, IncomingMessage, Kind, Reply
+from handlers.types import Address, Attachment, IncomingMessage, Kind, Reply
 
 log = logging.getLogger(__name__)
 
@@ -128,6 +131,7 @@ class ZaloChannel:
         self._sleep = sleep
         self._poller: asyncio.Task[None] | None = None
         self._handling: set[asyncio.Task[None]] = set()
+        self.files: FileLinks | None = None  # where attachments are kept and linked from (bot/files.py)
 
     def __repr__(self) -> str:
         return f"ZaloChannel(mode={self.mode!r}, api={self.api!r})"
@@ -231,5 +235,26 @@ class ZaloChannel:
             log.info("zalo chat unreachable (403)")
             raise
         if reply.attachments:
-            # sendPhoto takes a public URL only; files are offered on the web chat instead.
-            log.warning("zalo: %d attachment(s) not sent (no upload API)", len(reply.attachments))
+            await self._send_files(address, reply.attachments)
+
+    async def _send_files(self, address: Address, attachments: tuple[Attachment, ...]) -> None:
+        """Images as photos where Zalo can fetch them, every other file as a link in one text."""
+        if self.files is None:
+            log.warning("zalo: %d attachment(s) not sent (no file links configured)", len(attachments))
+            return
+        lines = []
+        for attachment in attachments:
+            link = await self.files.offer(attachment, address)
+            if not (attachment.mime_type.startswith("image/") and await self._photo(address, link)):
+                lines.append(self.files.line(link))
+        for piece in split_text("\n\n".join(lines), TEXT_LIMIT) if lines else []:
+            await with_retry(lambda piece=piece: self.api.send_message(address.chat_id, piece), sleep=self._sleep)
+
+    async def _photo(self, address: Address, link: FileLink) -> bool:
+        """Send an image by its link; False when Zalo refuses it (e.g. a local URL it cannot fetch)."""
+        try:
+            await with_retry(lambda: self.api.send_photo(address.chat_id, link.url), sleep=self._sleep)
+        except PermanentChannelError as exc:
+            log.warning("zalo: photo not sent, offered as a link instead: %s", exc)
+            return False
+        return True

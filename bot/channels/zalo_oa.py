@@ -25,6 +25,7 @@ from bot.channels.zalo_oa_api import TEXT_LIMIT, OAuthClient, ZaloOAAPI
 from bot.channels.zalo_oa_files import send_attachments, with_staff_file
 from bot.channels.zalo_oa_tokens import TokenKeeper
 from bot.errors import ChannelError, RecipientUnreachable
+from bot.files import FileLinks
 from bot.pacing import Pacer
 from handlers import texts
 from handlers.clock import Clock
@@ -120,6 +121,7 @@ class ZaloOAChannel:
         self.webhook_path, self.max_event_age = webhook_path, max_event_age
         self.keeper, self.pacer, self._sleep = keeper, pacer, sleep
         self.may_upload: MayUpload | None = None
+        self.files: FileLinks | None = None  # an .xlsx goes as a signed link (bot/files.py)
         self.reopened: Callable[[Address], Awaitable[None]] | None = None  # the user's window opened again
         self.left: Callable[[Address], Awaitable[None]] | None = None  # the user unfollowed the OA
         self._handling: set[asyncio.Task[None]] = set()
@@ -245,6 +247,7 @@ def build(wiring: "Wiring") -> ZaloOAChannel | None:
         pacer=Pacer(oa.sends_per_second, per_chat_interval=0.2),
     )
     channel.may_upload = wiring.may_upload
+    channel.files = wiring.files
     channel.reopened, channel.left = _reachability(wiring.store)
     return channel
 

@@ -1,8 +1,9 @@
-"""Files on Zalo OA. To staff: images and PDF/DOC/DOCX are uploaded, then sent; others are named.
+"""Files on Zalo OA. To staff: images and PDF/DOC/DOCX are uploaded, then sent; others go as a link.
 From staff: a file they send (/nhap) is downloaded from the URL in its event; anyone else's is not.
 
 Zalo OA takes images (JPG/PNG, up to 1 MB) and files (PDF, DOC, DOCX, up to 5 MB) only, so an
-.xlsx export cannot travel as an OA file: the staff member is told so instead.
+.xlsx export cannot travel as an OA file: the staff member gets a signed download link instead
+(bot/files.py), or is told so when no link can be made.
 """
 
 import asyncio
@@ -16,7 +17,7 @@ import aiohttp
 from bot.channels.base import MAX_UPLOAD_BYTES, Document, MayUpload, with_staff_document
 from bot.errors import TransientChannelError
 from handlers import texts
-from handlers.types import Attachment, IncomingMessage
+from handlers.types import Address, Attachment, IncomingMessage
 
 if TYPE_CHECKING:
     from bot.channels.zalo_oa import ZaloOAChannel
@@ -51,9 +52,13 @@ def message_for(kind: str, uploaded: str) -> dict[str, Any]:
 
 
 async def send_attachments(channel: "ZaloOAChannel", user_id: str, attachments: Sequence[Attachment]) -> None:
-    """Upload and send each attachment OA can carry; name the others in a text."""
+    """Upload and send each attachment OA can carry; offer the others by a signed link."""
     for attachment in attachments:
         kind = kind_of(attachment)
+        if kind is None and channel.files is not None:
+            link = await channel.files.offer(attachment, Address(channel.name, user_id))
+            await channel._send_one(user_id, {"text": channel.files.line(link)})
+            continue
         if kind is None:
             log.info("zalo oa: a %s attachment cannot be sent as an OA file", attachment.mime_type)
             await channel._send_one(user_id, {"text": texts.OA_FILE_NOT_SENT.format(filename=attachment.filename)})

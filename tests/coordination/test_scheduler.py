@@ -150,7 +150,7 @@ async def test_changed_config_replaces_jobs_without_duplicates(config: AppConfig
     process = Process(later, db, clock, "a")
     process.scheduler.start()
     jobs = {j.id: j for j in process.scheduler.aps.get_jobs()}
-    assert sorted(jobs) == ["digest", "final_export", "followups", "housekeeping", "overdue", "retention"]
+    assert sorted(jobs) == ["digest", "final_export", "followups", "housekeeping", "overdue", "retention", "staff_files"]
     assert jobs["digest"].next_run_time == datetime(2023, 5, 12, 18, 30, tzinfo=config.campaign.zone)
     await process.close()
 

@@ -6,7 +6,8 @@
         await api.wait_for_messages("u1", 2)
 
 getUpdates hands out one event per call (no offset) and answers 408 when the long poll
-expires; sendMessage enforces 1–2,000 characters; once setWebhook is called, queued events are
+expires; sendMessage enforces 1–2,000 characters; sendPhoto downloads the photo from its URL as
+Zalo does (400 when that fails or is not an image); once setWebhook is called, queued events are
 POSTed to the webhook with the X-Bot-Api-Secret-Token header instead.
 """
 
@@ -44,6 +45,7 @@ class FakeZaloAPI:
         self.max_poll_seconds = max_poll_seconds
         self.calls: list[tuple[str, JsonDict, int]] = []
         self.sent: dict[str, list[str]] = defaultdict(list)
+        self.photos: dict[str, list[tuple[str, bytes]]] = defaultdict(list)  # (URL, downloaded bytes)
         self.webhook: JsonDict = {"url": "", "secret_token": None}
         self.webhook_statuses: list[int] = []
         self.blocked: set[str] = set()
@@ -131,6 +133,24 @@ class FakeZaloAPI:
         if chat_id in self.blocked:
             raise ZaloError(403, "Forbidden: the user cannot receive messages from this bot")
         self.sent[chat_id].append(text)
+        return {"message_id": f"bot{next(self._ids)}", "date": int(time.time() * 1000)}
+
+    async def _m_sendPhoto(self, params: JsonDict) -> JsonDict:
+        chat_id, photo = params.get("chat_id"), params.get("photo")
+        if not isinstance(chat_id, str) or not chat_id:
+            raise ZaloError(400, "Bad Request: chat_id is required")
+        if not isinstance(photo, str) or not photo.startswith(("http://", "https://")):
+            raise ZaloError(400, "Bad Request: photo must be a URL")
+        if chat_id in self.blocked:
+            raise ZaloError(403, "Forbidden: the user cannot receive messages from this bot")
+        try:
+            async with aiohttp.ClientSession() as http, http.get(photo) as response:
+                body, status, kind = await response.read(), response.status, response.content_type
+        except aiohttp.ClientError:
+            raise ZaloError(400, "Bad Request: photo cannot be downloaded") from None
+        if status != 200 or not kind.startswith("image/"):
+            raise ZaloError(400, f"Bad Request: photo cannot be downloaded ({status} {kind})")
+        self.photos[chat_id].append((photo, body))
         return {"message_id": f"bot{next(self._ids)}", "date": int(time.time() * 1000)}
 
     async def _m_sendChatAction(self, params: JsonDict) -> None:

@@ -1,7 +1,12 @@
-"""Staff on Zalo OA: every command answers, /nhap takes a file they send, the export is named (OA takes no .xlsx)."""
+"""Staff on Zalo OA: every command answers, /nhap takes a file they send, the export is a link (OA takes no .xlsx)."""
 
+import io
+import re
 from datetime import timedelta
 from pathlib import Path
+
+import aiohttp
+from openpyxl import load_workbook
 
 from bot.app import build_app
 from bot.config import load_config
@@ -37,13 +42,18 @@ async def test_every_staff_command_answers_on_the_oa(tmp_path: Path, clock: Fake
                 assert said and said[0].text and said[0].text != texts.INTERNAL_ERROR, name
                 await staff.say("/huy")
                 clock.moment += timedelta(minutes=1)  # staff are not flooding
-            await staff.say("/xuat")
-            assert any(".xlsx" in m.get("text", "") for m in oa.messages("admin-1"))  # named, since OA takes no .xlsx
             await staff.say("/nhap")
             [done] = await staff.send_file("phieu.csv", CSV)
             assert "ST2023-0001" in done.text and oa.file_downloads == 1
             youth = ZaloOAChatUser(oa, app, "youth-1")
             [refused] = await youth.send_file("phieu.csv", CSV)  # nobody else's file is fetched
             assert oa.file_downloads == 1 and refused.text
+            await staff.say("/xuat", expect=3)  # the count, then the .xlsx and the .csv as links (OA takes neither)
+            texts_sent = [m.get("text", "") for m in oa.messages("admin-1")]
+            [link] = [t for t in texts_sent if "/files/" in t and ".xlsx" in t]
+            async with aiohttp.ClientSession() as http, http.get(re.findall(r"http://\S+", link)[0]) as response:
+                assert response.status == 200
+                sheet = load_workbook(io.BytesIO(await response.read())).worksheets[0]
+            assert "khởi nghiệp nông nghiệp" in str(list(sheet.values))
         finally:
             await app.stop()

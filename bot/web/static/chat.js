@@ -136,7 +136,9 @@
     var wrap = make('div', 'msg ' + who);
     var bubble = make('div', 'bubble', text);
     (att || []).forEach(function (a) {
-      bubble.appendChild(make('span', 'attachment', T.attachment + a.filename));
+      var file = make(a.url ? 'a' : 'span', 'attachment', T.attachment + a.filename);
+      if (a.url) { file.href = a.url; file.title = a.title || ''; file.setAttribute('download', ''); }
+      bubble.appendChild(file);
     });
     wrap.appendChild(bubble);
     return wrap;
