@@ -17,6 +17,7 @@ from storage.models import ConversationState, ProcessedUpdate, Question, TopicCo
 from storage.models_admin import Answer, AuditEntry, BlockedChat, BlockedMessage, PendingInput
 from storage.models_channels import WebOutboxMessage
 from storage.models_coordination import Delivery
+from storage.staff_files import StaffFile
 from storage.secret import blocked_key, erased_actor, recipient_key, secret_of, update_chat_key
 from storage.updates import digest
 
@@ -44,6 +45,8 @@ async def erase_youth(session: AsyncSession, youth: Youth) -> int:
         await _run(session, delete(WebOutboxMessage).where(col(WebOutboxMessage.chat_id) == youth.chat_id))
     await _forget_chat(session, secret, youth.channel, youth.chat_id)
     await _scrub_replies(session, [address, youth.name or "", *texts])
+    if count:  # an export or digest file waiting for staff may quote the question: staff ask again
+        await _run(session, delete(StaffFile))
     await session.delete(youth)
     await session.flush()
     session.info[ERASED] = True

@@ -70,6 +70,8 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "blockedchat.chat_id": (ERASED, "replaced by a keyed pseudonym: the block outlives the erasure"),
     "blockedchat.channel": (EXEMPT, "a channel name"),
     "staff_file.id": (EXEMPT, "a random file id"),
+    "staff_file.content": (ERASED, "every waiting staff file is deleted when a youth with questions erases: "
+                                   "an export may quote them (staff send /xuat again)"),
     "staff_file.filename": (EXEMPT, "an export's file name (a date stamp)"),
     "staff_file.mime_type": (EXEMPT, "a content type"),
     "staff_file.owner": (EXEMPT, "keyed pseudonym of the staff member's address"),
