@@ -274,7 +274,7 @@ OA_FILE_NOT_SENT = (  # staff on Zalo OA: Zalo takes only images, PDF, DOC and D
 # Files for staff on channels that cannot carry them (Zalo Bot Platform, the web chat, .xlsx on Zalo OA): bot/files.py
 FILE_LINK = (
     "📎 Tải tệp «{filename}» tại: {url}\n"
-    "Liên kết dùng được đến {time}; bạn vui lòng không chuyển tiếp liên kết này."
+    "Liên kết dùng được đến {time}. Bạn vui lòng không chuyển tiếp liên kết này nhé."
 )
 FILE_LINK_UNTIL = "Tải tệp (liên kết dùng được đến {time})"  # the web chat's link title
 FILE_PAGE_TITLE = "Tải tệp"
@@ -282,4 +282,4 @@ FILE_EXPIRED = (
     "Liên kết tải tệp này đã hết hạn. Bạn gửi lại lệnh /xuat (hoặc chờ bản tổng hợp sau) để nhận liên kết mới."
 )
 FILE_REFUSED = "Liên kết tải tệp không hợp lệ. Bạn vui lòng mở đúng liên kết mình đã gửi, không sửa đổi."
-FILE_GONE = "Không tìm thấy tệp này; có thể tệp đã được xóa. Bạn gửi lại lệnh /xuat để nhận liên kết mới."
+FILE_GONE = "Mình không tìm thấy tệp này, có thể tệp đã được xóa. Bạn gửi lại lệnh /xuat để nhận liên kết mới nhé."

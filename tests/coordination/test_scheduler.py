@@ -177,8 +177,10 @@ async def test_a_moved_dialogue_moves_the_reminders_also_after_a_restart(
     again = Process(config, db, clock, "b")  # a restart (or a new leader) reads the stored change first
     again.scheduler.campaign = (await again.jobs.effective()).campaign
     again.scheduler.start()
-    dated = {j.id: j.next_run_time for j in again.scheduler.aps.get_jobs() if j.id != "followups"}
-    assert dated == {k: v for k, v in moved.items() if k != "followups"}  # every minute: it moved on
+    def campaign_dated(runs: dict[str, object]) -> dict[str, object]:  # not the rhythmic jobs: their time moved on
+        return {k: v for k, v in runs.items() if k.startswith(("reminder:", "dated:", "final_export", "digest"))}
+
+    assert campaign_dated({j.id: j.next_run_time for j in again.scheduler.aps.get_jobs()}) == campaign_dated(moved)
     clock.moment = local(2023, 5, 12, 8) + timedelta(minutes=1)  # the old 14-day reminder time: nothing
     await again.tick()
     assert again.sender.to("502") == []
