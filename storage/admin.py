@@ -4,13 +4,14 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import bindparam, delete
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.clock import to_db
 from storage.lookups import LookupCache
 from storage.secret import blocked_key, secret_of
+from storage.statements import Statement, columns, detached
 from storage.models import Question, Youth
 from storage.models_admin import (
     Answer,
@@ -21,6 +22,12 @@ from storage.models_admin import (
     PendingInput,
     RoleGrant,
 )
+
+# Every youth text asks whether a rating comment is awaited: a plain statement built once
+# (storage/statements.py), answered with a detached row.
+_PENDING_COLUMNS = columns(PendingInput)
+_PENDING_NAMES = [c.key for c in _PENDING_COLUMNS]
+_PENDING = Statement(select(*_PENDING_COLUMNS).where(col(PendingInput.chat_key) == bindparam("chat_key")))
 
 
 class AdminRepo:
@@ -98,8 +105,9 @@ class AdminRepo:
     # --- pending input --------------------------------------------------------
 
     async def pending(self, chat_key: str) -> PendingInput | None:
-        """What this chat's next message is awaited for, if anything."""
-        return await self._session.get(PendingInput, chat_key)
+        """What this chat's next message is awaited for, if anything (read it: `set_pending` changes it)."""
+        row = await _PENDING.first(self._session, {"chat_key": chat_key})
+        return None if row is None else detached(PendingInput, _PENDING_NAMES, row)
 
     async def set_pending(self, chat_key: str, kind: str, payload: dict[str, Any], now: datetime) -> None:
         """Await a message of `kind` from this chat (replaces what was awaited)."""

@@ -26,7 +26,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-class _LoopThreadConnection(aiosqlite.Connection):
+class LoopThreadConnection(aiosqlite.Connection):
     """An aiosqlite connection whose sqlite3 calls run on the event loop's own thread.
 
     A statement on a local SQLite file in WAL mode takes tens of microseconds, while aiosqlite hands
@@ -42,14 +42,19 @@ class _LoopThreadConnection(aiosqlite.Connection):
             raise ValueError("Connection closed")
         return fn(*args, **kwargs)
 
+    @property
+    def sqlite(self) -> sqlite3.Connection:
+        """The sqlite3 connection, for statements run directly on the loop's thread (storage/statements.py)."""
+        return self._conn
+
 
 def _sqlite_creator(parsed: Any) -> Any:
-    """An `async_creator` for SQLAlchemy that opens `_LoopThreadConnection`s with the dialect's own arguments."""
+    """An `async_creator` for SQLAlchemy that opens `LoopThreadConnection`s with the dialect's own arguments."""
     args, kwargs = SQLiteDialect_aiosqlite().create_connect_args(parsed)
     kwargs["check_same_thread"] = False  # opened on aiosqlite's thread, used on the loop's
 
     async def connect() -> aiosqlite.Connection:
-        connection = _LoopThreadConnection(partial(sqlite3.connect, *args, **kwargs), iter_chunk_size=64)
+        connection = LoopThreadConnection(partial(sqlite3.connect, *args, **kwargs), iter_chunk_size=64)
         connection._thread.daemon = True  # as SQLAlchemy's own aiosqlite dialect does
         return await connection
 

@@ -4,24 +4,34 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, update
+from sqlalchemy import bindparam, func, insert, update
+from sqlalchemy.orm import make_transient_to_detached
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.clock import to_db
 from storage.models import Question, ReceiptCounter, TopicCorrection
+from storage.statements import Statement, columns, connection_dialect, detached
 from storage.upsert import dialect_insert
 
 # The row id is no receipt number: SQLite reuses the largest rowid after a delete, so an erased
 # youth's code would be given to the next question. A counter row per prefix, bumped with
 # UPDATE … RETURNING inside the question's transaction, never goes back; on PostgreSQL the UPDATE
 # locks the row, so concurrent workers wait for each other's commit and never share a number.
-_BUMP = (
+_BUMP = Statement(
     update(ReceiptCounter)
     .where(col(ReceiptCounter.prefix) == bindparam("for_prefix"))
     .values(last=col(ReceiptCounter.last) + 1)
     .returning(col(ReceiptCounter.last))
 )
+# A question is stored on arrival and a conversation lists them: statements built once
+# (storage/statements.py); the rows come back as detached Question objects.
+_COLUMNS = columns(Question)
+_NAMES = [c.key for c in _COLUMNS]
+_INSERT = Statement(insert(Question).returning(col(Question.id)), keys=_NAMES[1:])
+_OF_YOUTH = Statement(select(*_COLUMNS).where(col(Question.youth_id) == bindparam("youth_id"))
+                      .order_by(col(Question.id).desc()).limit(bindparam("limit")))
+_COUNT_OF_YOUTH = Statement(select(func.count()).where(col(Question.youth_id) == bindparam("youth_id")))
 
 
 class QuestionRepo:
@@ -33,18 +43,19 @@ class QuestionRepo:
     async def add(self, question: Question, prefix: str) -> Question:
         """Insert a question with the next receipt code of `prefix` (PREFIX-0042)."""
         question.code = f"{prefix}-{await self._next_number(prefix):04d}"
-        self._session.add(question)
-        await self._session.flush()
+        values = {name: getattr(question, name) for name in _NAMES[1:]}
+        question.id = await _INSERT.scalar(self._session, values)
+        make_transient_to_detached(question)  # stored: a later change and session.add write an UPDATE
         return question
 
     async def _next_number(self, prefix: str) -> int:
         """Take the next number of `prefix` (its counter row is created on first use)."""
-        connection = await self._session.connection()
-        number = (await connection.execute(_BUMP, {"for_prefix": prefix})).scalar()
+        number = await _BUMP.scalar(self._session, {"for_prefix": prefix})
         if number is None:
-            first = dialect_insert(connection.dialect.name, ReceiptCounter).values(prefix=prefix, last=0)
+            connection = await self._session.connection()
+            first = dialect_insert(connection_dialect(self._session).name, ReceiptCounter).values(prefix=prefix, last=0)
             await connection.execute(first.on_conflict_do_nothing(index_elements=["prefix"]))
-            number = (await connection.execute(_BUMP, {"for_prefix": prefix})).scalar_one()
+            number = await _BUMP.scalar(self._session, {"for_prefix": prefix})
         return int(number)
 
     async def by_code(self, code: str) -> Question | None:
@@ -54,18 +65,12 @@ class QuestionRepo:
 
     async def of_youth(self, youth_id: int, limit: int = 20) -> Sequence[Question]:
         """The youth's latest questions, newest first."""
-        result = await self._session.exec(
-            select(Question)
-            .where(Question.youth_id == youth_id)
-            .order_by(col(Question.id).desc())
-            .limit(limit)
-        )
-        return result.all()
+        rows = await _OF_YOUTH.all(self._session, {"youth_id": youth_id, "limit": limit})
+        return [detached(Question, _NAMES, row) for row in rows]
 
     async def count_of_youth(self, youth_id: int) -> int:
         """How many questions the youth has stored."""
-        result = await self._session.exec(select(Question.id).where(Question.youth_id == youth_id))
-        return len(result.all())
+        return int(await _COUNT_OF_YOUTH.scalar(self._session, {"youth_id": youth_id}))
 
     async def all(self) -> Sequence[Question]:
         """Every question, oldest first."""

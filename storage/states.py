@@ -10,24 +10,26 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.clock import to_db
 from storage.models import ConversationState
+from storage.statements import Statement, connection_dialect
 from storage.upsert import dialect_insert
 
 # Every message reads and writes its state, so the statements are built once and run on the
 # session's connection. Building a statement, its cache key and the ORM's execution path each time
 # cost about 0.55 ms per statement against 0.25 ms this way (SQLite, the 2-core machine).
-_GET = select(ConversationState.step, ConversationState.data, ConversationState.updated_at).where(
+_GET = Statement(select(ConversationState.step, ConversationState.data, ConversationState.updated_at).where(
     ConversationState.chat_key == bindparam("chat_key")  # type: ignore[arg-type]
-)
+))
+_COLUMNS = ("chat_key", "step", "data", "updated_at")
 
 
 @cache
-def _put(dialect: str) -> Any:
+def _put(dialect: str) -> Statement:
     """INSERT … ON CONFLICT (chat_key) DO UPDATE in `dialect`, taking every column as a parameter."""
     insert = dialect_insert(dialect, ConversationState)
-    return insert.on_conflict_do_update(
+    return Statement(insert.on_conflict_do_update(
         index_elements=[col(ConversationState.chat_key)],
         set_={"step": insert.excluded.step, "data": insert.excluded.data, "updated_at": insert.excluded.updated_at},
-    )
+    ), keys=_COLUMNS)
 
 
 class StateRepo:
@@ -42,8 +44,7 @@ class StateRepo:
 
     async def get(self, chat_key: str) -> ConversationState | None:
         """The stored state, if any."""
-        connection = await self._session.connection()
-        row = (await connection.execute(_GET, {"chat_key": chat_key})).first()
+        row = await _GET.first(self._session, {"chat_key": chat_key})
         if row is None:
             return None
         step, data, updated_at = row
@@ -51,8 +52,7 @@ class StateRepo:
 
     async def put(self, chat_key: str, step: str, data: dict[str, Any], now: datetime) -> None:
         """Create or replace the state."""
-        connection = await self._session.connection()
-        await connection.execute(
-            _put(connection.dialect.name),
+        await _put(connection_dialect(self._session).name).run(
+            self._session,
             {"chat_key": chat_key, "step": step, "data": dict(data), "updated_at": to_db(now)},
         )

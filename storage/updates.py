@@ -10,6 +10,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from storage.clock import to_db
 from storage.models import ProcessedUpdate
 from storage.secret import secret_of, update_chat_key
+from storage.statements import Statement
 
 
 def digest(*parts: str) -> str:
@@ -22,9 +23,9 @@ def digest(*parts: str) -> str:
 
 # Built once and run on the session's connection: every message reads and writes here, and building
 # the statement, its cache key and the ORM's execution path each time cost about 0.3 ms a statement
-# on the 2-core machine (storage/states.py has the measurement).
-_REPLIES = select(ProcessedUpdate.replies).where(ProcessedUpdate.key == bindparam("key"))  # type: ignore[arg-type]
-_RECORD = insert(ProcessedUpdate)
+# on the 2-core machine (storage/states.py has the measurement; storage/statements.py the rest).
+_REPLIES = Statement(select(ProcessedUpdate.replies).where(ProcessedUpdate.key == bindparam("key")))  # type: ignore[arg-type]
+_RECORD = Statement(insert(ProcessedUpdate), keys=("key", "chat_key", "replies", "processed_at"))
 
 
 class UpdateRepo:
@@ -35,17 +36,15 @@ class UpdateRepo:
 
     async def replies_for(self, channel: str, update_id: str) -> list[Any] | None:
         """The stored replies when this update was already handled, else None."""
-        connection = await self._session.connection()
-        row = (await connection.execute(_REPLIES, {"key": digest(channel, update_id)})).first()
+        row = await _REPLIES.first(self._session, {"key": digest(channel, update_id)})
         return None if row is None else list(row[0])
 
     async def record(
         self, channel: str, update_id: str, chat_key: str, replies: list[Any], now: datetime
     ) -> None:
         """Mark the update handled (the primary key rejects a concurrent twin)."""
-        connection = await self._session.connection()
-        await connection.execute(
-            _RECORD,
+        await _RECORD.run(
+            self._session,
             {"key": digest(channel, update_id), "chat_key": update_chat_key(secret_of(self._session), chat_key),
              "replies": replies, "processed_at": to_db(now)},
         )

@@ -1,19 +1,31 @@
 """Repository of consented youth."""
 
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import bindparam
-from sqlmodel import select
+from sqlalchemy import bindparam, insert, select, update
+from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.clock import to_db
 from storage.erasure import erase_chat, erase_youth
 from storage.models import Youth
+from storage.statements import Statement, attached, changes, columns, detached, saved
+
+# Every message looks its sender up, and a conversation creates and changes the row: plain
+# statements built once (storage/statements.py), no identity map or flush. The rows come back as
+# detached Youth objects (storage/statements.detached); `save` writes only the changed columns.
+_COLUMNS = columns(Youth)
+_NAMES = [c.key for c in _COLUMNS]
+_BY_ADDRESS = Statement(select(*_COLUMNS).where(
+    col(Youth.channel) == bindparam("channel"), col(Youth.chat_id) == bindparam("chat_id")))
+_CREATE = Statement(insert(Youth).returning(col(Youth.id)), keys=_NAMES[1:])
 
 
-# Every message looks its sender up: the statement is built once (building it and its cache key each
-# time was about a third of the lookup's cost).
-_BY_ADDRESS = select(Youth).where(Youth.channel == bindparam("channel"), Youth.chat_id == bindparam("chat_id"))
+@cache
+def _update(names: tuple[str, ...]) -> Statement:
+    """UPDATE youth SET <names> WHERE id = :youth_id."""
+    return Statement(update(Youth).where(col(Youth.id) == bindparam("youth_id")), keys=names)
 
 
 class YouthRepo:
@@ -24,20 +36,26 @@ class YouthRepo:
 
     async def get(self, channel: str, chat_id: str) -> Youth | None:
         """The youth behind a channel address, if they consented."""
-        result = await self._session.exec(_BY_ADDRESS, params={"channel": channel, "chat_id": chat_id})
-        return result.first()
+        row = await _BY_ADDRESS.first(self._session, {"channel": channel, "chat_id": chat_id})
+        return None if row is None else detached(Youth, _NAMES, row)
 
     async def create(self, channel: str, chat_id: str, now: datetime) -> Youth:
         """Record consent for a new youth."""
-        youth = Youth(channel=channel, chat_id=chat_id, consent_at=to_db(now), created_at=to_db(now))
-        self._session.add(youth)
-        await self._session.flush()
-        return youth
+        values = {"channel": channel, "chat_id": chat_id, "name": None, "unit_code": None, "consent_at": to_db(now),
+                  "reminders_ok": False, "reachable": True, "created_at": to_db(now)}
+        youth_id = await _CREATE.scalar(self._session, values)
+        return detached(Youth, _NAMES, [values.get(name, youth_id) for name in _NAMES])
 
     async def save(self, youth: Youth) -> None:
         """Persist changed fields."""
-        self._session.add(youth)
-        await self._session.flush()
+        if attached(youth):  # loaded through the ORM elsewhere: its flush writes it
+            self._session.add(youth)
+            await self._session.flush()
+            return
+        changed = changes(youth, _NAMES[1:])
+        if changed:
+            await _update(tuple(changed)).run(self._session, {**changed, "youth_id": youth.id})
+            saved(youth, changed)
 
     async def erase(self, youth: Youth) -> int:
         """Erase the youth and every trace of them (storage/erasure.py); returns questions deleted."""
