@@ -28,6 +28,10 @@ from storage.models_admin import (
 _PENDING_COLUMNS = columns(PendingInput)
 _PENDING_NAMES = [c.key for c in _PENDING_COLUMNS]
 _PENDING = Statement(select(*_PENDING_COLUMNS).where(col(PendingInput.chat_key) == bindparam("chat_key")))
+# /cauhoi shows the answers of the youth's questions.
+_ANSWER_NAMES = [c.key for c in columns(Answer)]
+_ANSWERS_OF = Statement(select(*columns(Answer)).where(col(Answer.question_id).in_(bindparam("ids", expanding=True)))
+                        .order_by(col(Answer.id)))
 
 
 class AdminRepo:
@@ -138,11 +142,12 @@ class AdminRepo:
         return await self._session.get(Answer, answer_id)
 
     async def answers_of(self, question_ids: Sequence[int]) -> dict[int, Answer]:
-        """The latest answer of each question that has one."""
+        """The latest answer of each question that has one (detached rows: read them; `answer` to change one)."""
         if not question_ids:
             return {}
-        query = select(Answer).where(col(Answer.question_id).in_(list(question_ids))).order_by(col(Answer.id))
-        return {a.question_id: a for a in (await self._session.exec(query)).all()}
+        rows = await _ANSWERS_OF.all(self._session, {"ids": list(question_ids)})
+        answers = [detached(Answer, _ANSWER_NAMES, row) for row in rows]
+        return {a.question_id: a for a in answers}
 
     async def save(self, row: Any) -> None:
         """Persist changed fields of any admin row."""

@@ -37,25 +37,30 @@ class _Compiled:
     def __init__(self, statement: Any, dialect: Dialect, keys: Sequence[str] | None) -> None:
         compiled = statement.compile(dialect=dialect, column_keys=list(keys) if keys is not None else None)
         self.sql = compiled.string
-        self.params: list[tuple[str, Any, bool, Processor]] = []
+        self.params: list[tuple[str, Any, bool, Processor, bool]] = []
         for name in compiled.positiontup or []:
             bind = compiled.binds[name]
-            if bind.expanding:
-                raise ValueError(f"{name}: IN lists are not supported here")
             processor = bind.type.dialect_impl(dialect).bind_processor(dialect)
-            self.params.append((bind.key, bind.effective_value, bind.required, processor))
+            self.params.append((bind.key, bind.effective_value, bind.required, processor, bind.expanding))
         columns = statement.exported_columns if hasattr(statement, "exported_columns") else []
         self.results: list[Processor] = [
             column.type.dialect_impl(dialect).result_processor(dialect, None) for column in columns
         ]
 
-    def values(self, given: Mapping[str, Any]) -> tuple[Any, ...]:
-        """The positional parameters for `given` (named by bind or column key)."""
-        out = []
-        for key, default, required, processor in self.params:
+    def bind(self, given: Mapping[str, Any]) -> tuple[str, tuple[Any, ...]]:
+        """The SQL and its positional parameters for `given` (named by bind or column key).
+
+        An IN list (an expanding bind) becomes one placeholder per item, as SQLAlchemy renders it."""
+        sql, out = self.sql, []
+        for key, default, required, processor, expanding in self.params:
             value = given[key] if required or key in given else default
-            out.append(processor(value) if processor is not None else value)
-        return tuple(out)
+            if expanding:
+                items = [processor(v) if processor is not None else v for v in value] or [None]
+                sql = sql.replace(f"__[POSTCOMPILE_{key}]", ", ".join("?" * len(items)), 1)
+                out.extend(items)
+            else:
+                out.append(processor(value) if processor is not None else value)
+        return sql, tuple(out)
 
     def row(self, raw: Sequence[Any]) -> tuple[Any, ...]:
         """A result row with each column converted to its Python value."""
@@ -124,11 +129,11 @@ async def _connection(session: AsyncSession) -> sqlite3.Connection | AsyncConnec
 
 
 def _execute(connection: sqlite3.Connection, compiled: _Compiled, params: Mapping[str, Any]) -> sqlite3.Cursor:
-    values = compiled.values(params)
+    sql, values = compiled.bind(params)
     try:
-        return connection.execute(compiled.sql, values)
+        return connection.execute(sql, values)
     except sqlite3.Error as error:
-        raise DBAPIError.instance(compiled.sql, values, error, sqlite3.Error) from error
+        raise DBAPIError.instance(sql, values, error, sqlite3.Error) from error
 
 
 def columns(model: type[Any]) -> list[Column[Any]]:

@@ -19,6 +19,7 @@ async def test_erasure_reaches_other_chats_replies_and_keeps_the_block(engine: A
     async with store.unit() as uow:
         youth = await uow.youth.create("telegram", "u55", NOW)
         youth.name = "Đỗ Văn Nghề"
+        await uow.youth.save(youth)
         q = await uow.questions.add(
             Question(youth_id=youth.id, channel="telegram", text_raw=TEXT, text_norm=TEXT, created_at=NOW), "ST2023")
         await uow.updates.record("telegram", "1", "telegram:u55", [{"text": "Đã lưu"}], NOW)

@@ -1,0 +1,98 @@
+"""Statements run without the ORM (storage/statements.py) read and write what the ORM would, on each backend."""
+
+from datetime import datetime, timezone
+
+import pytest
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlmodel import select
+
+from storage import Question, Store, Youth
+from storage.clock import from_db
+from storage.migrate import upgrade
+from storage.models_admin import Answer
+
+NOW = datetime(2023, 5, 10, 2, 0, tzinfo=timezone.utc)
+
+
+async def test_save_writes_only_the_changed_columns(engine: AsyncEngine) -> None:
+    await upgrade(engine)
+    store = Store(engine)
+    async with store.unit() as uow:
+        await uow.youth.create("telegram", "7", NOW)
+    async with store.unit() as uow:
+        stale = await uow.youth.get("telegram", "7")
+    async with store.unit() as uow:  # meanwhile a delivery finds the chat unreachable
+        other = await uow.youth.get("telegram", "7")
+        assert other is not None
+        other.reachable = False
+        await uow.youth.save(other)
+    async with store.unit() as uow:
+        assert stale is not None and stale.reachable
+        stale.unit_code = "CHAUTHANH"
+        await uow.youth.save(stale)
+        await uow.youth.save(stale)  # nothing left to write
+    async with store.unit() as uow:
+        found = await uow.session.exec(select(Youth).where(Youth.chat_id == "7"))
+        youth = found.one()
+        assert (youth.unit_code, youth.reachable, youth.reminders_ok) == ("CHAUTHANH", False, False)
+        assert from_db(youth.consent_at) == NOW
+
+
+async def test_rows_read_as_the_orm_reads_them(engine: AsyncEngine) -> None:
+    await upgrade(engine)
+    store = Store(engine)
+    async with store.unit() as uow:
+        youth = await uow.youth.create("telegram", "8", NOW)
+        question = await uow.questions.add(Question(
+            youth_id=youth.id, channel="telegram", text_raw="Hỏi gì đó", text_norm="hoi gi do", topic="viec_lam",
+            topic_scores={"viec_lam": 0.75, "khac": 0.25}, needs_review=True, late=True, created_at=NOW), "ST2023")
+        assert question.id is not None and question.code == "ST2023-0001"
+        await uow.questions.add(Question(youth_id=youth.id, channel="telegram", text_raw="Thêm", text_norm="them",
+                                         created_at=NOW), "ST2023")
+    async with store.unit() as uow:
+        plain = (await uow.questions.of_youth(youth.id or 0))[-1]
+        orm = (await uow.session.exec(select(Question).where(Question.id == question.id))).one()
+        assert plain.model_dump() == orm.model_dump()
+        assert plain.topic_scores == {"viec_lam": 0.75, "khac": 0.25} and plain.needs_review is True
+        assert await uow.questions.count_of_youth(youth.id or 0) == 2
+        fresh = await uow.youth.get("telegram", "8")
+        loaded = (await uow.session.exec(select(Youth).where(Youth.chat_id == "8"))).one()
+        assert fresh is not None and fresh.model_dump() == loaded.model_dump()
+
+
+async def test_a_plain_row_added_to_a_session_is_updated_not_inserted(engine: AsyncEngine) -> None:
+    await upgrade(engine)
+    store = Store(engine)
+    async with store.unit() as uow:
+        youth = await uow.youth.create("telegram", "9", NOW)
+        question = await uow.questions.add(
+            Question(youth_id=youth.id, channel="telegram", text_raw="A", text_norm="a", created_at=NOW), "ST2023")
+        question.status = "answered"
+        uow.session.add(question)  # as older code does with a question it changed
+        await uow.session.flush()
+    async with store.unit() as uow:
+        assert [q.status for q in await uow.questions.of_youth(youth.id or 0)] == ["answered"]
+
+
+async def test_in_lists_and_duplicate_keys(engine: AsyncEngine) -> None:
+    await upgrade(engine)
+    store = Store(engine)
+    async with store.unit() as uow:
+        youth = await uow.youth.create("telegram", "10", NOW)
+        ids = []
+        for text in ("A", "B", "C"):
+            q = await uow.questions.add(
+                Question(youth_id=youth.id, channel="telegram", text_raw=text, text_norm=text, created_at=NOW), "ST")
+            ids.append(q.id or 0)
+        for question_id, text in ((ids[0], "first"), (ids[2], "old"), (ids[2], "latest")):
+            await uow.admin.add_answer(Answer(question_id=question_id, text=text, answered_by="x", created_at=NOW))
+    async with store.unit() as uow:
+        answers = await uow.admin.answers_of(ids)
+        assert {k: a.text for k, a in answers.items()} == {ids[0]: "first", ids[2]: "latest"}
+        assert await uow.admin.answers_of([ids[1]]) == {}
+        await uow.updates.record("telegram", "u1", "telegram:10", [], NOW)
+    with pytest.raises(IntegrityError) as caught:  # the dispatcher tells a redelivered twin by this
+        async with store.unit() as uow:
+            await uow.updates.record("telegram", "u1", "telegram:10", [], NOW)
+    assert "processedupdate" in (caught.value.statement or "").lower()
