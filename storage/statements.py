@@ -28,7 +28,7 @@ from storage.db import LoopThreadConnection
 
 T = TypeVar("T")
 Processor = Callable[[Any], Any] | None
-_CONNECTION = "doithoai.statement_connection"  # session.info: (transaction, connection) of this unit
+_CONNECTION = "doithoai.statement_connection"  # session.info: (transaction, connection, dialect) of this unit
 
 
 class _Compiled:
@@ -77,9 +77,9 @@ class Statement:
 
     async def all(self, session: AsyncSession, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
         """Every row the statement returns."""
-        connection = await _connection(session)
+        connection, dialect = await _connection(session)
         if isinstance(connection, sqlite3.Connection):
-            compiled = self._for(connection_dialect(session))
+            compiled = self._for(dialect)
             cursor = _execute(connection, compiled, params)
             return [compiled.row(raw) for raw in cursor.fetchall()]
         return [tuple(row) for row in (await connection.execute(self.statement, dict(params))).all()]
@@ -96,9 +96,9 @@ class Statement:
 
     async def run(self, session: AsyncSession, params: Mapping[str, Any]) -> int:
         """Execute a statement that returns no rows; how many rows it changed."""
-        connection = await _connection(session)
+        connection, dialect = await _connection(session)
         if isinstance(connection, sqlite3.Connection):
-            return int(_execute(connection, self._for(connection_dialect(session)), params).rowcount)
+            return int(_execute(connection, self._for(dialect), params).rowcount)
         return int((await connection.execute(self.statement, dict(params))).rowcount or 0)  # type: ignore[attr-defined]
 
     def _for(self, dialect: Dialect) -> _Compiled:
@@ -115,17 +115,17 @@ def connection_dialect(session: AsyncSession) -> Dialect:
     return bind.dialect
 
 
-async def _connection(session: AsyncSession) -> sqlite3.Connection | AsyncConnection:
-    """The connection of the session's current transaction (looked up once per transaction)."""
+async def _connection(session: AsyncSession) -> tuple[sqlite3.Connection | AsyncConnection, Dialect]:
+    """The connection of the session's current transaction and its dialect (looked up once per transaction)."""
     transaction = session.sync_session.get_transaction()
     found = session.info.get(_CONNECTION)
     if found is not None and transaction is not None and found[0] is transaction:
-        return found[1]  # type: ignore[no-any-return]
+        return found[1], found[2]
     connection = await session.connection()
     driver = (await connection.get_raw_connection()).driver_connection
     chosen = driver.sqlite if isinstance(driver, LoopThreadConnection) else connection
-    session.info[_CONNECTION] = (session.sync_session.get_transaction(), chosen)
-    return chosen
+    session.info[_CONNECTION] = (session.sync_session.get_transaction(), chosen, connection.dialect)
+    return chosen, connection.dialect
 
 
 def _execute(connection: sqlite3.Connection, compiled: _Compiled, params: Mapping[str, Any]) -> sqlite3.Cursor:
