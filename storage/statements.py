@@ -29,6 +29,7 @@ from storage.db import LoopThreadConnection
 T = TypeVar("T")
 Processor = Callable[[Any], Any] | None
 _CONNECTION = "doithoai.statement_connection"  # session.info: (transaction, connection, dialect) of this unit
+DIRECT = "doithoai.direct_sqlite"  # session.info: (sqlite3 connection, dialect) a Store's unit commits itself
 
 
 class _Compiled:
@@ -117,6 +118,9 @@ def connection_dialect(session: AsyncSession) -> Dialect:
 
 async def _connection(session: AsyncSession) -> tuple[sqlite3.Connection | AsyncConnection, Dialect]:
     """The connection of the session's current transaction and its dialect (looked up once per transaction)."""
+    direct = session.info.get(DIRECT)
+    if direct is not None:
+        return direct  # type: ignore[no-any-return]
     transaction = session.sync_session.get_transaction()
     found = session.info.get(_CONNECTION)
     if found is not None and transaction is not None and found[0] is transaction:

@@ -2,6 +2,7 @@
 
 import asyncio
 import secrets
+import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from contextvars import ContextVar
@@ -10,13 +11,14 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, async_sessionma
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.admin import AdminRepo
-from storage.db import session_factory
+from storage.db import LoopThreadConnection, session_factory
 from storage.desk import DeskRepo
 from storage.lookups import LookupCache
 from storage.questions import QuestionRepo
 from storage.erasure import ERASED
 from storage.secret import SESSION_KEY
 from storage.states import StateRepo
+from storage.statements import DIRECT
 from storage.updates import UpdateRepo
 from storage.youth import YouthRepo
 
@@ -60,6 +62,7 @@ class Store:
         self._turns = asyncio.Lock() if engine.dialect.name == "sqlite" else None
         self._kept: AsyncConnection | None = None  # SQLite: the connection handed from turn to turn
         self._queued = 0  # SQLite: units waiting for their turn
+        self._direct: sqlite3.Connection | None = None  # its sqlite3 connection, for storage/statements.py
 
     @asynccontextmanager
     async def unit(self) -> AsyncIterator[UnitOfWork]:
@@ -77,13 +80,17 @@ class Store:
             token = _inside_unit.set(True)
             uow: UnitOfWork | None = None
             try:
-                # The session begins its transaction on first use and commits it here; an exception
-                # leaves through `async with`, whose close rolls it back.
                 async with (self._sessions() if bind is None else self._sessions(bind=bind)) as session:
                     session.info[SESSION_KEY] = self.secret
+                    if bind is not None and self._direct is not None:
+                        session.info[DIRECT] = (self._direct, self.engine.dialect)
                     uow = UnitOfWork(session, self.lookups)
-                    yield uow
-                    await session.commit()
+                    try:
+                        yield uow
+                        await self._commit(session)
+                    except BaseException:
+                        _rollback_direct(session)
+                        raise  # leaving `async with` closes the session, which rolls back what it began
                 if session.info.get(ERASED):
                     await self._checkpoint()
             finally:
@@ -91,16 +98,27 @@ class Store:
                 if uow is not None and uow.admin.wrote_lookups:
                     self.lookups.clear()  # drop what was cached from inside the transaction
 
+    @staticmethod
+    async def _commit(session: AsyncSession) -> None:
+        """Commit what the session began (it begins on first use) and what ran directly on SQLite."""
+        if session.in_transaction():
+            await session.commit()
+        direct = session.info.get(DIRECT)
+        if direct is not None and direct[0].in_transaction:
+            direct[0].commit()
+
     async def _kept_connection(self) -> AsyncConnection:
         """The connection units take turns on (SQLite), opened again if it was lost."""
         if self._kept is None or self._kept.closed or self._kept.invalidated:
             self._kept = await self.engine.connect()
+            driver = (await self._kept.get_raw_connection()).driver_connection
+            self._direct = driver.sqlite if isinstance(driver, LoopThreadConnection) else None
         return self._kept
 
     async def _hand_on(self) -> None:
         """At the end of a turn: keep the connection for the next unit waiting, else give it back to the pool."""
         if self._queued == 0 and self._kept is not None:
-            kept, self._kept = self._kept, None
+            kept, self._kept, self._direct = self._kept, None, None
             await kept.close()
 
     async def _checkpoint(self) -> None:
@@ -114,6 +132,13 @@ class Store:
     async def close(self) -> None:
         """Dispose of the engine's connections."""
         if self._kept is not None:
-            kept, self._kept = self._kept, None
+            kept, self._kept, self._direct = self._kept, None, None
             await kept.close()
         await self.engine.dispose()
+
+
+def _rollback_direct(session: AsyncSession) -> None:
+    """Undo what ran directly on SQLite (storage/statements.py) in a unit that failed."""
+    direct = session.info.get(DIRECT)
+    if direct is not None and direct[0].in_transaction:
+        direct[0].rollback()

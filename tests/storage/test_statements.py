@@ -1,5 +1,6 @@
 """Statements run without the ORM (storage/statements.py) read and write what the ORM would, on each backend."""
 
+import asyncio
 from datetime import datetime, timezone
 
 import pytest
@@ -96,3 +97,51 @@ async def test_in_lists_and_duplicate_keys(engine: AsyncEngine) -> None:
         async with store.unit() as uow:
             await uow.updates.record("telegram", "u1", "telegram:10", [], NOW)
     assert "processedupdate" in (caught.value.statement or "").lower()
+
+
+async def test_a_failed_unit_leaves_nothing_and_a_good_one_keeps_both_kinds_of_write(engine: AsyncEngine) -> None:
+    await upgrade(engine)
+    store = Store(engine)
+
+    async def failing() -> None:
+        async with store.unit() as uow:
+            await uow.youth.create("telegram", "11", NOW)  # plain statements only
+            await asyncio.sleep(0.01)  # the next unit queues for its turn (on SQLite: its connection)
+            raise RuntimeError("the handler failed")
+
+    async def next_in_turn() -> None:
+        await asyncio.sleep(0.001)
+        async with store.unit() as uow:
+            await uow.youth.create("telegram", "13", NOW)
+
+    failed, _ = await asyncio.gather(failing(), next_in_turn(), return_exceptions=True)
+    assert isinstance(failed, RuntimeError)
+    with pytest.raises(RuntimeError):
+        async with store.unit() as uow:
+            await uow.youth.create("telegram", "11", NOW)  # a plain statement
+            await uow.admin.block("telegram", "12", "telegram:1", NOW)  # and the ORM
+            raise RuntimeError("the handler failed")
+    async with store.unit() as uow:
+        assert await uow.youth.get("telegram", "11") is None
+        assert not await uow.admin.blocked_chats()
+        await uow.admin.block("telegram", "12", "telegram:1", NOW)
+        await uow.youth.create("telegram", "11", NOW)
+    async with store.unit() as uow:
+        assert await uow.youth.get("telegram", "11") is not None
+        assert await uow.youth.get("telegram", "13") is not None
+        assert await uow.admin.blocked_chats() == {("telegram", "12")}
+
+
+async def test_units_in_turn_give_their_connection_back(engine: AsyncEngine) -> None:
+    await upgrade(engine)
+    store = Store(engine)
+
+    async def one(n: int) -> None:
+        async with store.unit() as uow:
+            await uow.youth.create("telegram", str(100 + n), NOW)
+
+    await asyncio.gather(*(one(n) for n in range(20)))
+    assert engine.sync_engine.pool.checkedout() == 0  # type: ignore[attr-defined]
+    async with store.unit() as uow:
+        found = await uow.session.exec(select(Youth))
+        assert len(found.all()) == 20
