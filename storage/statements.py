@@ -20,7 +20,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.orm import configure_mappers, make_transient_to_detached
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.attributes import get_history, set_committed_value
 from sqlalchemy.sql import Executable
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -161,8 +161,9 @@ def detached(model: type[T], names: Sequence[str], row: Sequence[Any]) -> T:
 
 def changes(instance: Any, names: Sequence[str]) -> dict[str, Any]:
     """The attributes among `names` set since the instance was loaded or last saved."""
-    attrs = inspect(instance).attrs
-    return {name: getattr(instance, name) for name in names if attrs[name].history.has_changes()}
+    if not inspect(instance).modified:
+        return {}
+    return {name: getattr(instance, name) for name in names if get_history(instance, name).has_changes()}
 
 
 def saved(instance: Any, values: Mapping[str, Any]) -> None:
