@@ -38,11 +38,12 @@ class _Compiled:
     def __init__(self, statement: Any, dialect: Dialect, keys: Sequence[str] | None) -> None:
         compiled = statement.compile(dialect=dialect, column_keys=list(keys) if keys is not None else None)
         self.sql = compiled.string
-        self.params: list[tuple[str, Any, bool, Processor, bool]] = []
+        self.params: list[tuple[str, Any, bool, Processor, str | None]] = []
         for name in compiled.positiontup or []:
             bind = compiled.binds[name]
             processor = bind.type.dialect_impl(dialect).bind_processor(dialect)
-            self.params.append((bind.key, bind.effective_value, bind.required, processor, bind.expanding))
+            expanding = f"__[POSTCOMPILE_{name}]" if bind.expanding else None
+            self.params.append((bind.key, bind.effective_value, bind.required, processor, expanding))
         columns = statement.exported_columns if hasattr(statement, "exported_columns") else []
         self.results: list[Processor] = [
             column.type.dialect_impl(dialect).result_processor(dialect, None) for column in columns
@@ -55,9 +56,9 @@ class _Compiled:
         sql, out = self.sql, []
         for key, default, required, processor, expanding in self.params:
             value = given[key] if required or key in given else default
-            if expanding:
-                items = [processor(v) if processor is not None else v for v in value] or [None]
-                sql = sql.replace(f"__[POSTCOMPILE_{key}]", ", ".join("?" * len(items)), 1)
+            if expanding is not None:
+                items = [processor(v) if processor is not None else v for v in value] or [None]  # IN (NULL): none
+                sql = sql.replace(expanding, ", ".join("?" * len(items)), 1)
                 out.extend(items)
             else:
                 out.append(processor(value) if processor is not None else value)

@@ -9,6 +9,7 @@ from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.clock import to_db
+from storage.erasure import ERASED
 from storage.models import ConversationState
 from storage.statements import Statement, connection_dialect
 from storage.upsert import dialect_insert
@@ -36,23 +37,27 @@ class StateRepo:
     """Load and save where each consented youth is in the conversation.
 
     Plain statements rather than the ORM's identity map and flush (one upsert, no flush): the rows
-    it returns are snapshots, not attached to the session; save changes with `put`.
+    it returns are snapshots, not attached to the session; read them, and save changes with `put`.
+    A state read or written once in the unit of work is not read again (a staff action or a rating
+    read the sender's state up to three times), unless the unit erased someone.
     """
 
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
+        self._known: dict[str, ConversationState | None] = {}  # this unit's reads and writes
 
     async def get(self, chat_key: str) -> ConversationState | None:
         """The stored state, if any."""
+        if chat_key in self._known and not self._session.info.get(ERASED):
+            return self._known[chat_key]
         row = await _GET.first(self._session, {"chat_key": chat_key})
-        if row is None:
-            return None
-        step, data, updated_at = row
-        return ConversationState.model_construct(chat_key=chat_key, step=step, data=data, updated_at=updated_at)
+        state = None if row is None else ConversationState.model_construct(
+            chat_key=chat_key, step=row[0], data=row[1], updated_at=row[2])
+        self._known[chat_key] = state
+        return state
 
     async def put(self, chat_key: str, step: str, data: dict[str, Any], now: datetime) -> None:
         """Create or replace the state."""
-        await _put(connection_dialect(self._session).name).run(
-            self._session,
-            {"chat_key": chat_key, "step": step, "data": dict(data), "updated_at": to_db(now)},
-        )
+        values = {"chat_key": chat_key, "step": step, "data": dict(data), "updated_at": to_db(now)}
+        await _put(connection_dialect(self._session).name).run(self._session, values)
+        self._known[chat_key] = ConversationState.model_construct(**values)

@@ -145,3 +145,21 @@ async def test_units_in_turn_give_their_connection_back(engine: AsyncEngine) -> 
     async with store.unit() as uow:
         found = await uow.session.exec(select(Youth))
         assert len(found.all()) == 20
+
+
+async def test_a_state_is_read_once_per_unit_but_not_past_an_erasure(engine: AsyncEngine) -> None:
+    await upgrade(engine)
+    store = Store(engine)
+    async with store.unit() as uow:
+        await uow.youth.create("telegram", "14", NOW)
+        await uow.states.put("telegram:14", "idle", {"k": 1}, NOW)
+        state = await uow.states.get("telegram:14")
+        assert state is not None and (state.step, state.data) == ("idle", {"k": 1})
+    async with store.unit() as uow:
+        assert (await uow.states.get("telegram:14")) is not None
+        await uow.states.put("telegram:14", "name", {}, NOW)
+        assert (await uow.states.get("telegram:14")).step == "name"  # type: ignore[union-attr]
+        youth = await uow.youth.get("telegram", "14")
+        assert youth is not None
+        await uow.youth.erase(youth)
+        assert await uow.states.get("telegram:14") is None
