@@ -4,7 +4,8 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import JSON, bindparam, cast, func, select
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -27,6 +28,22 @@ def _put(dialect: str) -> Any:
     return insert.on_conflict_do_update(
         index_elements=[col(ConversationState.chat_key)],
         set_={"step": insert.excluded.step, "data": insert.excluded.data, "updated_at": insert.excluded.updated_at},
+    )
+
+
+@cache
+def _merge(dialect: str) -> Any:
+    """INSERT … ON CONFLICT (chat_key) DO UPDATE that sets only the given keys of `data` (a JSON merge
+    in the database: the chat's other keys are never read here, so none can be written back stale)."""
+    insert = dialect_insert(dialect, ConversationState)
+    column = ConversationState.__table__.c.data  # type: ignore[attr-defined]
+    if dialect == "postgresql":
+        merged: Any = cast(cast(column, JSONB).op("||")(cast(insert.excluded.data, JSONB)), JSON)
+    else:
+        merged = func.json_patch(column, insert.excluded.data)  # RFC 7396: an array value replaces the old one
+    return insert.on_conflict_do_update(
+        index_elements=[col(ConversationState.chat_key)],
+        set_={"data": merged, "updated_at": insert.excluded.updated_at},
     )
 
 
@@ -55,4 +72,13 @@ class StateRepo:
         await connection.execute(
             _put(connection.dialect.name),
             {"chat_key": chat_key, "step": step, "data": dict(data), "updated_at": to_db(now)},
+        )
+
+    async def merge(self, chat_key: str, values: dict[str, Any], step_if_new: str, now: datetime) -> None:
+        """Set these keys of the chat's state data, keeping its other keys and its step, without
+        reading it: for writers that do not hold the chat's lock (a staff reply offering a youth buttons)."""
+        connection = await self._session.connection()
+        await connection.execute(
+            _merge(connection.dialect.name),
+            {"chat_key": chat_key, "step": step_if_new, "data": dict(values), "updated_at": to_db(now)},
         )
