@@ -68,22 +68,28 @@ class AnnouncementRepo:
         ]
 
     async def _progress(self, runs: dict[str, AnnouncementRun]) -> None:
-        """Counts per status, the run's own row and the freshest open claim, in one grouped query."""
+        """Recipients' rows per status, then each run's own row (its status, and its claim if still open)."""
         if not runs:
             return
         of_these = (col(Delivery.job) == ANNOUNCE_JOB, col(Delivery.occurrence).in_(list(runs)))
         grouped = await self._session.exec(
-            select(Delivery.occurrence, Delivery.status, col(Delivery.recipient) == self._run_key,  # type: ignore[call-overload]
-                   func.count(), func.max(Delivery.claimed_at))
-            .where(*of_these)
-            .group_by(Delivery.occurrence, Delivery.status, col(Delivery.recipient) == self._run_key)
+            select(Delivery.occurrence, Delivery.status, func.count(), func.max(Delivery.claimed_at))  # type: ignore[call-overload]
+            .where(*of_these, col(Delivery.recipient) != self._run_key)
+            .group_by(Delivery.occurrence, Delivery.status)
         )
-        for occurrence, status, own, count, latest in grouped.all():
-            run = runs[occurrence]
-            if own:
-                run.run_status = status
-            else:
-                run.counts[status] = run.counts.get(status, 0) + count
+        for occurrence, status, count, latest in grouped.all():
+            runs[occurrence].counts[status] = count
             if status == CLAIMED:
-                moment = from_db(latest)
-                run.latest_claim = moment if run.latest_claim is None else max(run.latest_claim, moment)
+                self._claimed(runs[occurrence], from_db(latest))
+        own = await self._session.exec(
+            select(Delivery.occurrence, Delivery.status, Delivery.claimed_at)  # type: ignore[call-overload]
+            .where(*of_these, col(Delivery.recipient) == self._run_key)
+        )
+        for occurrence, status, claimed_at in own.all():
+            runs[occurrence].run_status = status
+            if status == CLAIMED:
+                self._claimed(runs[occurrence], from_db(claimed_at))
+
+    @staticmethod
+    def _claimed(run: AnnouncementRun, moment: datetime) -> None:
+        run.latest_claim = moment if run.latest_claim is None else max(run.latest_claim, moment)

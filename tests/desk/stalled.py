@@ -1,13 +1,17 @@
 """A /thongbao left half-sent: the fake Telegram holds some sends, the run dies, its claims pass their lease."""
 
 import asyncio
+from collections.abc import AsyncIterator
 from datetime import datetime, timezone
 from typing import Any
+
+import pytest
 
 from bot.app import App
 from bot.announce import BroadcastAnnouncer
 from storage import Youth
 from tests.admin.telegram_files import FakeTelegramWithFiles
+from tests.bot.test_telegram_aiogram import TOKEN
 from tests.fakes.telegram_api import JsonDict
 
 TEXT = "Hạn chót gửi câu hỏi cho Hội nghị đối thoại là thứ Sáu tuần này."
@@ -34,6 +38,13 @@ class StallingTelegram(FakeTelegramWithFiles):
     def announcements(self, chat_id: int) -> int:
         """How many times this chat received the announcement."""
         return sum(m.get("text") == TEXT for m in self.sent_messages(chat_id))
+
+
+@pytest.fixture
+async def api() -> AsyncIterator[StallingTelegram]:
+    """The desk's fake Telegram, able to hold sends (overrides tests/desk/conftest.py's where imported)."""
+    async with StallingTelegram(TOKEN) as fake:
+        yield fake
 
 
 async def add_youth(app: App) -> None:

@@ -2,10 +2,9 @@
 
 import asyncio
 import re
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 
 import aiohttp
-import pytest
 from sqlmodel import select
 
 from bot.app import App
@@ -13,21 +12,15 @@ from bot.desk.announce_pages import PATH, RESUME_PATH
 from handlers.desk import texts
 from handlers.desk.announcements import RESUMED
 from storage.models_admin import AuditEntry
-from tests.bot.test_telegram_aiogram import TOKEN
 from tests.desk.conftest import ADMIN_ID, COORDINATOR_ID, client, csrf_of, login_link, sign_in
 from tests.desk.stalled import (
     BLOCKED, DELIVERED, HELD, TEXT, StallingTelegram, add_youth, crash, release, sent_part_way, stall,
 )
+from tests.desk.stalled import api  # noqa: F401 - the fake Telegram that holds sends
 from tests.support import FakeClock
 
 CELL = re.compile(r'<td data-label="([^"]+)"[^>]*>(.*?)</td>', re.DOTALL)
 Row = dict[str, str]
-
-
-@pytest.fixture
-async def api() -> AsyncIterator[StallingTelegram]:
-    async with StallingTelegram(TOKEN) as fake:
-        yield fake
 
 
 def base(app: App) -> str:
@@ -68,7 +61,7 @@ async def announce(browser: aiohttp.ClientSession, app: App, token: str) -> str:
 
 
 async def test_a_stalled_announcement_resumes_from_the_desk_and_reaches_everyone_once(
-    api: StallingTelegram, app: App, clock: FakeClock
+    api: StallingTelegram, app: App, clock: FakeClock  # noqa: F811
 ) -> None:
     await add_youth(app)
     stall(api)
@@ -115,7 +108,7 @@ def run_of(html: str) -> str:
     return found.group(1)
 
 
-async def test_coordinators_may_not_see_or_resume_announcements(api: StallingTelegram, app: App) -> None:
+async def test_coordinators_may_not_see_or_resume_announcements(api: StallingTelegram, app: App) -> None:  # noqa: F811
     async with client() as browser:
         overview = await sign_in(browser, await login_link(api, COORDINATOR_ID))
         assert PATH not in overview
