@@ -297,9 +297,9 @@ class Desk:
 
     async def admin_button(self, request: web.Request, act: Act) -> web.StreamResponse:
         """A reply's button (an announcement's confirmation)."""
-        data = str(request[FORM].get("data", ""))[:64]  # type: ignore[attr-defined]
-        await desk_admin.press(act, data)
-        return await self.admin(request, act, announced=data.startswith("adm:ann:yes:"))
+        await desk_admin.press(act, str(request[FORM].get("data", ""))[:64])  # type: ignore[attr-defined]
+        sent = admin_texts.ANNOUNCE_SENT.split("{", 1)[0]
+        return await self.admin(request, act, announced=any(r.text.startswith(sent) for r in act.replies))
 
     async def admin_import(self, request: web.Request, act: Act) -> web.StreamResponse:
         """The uploaded file, as /nhap takes it."""
