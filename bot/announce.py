@@ -20,13 +20,13 @@ from bot.config import AppConfig
 from handlers.clock import Clock
 from handlers.types import Address, Reply, reply_from_dict, reply_to_dict
 from storage import Store
-from storage.deliveries import CLAIMED, DeliveryRepo
+from storage.deliveries import ANNOUNCE_JOB, CLAIMED, DeliveryRepo
 from storage.erasure import ANNOUNCE_RUN
 from storage.models_admin import PendingInput
 
 log = logging.getLogger(__name__)
 
-JOB = "announce"
+JOB = ANNOUNCE_JOB
 KIND = ANNOUNCE_RUN  # the pending row that keeps a running announcement (chat_key: announce-run:<occurrence>)
 MARGIN = timedelta(seconds=1)
 
@@ -45,12 +45,15 @@ class BroadcastAnnouncer:
         self._waiting: set[asyncio.Task[None]] = set()  # the watcher, and resumptions waiting for a lease
         self._mine: set[str] = set()  # occurrences this process is sending or about to resume
 
-    def submit(self, recipients: Sequence[Address], reply: Reply) -> int:
-        """Start sending; the admin's chat is answered at once, the sends continue in the background."""
+    def submit(self, recipients: Sequence[Address], reply: Reply) -> str:
+        """Start sending; the admin's chat is answered at once, the sends continue in the background.
+
+        Returns the run's occurrence (its key in the sent-log and of its kept row).
+        """
         occurrence = f"{self.clock.now():%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
         payload = {"reply": reply_to_dict(reply), "to": [[a.channel, a.chat_id] for a in recipients]}
         self._spawn(self._first_run(occurrence, payload), f"announce-{occurrence}", self._tasks)
-        return len(recipients)
+        return occurrence
 
     def _spawn(self, work: Any, name: str, into: set[asyncio.Task[None]]) -> None:
         task = asyncio.create_task(work, name=name)
@@ -96,21 +99,31 @@ class BroadcastAnnouncer:
         """
         self._spawn(self._watch(), "announce-watch", self._waiting)
 
+    def resume_now(self, occurrence: str) -> None:
+        """Resume one half-sent announcement now (the desk's «Tiếp tục gửi»), as the watcher would."""
+        self._spawn(self._look(occurrence), f"announce-look-{occurrence}", self._waiting)
+
     async def _watch(self) -> None:
         while True:
-            try:
-                await self._resume_due()
-            except Exception:  # noqa: BLE001 - a background task: keep watching
-                log.exception("looking for half-sent announcements failed")
+            await self._look()
             await asyncio.sleep(max(self.broadcaster.lease.total_seconds() / 3, 0.5))
 
-    async def _resume_due(self) -> None:
+    async def _look(self, only: str | None = None) -> None:
+        try:
+            await self._resume_due(only)
+        except Exception:  # noqa: BLE001 - a background task: keep watching
+            log.exception("looking for half-sent announcements failed")
+
+    async def _resume_due(self, only: str | None = None) -> None:
+        """Resume each kept run (or only the one named) that no run of this process is sending."""
         store, lease = self.broadcaster.store, self.broadcaster.lease
         async with store.unit() as uow:
             kept = (await uow.session.exec(select(PendingInput).where(col(PendingInput.kind) == KIND))).all()
             runs = [(row.chat_key.removeprefix(f"{KIND}:"), dict(row.payload)) for row in kept]
             open_claims = {o: latest for j, o, latest in await DeliveryRepo(uow.session).unfinished() if j == JOB}
         for occurrence, payload in runs:
+            if only is not None and occurrence != only:
+                continue
             if occurrence in self._mine:
                 continue  # being sent, or already waiting, in this process
             latest = open_claims.get(occurrence)

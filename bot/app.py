@@ -250,7 +250,8 @@ def _mount_desk(app: App, seams: Seams, clock: Clock) -> None:
     web_config = app.config.channels.web
     public = web_config.public_url
     desk = Desk(app.store, app.config, clock, seams, app.deliver, app.secret,
-                secure=bool(public and public.startswith("https://")))
+                secure=bool(public and public.startswith("https://")),
+                lease=timedelta(minutes=app.config.coordination.broadcast.lease_minutes))
     desk.mount(app.web.app)
 
     def base() -> str | None:

@@ -18,13 +18,12 @@ from handlers.clock import Clock
 from handlers.types import Address, Reply
 from storage import Store
 from storage.coordination import CoordinationRepo
-from storage.deliveries import CLAIMED, FAILED, SENT, UNREACHABLE, DeliveryRepo
+from storage.deliveries import CLAIMED, FAILED, RUN_MARKER, SENT, UNREACHABLE, DeliveryRepo
 
 log = logging.getLogger(__name__)
 
 Deliver = Callable[[Address, Reply], Awaitable[None]]
 _DONE = None
-RUN_MARKER = "run:"  # the sent-log row of a whole run (no address looks like this)
 
 
 @dataclass(frozen=True)

@@ -89,6 +89,8 @@ async def remember(
 
     A chat with no stored state gets one only when it is offered choices: nothing is written for
     people who never consented, and nothing changes for a reply without buttons to a chat without any.
+    Another chat than the sender's is written by a JSON merge of its choices alone: this transaction
+    does not hold that chat's lock, so it must not write back the rest of a state it read.
     """
     for chat in chats:
         key = str(chat)
@@ -96,6 +98,9 @@ async def remember(
         previous: Choices = list(state.data.get(KEY, [])) if state is not None else []
         choices = offered(replies, previous, chat, sender)
         if choices == previous:
+            continue
+        if chat != sender:
+            await uow.states.merge(key, {KEY: choices}, Step.IDLE.value, now)
             continue
         data = {**(state.data if state is not None else {}), KEY: choices}
         await uow.states.put(key, state.step if state is not None else Step.IDLE.value, data, now)

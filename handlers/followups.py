@@ -19,6 +19,7 @@ from handlers.tagging import Tagger
 from handlers.turn import Step
 from handlers.types import Address, Reply
 from storage import ConversationState, Question, UnitOfWork
+from storage.locks import lock_chat
 from storage.models_admin import AuditEntry
 from storage.coordination import CoordinationRepo
 
@@ -96,20 +97,32 @@ async def settle_pending(
     cutoff = now - window(minutes)
     query = select(ConversationState.chat_key, ConversationState.data).where(
         col(ConversationState.step) == Step.FOLLOWUP.value
-    )
+    ).order_by(col(ConversationState.chat_key))  # locks taken in one order
     notes: list[Reply] = []
     for chat_key, raw in (await uow.session.exec(query)).all():
-        data = dict(raw)
-        pending = data.get(PENDING)
-        if not pending or moment_of(pending) > cutoff:
+        if not _due(raw, cutoff):
             continue
+        # The youth's own update may be running in another worker: take their chat's lock and read
+        # the state again, or its new follow-up would be overwritten by this stale copy.
+        channel, _, chat_id = chat_key.partition(":")
+        await lock_chat(uow.session, channel, chat_id)
+        state = await uow.states.get(chat_key)
+        if state is None or state.step != Step.FOLLOWUP.value or not _due(state.data, cutoff):
+            continue
+        data = dict(state.data)
+        pending = data[PENDING]
         question = await append(uow, int(pending["id"]), str(pending["text"]), now, tagger, normalise)
         for key in (PENDING, RECENT, "choices"):
             data.pop(key, None)
         await uow.states.put(chat_key, str(pending.get("back") or Step.IDLE.value), data, now)
         if question is not None:
-            channel, _, chat_id = chat_key.partition(":")
             notes.append(Reply(texts.FOLLOWUP_SWEPT.format(code=question.code), address=Address(channel, chat_id)))
     if notes:
         log.info("%d unanswered follow-ups added to their questions", len(notes))
     return notes
+
+
+def _due(data: dict[str, Any], cutoff: datetime) -> bool:
+    """Whether the state holds a follow-up left unanswered since before `cutoff`."""
+    pending = data.get(PENDING)
+    return bool(pending) and moment_of(pending) <= cutoff

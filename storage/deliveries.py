@@ -15,6 +15,8 @@ from storage.upsert import insert_for
 
 CLAIMED, SENT, UNREACHABLE, FAILED = "claimed", "sent", "unreachable", "failed"
 FINAL = (SENT, UNREACHABLE)
+RUN_MARKER = "run:"  # the sent-log row of a whole run (no address looks like this)
+ANNOUNCE_JOB = "announce"  # the sent-log job of /thongbao runs (bot/announce.py)
 
 
 class DeliveryRepo:

@@ -4,7 +4,8 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import JSON, bindparam, cast, func, select
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -21,6 +22,12 @@ _GET = Statement(select(ConversationState.step, ConversationState.data, Conversa
     ConversationState.chat_key == bindparam("chat_key")  # type: ignore[arg-type]
 ))
 _COLUMNS = ("chat_key", "step", "data", "updated_at")
+_KNOWN = "doithoai.states"  # session.info: the states this unit read or wrote, by chat key
+
+
+def forget(session: AsyncSession, chat_key: str) -> None:
+    """Read this chat's state from the database again next time (its lock was just taken)."""
+    session.info.get(_KNOWN, {}).pop(chat_key, None)
 
 
 @cache
@@ -33,18 +40,35 @@ def _put(dialect: str) -> Statement:
     ), keys=_COLUMNS)
 
 
+@cache
+def _merge(dialect: str) -> Statement:
+    """INSERT … ON CONFLICT (chat_key) DO UPDATE that sets only the given keys of `data` (a JSON merge
+    in the database: the chat's other keys are never read here, so none can be written back stale)."""
+    insert = dialect_insert(dialect, ConversationState)
+    column = ConversationState.__table__.c.data  # type: ignore[attr-defined]
+    if dialect == "postgresql":
+        merged: Any = cast(cast(column, JSONB).op("||")(cast(insert.excluded.data, JSONB)), JSON)
+    else:
+        merged = func.json_patch(column, insert.excluded.data)  # RFC 7396: an array value replaces the old one
+    return Statement(insert.on_conflict_do_update(
+        index_elements=[col(ConversationState.chat_key)],
+        set_={"data": merged, "updated_at": insert.excluded.updated_at},
+    ), keys=_COLUMNS)
+
+
 class StateRepo:
     """Load and save where each consented youth is in the conversation.
 
     Plain statements rather than the ORM's identity map and flush (one upsert, no flush): the rows
     it returns are snapshots, not attached to the session; read them, and save changes with `put`.
     A state read or written once in the unit of work is not read again (a staff action or a rating
-    read the sender's state up to three times), unless the unit erased someone.
+    read the sender's state up to four times), unless the unit erased someone or took the chat's
+    lock since (storage/locks.py: a lock is taken to read what other workers committed).
     """
 
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
-        self._known: dict[str, ConversationState | None] = {}  # this unit's reads and writes
+        self._known: dict[str, ConversationState | None] = session.info.setdefault(_KNOWN, {})
 
     async def get(self, chat_key: str) -> ConversationState | None:
         """The stored state, if any."""
@@ -61,3 +85,10 @@ class StateRepo:
         values = {"chat_key": chat_key, "step": step, "data": dict(data), "updated_at": to_db(now)}
         await _put(connection_dialect(self._session).name).run(self._session, values)
         self._known[chat_key] = ConversationState.model_construct(**values)
+
+    async def merge(self, chat_key: str, values: dict[str, Any], step_if_new: str, now: datetime) -> None:
+        """Set these keys of the chat's state data, keeping its other keys and its step, without
+        reading it: for writers that do not hold the chat's lock (a staff reply offering a youth buttons)."""
+        await _merge(connection_dialect(self._session).name).run(
+            self._session, {"chat_key": chat_key, "step": step_if_new, "data": dict(values), "updated_at": to_db(now)})
+        self._known.pop(chat_key, None)  # merged in the database: read it again

@@ -44,6 +44,7 @@ from bot.channels.base import (
     webhook_json,
     with_staff_document,
 )
+from bot.channels.polling import CONFIRM_SECONDS, ConfirmingPoller
 from bot.channels.textsplit import split_text
 from bot.pacing import Pacer
 from bot.errors import ChannelError, PermanentChannelError, RecipientUnreachable, TransientChannelError
@@ -53,8 +54,6 @@ log = logging.getLogger(__name__)
 
 CHANNEL = "telegram"
 POLL_SECONDS = 10  # getUpdates long-poll timeout (aiogram's own default)
-POLL_RETRY_SECONDS = 1.0
-CONFIRM_SECONDS = 5  # a stop waits this long at most to confirm the last batch
 TEXT_LIMIT = 4096
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 Handle = Callable[[IncomingMessage], Awaitable[list[Reply]]]
@@ -164,9 +163,7 @@ class AiogramChannel:
             raise ValueError("Telegram webhook mode needs TELEGRAM_WEBHOOK_SECRET")
         self.mode, self.webhook_url, self.webhook_path = mode, webhook_url, webhook_path
         self._secret = webhook_secret
-        self._poller: asyncio.Task[None] | None = None
-        self._batch: asyncio.Future[None] | None = None  # the polled updates being handled
-        self._offset: int | None = None  # the next getUpdates offset: confirms every update before it
+        self.poller: ConfirmingPoller[Update] | None = None
         api = TelegramAPIServer.from_base(api_base) if api_base else None
         session = AiohttpSession(api=api) if api else AiohttpSession()
         self.bot = Bot(token, session=session)
@@ -283,46 +280,24 @@ class AiogramChannel:
             else:
                 await call_with_retry(lambda upload=upload: self.bot.send_document(chat_id, upload), **paced)
 
-    async def run_polling(self) -> None:
-        """Long-poll until cancelled, confirming a batch to Telegram only once all of it is handled.
-
-        aiogram's own loop confirms a batch (the next getUpdates offset) while its updates are still
-        being handled, so a crash lost them: Telegram never sends a confirmed update again. Here a
-        crash leaves the batch unconfirmed; after a restart Telegram sends it again, and updates
-        already handled replay their stored replies (processed-update marks) instead of running twice.
-        """
-        await call_with_retry(lambda: self.bot.delete_webhook(drop_pending_updates=False), sleep=self._sleep)
-        request = GetUpdates(timeout=POLL_SECONDS)
+    def _confirming_poller(self) -> ConfirmingPoller[Update]:
+        """getUpdates through aiogram, each update fed to its dispatcher (bot/channels/polling.py)."""
         request_timeout = int((self.bot.session.timeout or 0) + POLL_SECONDS)
-        while True:
-            request.offset = self._offset
-            try:
-                updates = await self.bot(request, request_timeout=request_timeout)
-            except (TelegramAPIError, ClientError, asyncio.TimeoutError) as exc:
-                log.warning("telegram getUpdates failed (%s); trying again", type(exc).__name__)
-                await asyncio.sleep(POLL_RETRY_SECONDS)  # not the send backoff: tests skip that one
-                continue
-            if updates:
-                self._batch = asyncio.ensure_future(self._handle_batch(updates))
-                await asyncio.shield(self._batch)  # a stop lets the batch finish (stop, below)
 
-    async def _handle_batch(self, updates: list[Update]) -> None:
-        outcomes = await asyncio.gather(*(self.dp.feed_update(self.bot, u) for u in updates), return_exceptions=True)
-        for update, outcome in zip(updates, outcomes):
-            if isinstance(outcome, Exception):
-                log.error("telegram update %s failed: %s", update.update_id, type(outcome).__name__)
-        self._offset = updates[-1].update_id + 1
+        async def fetch(offset: int | None) -> list[Update]:
+            return await self.bot(GetUpdates(offset=offset, timeout=POLL_SECONDS), request_timeout=request_timeout)
 
-    async def _confirm_handled(self) -> None:
-        """On a clean stop: let the batch in hand finish, then confirm it, so a restart does not get it again."""
-        if self._batch is not None:
-            await asyncio.gather(self._batch, return_exceptions=True)
-        if self._offset is None:
-            return
-        try:
-            await self.bot(GetUpdates(offset=self._offset, timeout=0, limit=1), request_timeout=CONFIRM_SECONDS)
-        except (TelegramAPIError, ClientError, asyncio.TimeoutError) as exc:
-            log.warning("telegram updates not confirmed at stop (%s): they come again, replayed", type(exc).__name__)
+        async def confirm(offset: int) -> object:
+            return await self.bot(GetUpdates(offset=offset, timeout=0, limit=1), request_timeout=CONFIRM_SECONDS)
+
+        async def handle(update: Update) -> None:
+            await self.dp.feed_update(self.bot, update)
+
+        async def prepare() -> object:
+            return await call_with_retry(lambda: self.bot.delete_webhook(drop_pending_updates=False), sleep=self._sleep)
+
+        return ConfirmingPoller(fetch, handle, lambda u: u.update_id, confirm,
+                                (TelegramAPIError, ClientError, asyncio.TimeoutError), prepare=prepare)
 
     def mount_webhook(self, app: web.Application, path: str, secret: str | None) -> None:
         """Serve Telegram's webhook on `app` at `path`, checking the secret header."""
@@ -373,18 +348,13 @@ class AiogramChannel:
     async def start(self) -> None:
         """Start polling, or register the webhook when its public URL is configured."""
         if self.mode == "polling":
-            self._poller = asyncio.create_task(self.run_polling(), name="telegram-polling")
+            self.poller = self._confirming_poller()
+            self.poller.start()
         elif self.webhook_url:
             await self.set_webhook(self.webhook_url, self._secret)
 
     async def stop(self) -> None:
         """Stop polling and close the session."""
-        if self._poller is not None:
-            self._poller.cancel()
-            try:
-                await self._poller
-            except asyncio.CancelledError:
-                pass
-            self._poller = None
-            await self._confirm_handled()
+        if self.poller is not None:
+            await self.poller.stop()
         await self.close()

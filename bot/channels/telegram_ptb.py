@@ -2,7 +2,8 @@
 
 Same behaviour as the aiogram adapter (telegram_aiogram.py): same IncomingMessage for the same
 update, inline keyboards, the pressed keyboard removed, text split at 4,096 characters and the
-same retry policy. PTB never owns the loop: initialize/start/start_polling and the reverse.
+same retry policy. PTB never owns the loop: initialize/start and the reverse; polling is bot/channels/polling.py (PTB's
+updater confirmed a batch while it was still queued), and updates go to our handler directly.
 """
 
 import asyncio
@@ -29,7 +30,7 @@ from telegram import (  # noqa: E402
     Update,
 )
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError  # noqa: E402
-from telegram.ext import Application, ContextTypes, TypeHandler  # noqa: E402
+from telegram.ext import Application  # noqa: E402
 
 from bot.channels.base import (  # noqa: E402
     MAX_TELEGRAM_WEBHOOK_BYTES,
@@ -40,6 +41,7 @@ from bot.channels.base import (  # noqa: E402
     webhook_json,
     with_staff_document,
 )
+from bot.channels.polling import ConfirmingPoller  # noqa: E402
 from bot.channels.retry import Sleep, with_retry  # noqa: E402
 from bot.pacing import Pacer  # noqa: E402
 from bot.channels.textsplit import split_text  # noqa: E402
@@ -195,13 +197,12 @@ class PtbChannel:
     ) -> None:
         if mode == "webhook" and not webhook_secret:
             raise ValueError("Telegram webhook mode needs TELEGRAM_WEBHOOK_SECRET")
-        builder = Application.builder().token(token).job_queue(None)  # our own scheduler runs jobs
+        # Our own scheduler runs jobs, and bot/channels/polling.py polls (PTB's updater confirms too early).
+        builder = Application.builder().token(token).job_queue(None).updater(None)
         if api_base:
             base = api_base.rstrip("/")
             builder = builder.base_url(f"{base}/bot").base_file_url(f"{base}/file/bot")
         self.application: Application[Any, Any, Any, Any, Any, Any] = builder.build()
-        self.application.add_handler(TypeHandler(Update, self._on_update))
-        self.application.add_error_handler(self._on_error)
         self.handle = handle
         self.mode = mode
         self.webhook_url = webhook_url
@@ -209,6 +210,7 @@ class PtbChannel:
         self._secret = webhook_secret
         self._sleep: Sleep = sleep or asyncio.sleep
         self._poll_timeout = poll_timeout
+        self.poller: ConfirmingPoller[Update] | None = None
 
     def __repr__(self) -> str:
         return f"PtbChannel(mode={self.mode!r}, token=<redacted>)"
@@ -220,7 +222,7 @@ class PtbChannel:
 
     # --- receiving ---------------------------------------------------------------------
 
-    async def _on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE | None = None) -> None:
+    async def _on_update(self, update: Update) -> None:
         if update.callback_query is not None:
             await self._on_callback(update.callback_query, update.update_id)
         elif update.message is not None:
@@ -267,11 +269,31 @@ class PtbChannel:
             except ChannelError as exc:  # blocked or refused: a redelivery would fail the same way
                 log.warning("telegram reply not delivered: %s", type(exc).__name__)
 
-    async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-        if isinstance(context.error, TransientChannelError):  # polling: getUpdates never redelivers it
-            log.warning("telegram reply not delivered (polling, not redelivered): %s", context.error)
+    async def _on_polled(self, update: Update) -> None:
+        """A polled update: as the webhook's, but a reply given up on is lost (getUpdates never redelivers)."""
+        if not well_typed(update):
+            log.warning("telegram update %s refused (field types)", update.update_id)
             return
-        log.error("telegram update failed", exc_info=context.error)
+        try:
+            await self._on_update(update)
+        except TransientChannelError as exc:
+            log.warning("telegram reply not delivered (polling, not redelivered): %s", exc)
+
+    def _confirming_poller(self) -> ConfirmingPoller[Update]:
+        """getUpdates through PTB's Bot, each update through our handler (bot/channels/polling.py)."""
+        bot = self.application.bot
+
+        async def fetch(offset: int | None) -> tuple[Update, ...]:
+            return await bot.get_updates(offset=offset, timeout=self._poll_timeout)
+
+        async def confirm(offset: int) -> object:
+            return await bot.get_updates(offset=offset, timeout=0, limit=1)
+
+        async def prepare() -> object:
+            return await call_with_retry(lambda: bot.delete_webhook(), sleep=self._sleep)
+
+        return ConfirmingPoller(fetch, self._on_polled, lambda u: u.update_id, confirm, (TelegramError,),
+                                prepare=prepare)
 
     # --- sending -----------------------------------------------------------------------
 
@@ -348,9 +370,8 @@ class PtbChannel:
         await self.application.initialize()
         await self.application.start()
         if self.mode == "polling":
-            await call_with_retry(lambda: self.application.bot.delete_webhook(), sleep=self._sleep)
-            assert self.application.updater is not None
-            await self.application.updater.start_polling(timeout=self._poll_timeout, poll_interval=0.0)
+            self.poller = self._confirming_poller()
+            self.poller.start()
         elif self.webhook_url:
             await call_with_retry(
                 lambda: self.application.bot.set_webhook(
@@ -360,10 +381,9 @@ class PtbChannel:
             )
 
     async def stop(self) -> None:
-        """Stop polling and PTB, in the reverse order of start."""
-        updater = self.application.updater
-        if updater is not None and updater.running:
-            await updater.stop()
+        """Stop polling (confirming what was handled) and PTB, in the reverse order of start."""
+        if self.poller is not None:
+            await self.poller.stop()
         if self.application.running:
             await self.application.stop()
         await self.application.shutdown()

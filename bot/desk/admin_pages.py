@@ -6,6 +6,7 @@ from handlers.desk.admin import TOOLS
 from handlers.settings import Settings
 from handlers.types import Reply
 from storage.models_admin import AuditEntry
+from bot.desk.announce_pages import PATH
 from bot.desk.pages import csrf_field, e, layout, notes
 from handlers.desk.listing import stamp
 
@@ -44,17 +45,19 @@ def _audit(settings: Settings, lines: list[AuditEntry]) -> str:
     return f"<table><thead><tr>{heading}</tr></thead><tbody>{rows}</tbody></table>"
 
 
-def admin_page(settings: Settings, actor: Actor, csrf: str, replies: list[Reply], audit: list[AuditEntry]) -> str:
-    """The page, with what the last command said on top."""
+def admin_page(settings: Settings, actor: Actor, csrf: str, replies: list[Reply], audit: list[AuditEntry],
+               announced: bool = False) -> str:
+    """The page, with what the last command said on top (and, after «Gửi», where to follow it)."""
     upload = (
         f'<form method="post" action="/desk/quan-tri/nhap" enctype="multipart/form-data">{csrf_field(csrf)}'
         f'<label for="file">{e(texts.ADMIN_IMPORT_FILE)}</label>'
         f'<input id="file" name="tep" type="file" accept=".xlsx,.csv" required>'
         f'<p><button type="submit">{e(texts.ADMIN_IMPORT_RUN)}</button></p></form>'
     )
+    follow = f'<p><a href="{PATH}">{e(texts.ANN_LINK)}</a></p>'
     body = (
-        notes([r.text for r in replies]) + _buttons(replies, csrf)
-        + f'<h2>{e(texts.ADMIN_TOOLS)}</h2><div class="grid2">'
+        notes([r.text for r in replies]) + (follow if announced else "") + _buttons(replies, csrf)
+        + f'<h2>{e(texts.ADMIN_TOOLS)}</h2>{follow}<div class="grid2">'
         + "".join(_tool(name, usage, csrf) for name, usage in TOOLS) + "</div>"
         + f"<h2>{e(texts.ADMIN_IMPORT)}</h2>{upload}"
         + f"<h2>{e(texts.ADMIN_AUDIT)}</h2>{_audit(settings, audit)}"

@@ -20,22 +20,26 @@ def url(path: str, params: dict[str, str] | None = None) -> str:
     return e(path + ("?" + urlencode(params) if params else ""))
 
 
-def layout(title: str, body: str, actor: Actor | None = None, csrf: str = "") -> str:
-    """The page around `body`: header with navigation and Đăng xuất for a signed-in person."""
+def layout(title: str, body: str, actor: Actor | None = None, csrf: str = "", head: str = "") -> str:
+    """The page around `body`: header with navigation and Đăng xuất for a signed-in person.
+
+    `head` adds trusted markup to <head> (a page's <meta> refresh), never a value from a request.
+    """
     header = ""
     if actor is not None:
         who = texts.SIGNED_IN_AS.format(name=actor.label, role=ROLE_NAMES.get(actor.role, actor.role))
         header = (
             f'<header><a href="/desk">{e(texts.NAV_OVERVIEW)}</a>'
             f'<a href="/desk/cau-hoi">{e(texts.NAV_QUESTIONS)}</a>'
-            + (f'<a href="/desk/quan-tri">{e(texts.NAV_ADMIN)}</a>' if actor.role == ADMIN else "")
+            + (f'<a href="/desk/quan-tri">{e(texts.NAV_ADMIN)}</a>'
+               f'<a href="/desk/quan-tri/thong-bao">{e(texts.NAV_ANNOUNCEMENTS)}</a>' if actor.role == ADMIN else "")
             + f'<span>{e(who)}</span>'
             f'<form method="post" action="/desk/logout">{csrf_field(csrf)}'
             f'<button type="submit">{e(texts.LOGOUT)}</button></form></header>'
         )
     return (
         '<!doctype html><html lang="vi"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">' + head +
         f'<title>{e(title)} — {e(texts.TITLE)}</title><link rel="stylesheet" href="/desk/static/desk.css">'
         f'</head><body>{header}<main><h1>{e(title)}</h1>{body}</main></body></html>'
     )

@@ -4,12 +4,13 @@ import asyncio
 import hmac
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from aiohttp import BodyPartReader, web
 
-from bot.desk import pages
+from bot.desk import announce_pages, pages
 from bot.desk.question_pages import question_list, question_page
 from bot.errors import ChannelError
 from handlers.admin.campaign import effective_settings
@@ -20,7 +21,7 @@ from handlers.coordination.chart import render_chart
 from bot.desk.admin_pages import admin_page
 from handlers.admin import texts as admin_texts
 from handlers.admin.roles import ADMIN
-from handlers.desk import actions, admin as desk_admin, listing, sessions, texts
+from handlers.desk import actions, admin as desk_admin, announcements as desk_announcements, listing, sessions, texts
 from handlers.types import Attachment
 from handlers.scope import covers
 from handlers.settings import Settings
@@ -67,6 +68,13 @@ class Oversize(Exception):
     """An upload over the import's limit."""
 
 
+def _said(act: Act) -> list[Reply]:
+    """The replies to the person on the page (shown there), taken out of what is delivered."""
+    said = [r for r in act.replies if r.address is None or r.address == act.actor.address]
+    act.replies = [r for r in act.replies if r not in said]
+    return said
+
+
 def _missing(forbidden: bool) -> web.Response:
     """403 for a question out of the person's scope, 404 for none."""
     if forbidden:
@@ -78,9 +86,10 @@ class Desk:
     """Serves /desk; every page resolves the session (and the person's role) afresh."""
 
     def __init__(self, store: Store, settings: Settings, clock: Clock, seams: Seams, deliver: Deliver,
-                 secret: bytes, secure: bool) -> None:
+                 secret: bytes, secure: bool, lease: timedelta = timedelta(minutes=10)) -> None:
         self.store, self.settings, self.clock, self.seams = store, settings, clock, seams
         self.deliver, self.secret, self.secure = deliver, secret, secure
+        self.lease = lease  # the announcer's: a kept run whose claims are older has no live run
 
     def mount(self, app: web.Application) -> None:
         """Add the desk's routes to the web server."""
@@ -99,6 +108,8 @@ class Desk:
         add("POST", "/desk/quan-tri/lenh", self._page(self.admin_command, post=True))
         add("POST", "/desk/quan-tri/nut", self._page(self.admin_button, post=True))
         add("POST", "/desk/quan-tri/nhap", self._page(self.admin_import, post=True))
+        add("GET", announce_pages.PATH, self._page(self.announcements))
+        add("POST", announce_pages.RESUME_PATH, self._page(self.announce_resume, post=True))
         app.router.add_static("/desk/static", STATIC)
 
     def csrf(self, token: str) -> str:
@@ -252,15 +263,31 @@ class Desk:
 
     # --- admins --------------------------------------------------------------------
 
-    async def admin(self, request: web.Request, act: Act) -> web.StreamResponse:
+    async def admin(self, request: web.Request, act: Act, announced: bool = False) -> web.StreamResponse:
         """The admin page (403 for coordinators)."""
         if act.actor.role != ADMIN:
             await act.audit("desk_quan_tri", allowed=False)
             return _missing(True)
-        said = [r for r in act.replies if r.address is None or r.address == act.actor.address]
-        act.replies = [r for r in act.replies if r not in said]
+        said = _said(act)
         audit = await desk_admin.audit_log(act)
-        return _html(admin_page(act.settings, act.actor, request[CSRF], said, audit))
+        return _html(admin_page(act.settings, act.actor, request[CSRF], said, audit, announced))
+
+    async def announcements(self, request: web.Request, act: Act) -> web.StreamResponse:
+        """Each /thongbao with its progress (403 for coordinators)."""
+        if act.actor.role != ADMIN:
+            await act.audit("desk_thong_bao", allowed=False)
+            return _missing(True)
+        said = [r.text for r in _said(act)]
+        items = await desk_announcements.announcements(act, self.lease)
+        return _html(announce_pages.announcements_page(act.settings, items, act.actor, request[CSRF], said))
+
+    async def announce_resume(self, request: web.Request, act: Act) -> web.StreamResponse:
+        """«Tiếp tục gửi» of a paused announcement (admins only)."""
+        if act.actor.role != ADMIN:
+            await act.audit(desk_announcements.RESUMED, allowed=False)
+            return _missing(True)
+        await desk_announcements.resume(act, str(request[FORM].get("run", ""))[:64], self.lease)  # type: ignore[attr-defined]
+        return await self.announcements(request, act)
 
     async def admin_command(self, request: web.Request, act: Act) -> web.StreamResponse:
         """One command from its form."""
@@ -271,7 +298,8 @@ class Desk:
     async def admin_button(self, request: web.Request, act: Act) -> web.StreamResponse:
         """A reply's button (an announcement's confirmation)."""
         await desk_admin.press(act, str(request[FORM].get("data", ""))[:64])  # type: ignore[attr-defined]
-        return await self.admin(request, act)
+        sent = admin_texts.ANNOUNCE_SENT.split("{", 1)[0]
+        return await self.admin(request, act, announced=any(r.text.startswith(sent) for r in act.replies))
 
     async def admin_import(self, request: web.Request, act: Act) -> web.StreamResponse:
         """The uploaded file, as /nhap takes it."""

@@ -1,12 +1,17 @@
 """/thongbao: an announcement to youth (all, or one unit), previewed, then handed to the Announcer."""
 
+import re
+
 from handlers.admin import texts
 from handlers.admin.args import parse_pairs
 from handlers.admin.context import Act
 from handlers.types import Address, Button, Reply
 from storage import UnitOfWork
+from storage.announcements import STARTED  # the audit action; its code is the run's occurrence
 
 PENDING_ANNOUNCE = "announce"
+ALL, PREVIEW = "all", 120
+_STARTED = re.compile(r"unit=(\S+) to (\d+): (.*)", re.DOTALL)
 
 
 async def recipients(uow: UnitOfWork, unit_code: str | None) -> list[Address]:
@@ -59,6 +64,20 @@ async def confirm_button(act: Act, data: str) -> None:
         return
     payload = pending.payload
     addresses = await recipients(act.uow, payload.get("unit"))
-    accepted = act.seams.announcer.submit(addresses, Reply(text=str(payload["text"])))
-    await act.audit("thongbao", detail=f"unit={payload.get('unit') or 'all'} to {accepted}: {str(payload['text'])[:120]}")
-    act.say(texts.ANNOUNCE_SENT.format(count=accepted))
+    run = act.seams.announcer.submit(addresses, Reply(text=str(payload["text"])))
+    await act.audit(STARTED, code=run, detail=started_detail(payload.get("unit"), len(addresses), str(payload["text"])))
+    act.say(texts.ANNOUNCE_SENT.format(count=len(addresses)))
+
+
+def started_detail(unit: str | None, count: int, text: str) -> str:
+    """The audit detail of a started run (the desk's announcements page reads it back)."""
+    return f"unit={unit or ALL} to {count}: {text[:PREVIEW]}"
+
+
+def parse_started(detail: str) -> tuple[str | None, int, str]:
+    """(unit or None for all, recipients, the text's beginning) of an audit detail; unknown parts empty."""
+    found = _STARTED.match(detail)
+    if found is None:
+        return None, 0, detail
+    unit = found.group(1)
+    return (None if unit == ALL else unit), int(found.group(2)), found.group(3)

@@ -21,8 +21,12 @@ log = logging.getLogger(__name__)
 class Announcer(Protocol):
     """Sends one announcement to many people in the background (bot/ implements it)."""
 
-    def submit(self, recipients: Sequence[Address], reply: Reply) -> int:
-        """Queue the sends; returns how many recipients were accepted."""
+    def submit(self, recipients: Sequence[Address], reply: Reply) -> str:
+        """Queue the sends; returns the run's id (its occurrence in the sent-log)."""
+        ...
+
+    def resume_now(self, occurrence: str) -> None:
+        """Resume a half-sent run whose claims passed their lease (the desk's «Tiếp tục gửi»)."""
         ...
 
 

@@ -33,9 +33,12 @@ CHOICES = [["✅ Đồng ý", "consent:yes"], ["Không đồng ý", "consent:no"
 class Announcer:
     calls: list[tuple[list[Address], Reply]] = field(default_factory=list)
 
-    def submit(self, recipients: Sequence[Address], reply: Reply) -> int:
+    def submit(self, recipients: Sequence[Address], reply: Reply) -> str:
         self.calls.append((list(recipients), reply))
-        return len(recipients)
+        return f"run-{len(self.calls)}"
+
+    def resume_now(self, occurrence: str) -> None:
+        raise AssertionError("no announcement is resumed in these tests")
 
 
 @dataclass

@@ -10,6 +10,7 @@ from sqlmodel import select
 
 from storage import Question, Store, Youth
 from storage.clock import from_db
+from storage.locks import lock_chat
 from storage.migrate import upgrade
 from storage.models_admin import Answer
 
@@ -163,3 +164,17 @@ async def test_a_state_is_read_once_per_unit_but_not_past_an_erasure(engine: Asy
         assert youth is not None
         await uow.youth.erase(youth)
         assert await uow.states.get("telegram:14") is None
+
+
+async def test_taking_a_chats_lock_reads_its_state_again(engine: AsyncEngine) -> None:
+    await upgrade(engine)
+    store, other_worker = Store(engine), Store(engine)
+    async with store.unit() as uow:
+        await uow.states.put("telegram:15", "idle", {}, NOW)
+    async with store.unit() as uow:
+        assert (await uow.states.get("telegram:15")).step == "idle"  # type: ignore[union-attr]
+        async with other_worker.unit() as elsewhere:
+            await elsewhere.states.put("telegram:15", "followup", {"pending": 1}, NOW)
+        assert (await uow.states.get("telegram:15")).step == "idle"  # type: ignore[union-attr]  # read once
+        await lock_chat(uow.session, "telegram", "15")
+        assert (await uow.states.get("telegram:15")).step == "followup"  # type: ignore[union-attr]

@@ -1,14 +1,16 @@
 """A bot killed (kill -9) while a burst of questions is being handled loses no question and stores
 none twice: each receipt leaves only after the commit holding its question, and a polled batch is
-confirmed to Telegram only once all of it is handled (bot/channels/telegram_aiogram.py run_polling),
+confirmed to Telegram only once all of it is handled (bot/channels/polling.py, for aiogram and PTB),
 so the restarted bot gets the rest of the burst again. (aiogram's own polling loop confirmed a batch
-while its handlers still ran: about two thirds of this burst were lost.)"""
+while its handlers still ran: about two thirds of this burst were lost; PTB's updater confirmed a
+batch as it queued it.)"""
 
 import asyncio
 import os
 import re
 from pathlib import Path
 
+import pytest
 from sqlmodel import select
 
 from handlers import texts
@@ -61,13 +63,14 @@ async def _stored(database_url: str) -> list[Question]:
         await store.close()
 
 
-async def test_a_kill_during_a_burst_loses_no_receipted_question(tmp_path: Path) -> None:
+@pytest.mark.parametrize("library", ["aiogram", "ptb"])
+async def test_a_kill_during_a_burst_loses_no_receipted_question(library: str, tmp_path: Path) -> None:
     database_url = f"sqlite+aiosqlite:///{tmp_path / 'kill.db'}"
     config = scale_config(tmp_path)
     async with SlowAPI(TOKEN) as api:
         env = {"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE": api.base_url, "DATABASE_URL": database_url,
                "WEB_HOST": "127.0.0.1", "WEB_PORT": str(free_port()), "DOITHOAI_SECRET": "k" * 40,
-               "PYTHONPATH": os.getcwd()}
+               "PYTHONPATH": os.getcwd(), "TELEGRAM_LIBRARY": library}
         first = Worker("first", config, env)
         await first.start()
         try:
