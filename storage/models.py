@@ -42,6 +42,11 @@ class Question(SQLModel, table=True):
     status: str = Field(default="new", max_length=16, index=True)
     late: bool = False
     created_at: datetime = Field(index=True)
+    # Publication (issue #18, storage/publication.py): the youth's consent, then a coordinator's approval.
+    public_ok: bool = False  # the youth allows publishing it without their name
+    public_ok_at: Optional[datetime] = None
+    public_text: Optional[str] = None  # the text a coordinator approved (possibly edited); None: not approved
+    public_at: Optional[datetime] = None  # when it was approved; on the page only while consented and answered
 
 
 class ConversationState(SQLModel, table=True):

@@ -37,6 +37,7 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "question.topic_source": (ERASED, "row deleted"),
     "question.topic_scores": (ERASED, "row deleted"),
     "question.status": (ERASED, "row deleted"),
+    "question.public_text": (ERASED, "row deleted: the question leaves the public page /cong-khai with it"),
     "answer.text": (ERASED, "rows of the youth's questions deleted"),
     "answer.answered_by": (ERASED, "rows of the youth's questions deleted"),
     "answer.answerer_name": (ERASED, "rows of the youth's questions deleted"),
