@@ -14,6 +14,7 @@ from datetime import datetime
 from handlers import texts
 from handlers.coordination.routing import departments_for
 from handlers.coordination.similar import fold_fast
+from handlers.scope import coordinators
 from handlers.settings import Settings
 from handlers.turn import Turn
 from handlers.types import Button
@@ -109,13 +110,14 @@ async def public_view(uow: UnitOfWork, settings: Settings, query: str = "") -> P
     without diacritics in the question and the answer."""
     pairs = await repo.published(uow.session)
     needle = " ".join(fold_fast(query).split())
+    answerers = {str(c.address): c.scope.entries for c in await coordinators(settings, uow)}
     by_topic: dict[str, list[Entry]] = {}
     for question, answer in pairs:
         text = question.public_text or ""
         if needle and needle not in " ".join(fold_fast(f"{text} {answer.text}").split()):
             continue
         topic = settings.topic(question.topic or "khac")
-        codes = departments_for(settings, question.topic)
+        codes = _answering(settings, question.topic, answerers.get(answer.answered_by, ()))
         entry = Entry(text=text, answer=answer.text, answered_at=from_db(answer.created_at),
                       departments=", ".join(d.name for d in settings.departments if d.code in codes))
         by_topic.setdefault(topic.id if topic else "khac", []).append(entry)
@@ -124,6 +126,13 @@ async def public_view(uow: UnitOfWork, settings: Settings, query: str = "") -> P
         Section(topic=_topic_name(settings, tid), entries=tuple(by_topic[tid])) for tid in order if tid in by_topic
     )
     return PublicView(sections=sections, query=query.strip(), total=len(pairs))
+
+
+def _answering(settings: Settings, topic: str | None, entries: Sequence[str]) -> Sequence[str]:
+    """The departments named in the answering coordinator's scope; else (an admin, a coordinator scoped by
+    topic or unit) every department that answers the topic. Staff names are not published."""
+    named = [code for code in entries if any(d.code == code for d in settings.departments)]
+    return named or departments_for(settings, topic)
 
 
 def _topic_name(settings: Settings, topic_id: str) -> str:

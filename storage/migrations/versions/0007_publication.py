@@ -17,18 +17,16 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
+# Plain ALTER TABLE, not a batch: SQLite would copy and drop `question`, which the answer, correction
+# and digest rows reference (foreign keys are on), and adding nullable or defaulted columns needs no copy.
 def upgrade() -> None:
-    with op.batch_alter_table('question', schema=None) as batch_op:
-        # Existing questions were asked before the choice existed: not consented (silence is not consent).
-        batch_op.add_column(sa.Column('public_ok', sa.Boolean(), nullable=False, server_default=sa.false()))
-        batch_op.add_column(sa.Column('public_ok_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True))
-        batch_op.add_column(sa.Column('public_text', sqlmodel.sql.sqltypes.AutoString(), nullable=True))
-        batch_op.add_column(sa.Column('public_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True))
+    # Existing questions were asked before the choice existed: not consented (silence is not consent).
+    op.add_column('question', sa.Column('public_ok', sa.Boolean(), nullable=False, server_default=sa.false()))
+    op.add_column('question', sa.Column('public_ok_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True))
+    op.add_column('question', sa.Column('public_text', sqlmodel.sql.sqltypes.AutoString(), nullable=True))
+    op.add_column('question', sa.Column('public_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('question', schema=None) as batch_op:
-        batch_op.drop_column('public_at')
-        batch_op.drop_column('public_text')
-        batch_op.drop_column('public_ok_at')
-        batch_op.drop_column('public_ok')
+    for column in ('public_at', 'public_text', 'public_ok_at', 'public_ok'):
+        op.drop_column('question', column)  # SQLite 3.35+ drops a column in place
