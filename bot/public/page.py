@@ -68,6 +68,7 @@ def public_page(settings: Settings, view: PublicView, path: str) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f'<title>{e(title)}</title><meta name="description" content="{e(description)}">'
         f'<link rel="canonical" href="{e(canonical)}"><link rel="stylesheet" href="{STYLESHEET}">'
+        '<link rel="icon" href="data:,">'  # no /favicon.ico request, a 404 on every visit
         f'</head><body><header>{organizer}<h1>{e(title)}</h1><p>{e(description)}</p>'
         f'<p><a href="/">{e(texts.PUBLIC_ASK)}</a></p></header>'
         f'<main>{_search(view, path)}{_results(settings, view, path)}</main></body></html>'

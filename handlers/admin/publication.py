@@ -37,10 +37,13 @@ def text_problem(text: str, names: list[str]) -> str | None:
         return "phone"
     if EMAIL.search(text):
         return "email"
+    return "name" if names_in(text, names) else None
+
+
+def names_in(text: str, names: list[str]) -> bool:
+    """Whether a whole stored name appears in the text, ignoring case and diacritics."""
     folded = _words(text)
-    if any(_words(name).strip() and _words(name) in folded for name in names):
-        return "name"
-    return None
+    return any(_words(name).strip() and _words(name) in folded for name in names)
 
 
 async def refusal(act: Act, question: Question, text: str) -> str | None:
@@ -50,7 +53,10 @@ async def refusal(act: Act, question: Question, text: str) -> str | None:
     answer = (await act.uow.admin.answers_of([question.id or 0])).get(question.id or 0)
     if not repo.answered(question, [answer] if answer is not None else []):
         return texts.PUBLISH_NOT_ANSWERED.format(code=question.code)
-    problem = text_problem(text, await repo.names_of(act.uow.session, question))
+    names = await repo.names_of(act.uow.session, question)
+    problem = text_problem(text, names)
+    if problem is None and answer is not None and names_in(answer.text, names):
+        problem = "answer_name"  # the answer is published too (its phone numbers are the departments')
     if problem is None:
         return None
     return texts.PUBLISH_REFUSED[problem].format(code=question.code, length=len(text), max=MAX_PUBLIC_CHARS)

@@ -210,6 +210,10 @@ PUBLISH_REFUSED = {
         "Văn bản công khai của câu hỏi {code} còn tên người hỏi nên chưa duyệt được. "
         "Bạn bỏ tên rồi gửi lại: /cong_khai {code} văn bản đã biên tập"
     ),
+    "answer_name": (
+        "Câu trả lời của câu hỏi {code} có tên người hỏi, và câu trả lời cũng được đăng nên chưa duyệt được. "
+        "Bạn gửi câu trả lời mới không kèm tên (/tra_loi {code}) rồi duyệt lại."
+    ),
 }
 PUBLISH_DONE = "✅ Đã duyệt công khai câu hỏi {code}. Trang hỏi đáp (/cong-khai) hiển thị:\n«{text}»"
 UNPUBLISH_DONE = "Đã gỡ câu hỏi {code} khỏi trang hỏi đáp."

@@ -79,6 +79,22 @@ async def test_the_youths_stored_name_is_refused_even_without_diacritics(chat: M
     assert (await question_of(store, code)).public_at is None
 
 
+async def test_an_answer_that_names_the_youth_is_refused_until_answered_again(chat: MemoryChannel, store: Store) -> None:
+    await chat.text("y1", "/start")
+    await chat.press("y1", "consent:yes")
+    await chat.press("y1", "unit:KESACH")
+    await chat.text("y1", "Lê Văn Tèo")
+    await chat.text("y1", QUESTION)
+    code = (await question_of(store, "ST2023-0001")).code
+    await chat.press_label("y1", "Cho phép công khai")
+    await chat.text(ADMIN, f"/tra_loi {code}")
+    await chat.text(ADMIN, "Chào bạn Lê Văn Tèo, tỉnh có gói vay. Gọi 0299 3822 111.")
+    assert texts_of(await chat.text(ADMIN, f"/cong_khai {code}")) == texts.PUBLISH_REFUSED["answer_name"].format(code=code)
+    await chat.text(ADMIN, f"/tra_loi {code}")
+    await chat.text(ADMIN, "Chào bạn, tỉnh có gói vay. Gọi 0299 3822 111.")  # a department's number is fine
+    assert texts_of(await chat.text(ADMIN, f"/cong_khai {code}")).startswith("✅")
+
+
 async def test_a_coordinator_out_of_scope_is_refused_and_audited(chat: MemoryChannel, store: Store) -> None:
     code = await answered(chat, "y1", QUESTION)  # khoi_nghiep: the health coordinator does not cover it
     for command in (f"/cong_khai {code}", f"/bo_cong_khai {code}"):
