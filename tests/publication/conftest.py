@@ -6,7 +6,7 @@ from storage import Question, Store
 from tests.admin.conftest import ADMIN, announcer, ask, config, dispatcher, outbox  # noqa: F401 - fixtures
 from tests.support import MemoryChannel
 
-__all__ = ["answered", "published", "question_of"]
+__all__ = ["answered", "ask_named", "published", "question_of"]
 
 
 async def question_of(store: Store, code: str) -> Question:
@@ -31,3 +31,14 @@ async def published(chat: MemoryChannel, user: str, text: str, answer: str = "T�
     code = await answered(chat, user, text, answer)
     await chat.text(ADMIN, f"/cong_khai {code}")
     return code
+
+
+async def ask_named(chat: MemoryChannel, user: str, name: str, text: str) -> str:
+    """A youth who gave their name asks and allows publication; the code."""
+    await chat.text(user, "/start")
+    await chat.press(user, "consent:yes")
+    await chat.press(user, "unit:KESACH")
+    await chat.text(user, name)
+    receipt = await chat.text(user, text)
+    await chat.press_label(user, "Cho phép công khai")
+    return next(line.split(": ")[1] for r in receipt for line in r.text.splitlines() if line.startswith("Mã câu hỏi"))

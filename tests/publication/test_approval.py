@@ -7,7 +7,7 @@ from handlers.admin.publication import text_problem
 from storage import Store
 from storage.models_admin import AuditEntry
 from tests.admin.conftest import ADMIN, HEALTH, STARTUP, rows
-from tests.publication.conftest import answered, ask, question_of
+from tests.publication.conftest import answered, ask, ask_named, question_of
 from tests.support import MemoryChannel, texts_of
 
 QUESTION = "Em muốn mở tiệm sửa xe mà thiếu vốn, tỉnh có hỗ trợ vay vốn không ạ?"
@@ -65,13 +65,7 @@ async def test_a_phone_number_or_an_email_address_is_refused(chat: MemoryChannel
 
 
 async def test_the_youths_stored_name_is_refused_even_without_diacritics(chat: MemoryChannel, store: Store) -> None:
-    await chat.text("y1", "/start")
-    await chat.press("y1", "consent:yes")
-    await chat.press("y1", "unit:KESACH")
-    await chat.text("y1", "Lê Văn Tèo")
-    receipt = await chat.text("y1", QUESTION)
-    code = next(line.split(": ")[1] for r in receipt for line in r.text.splitlines() if line.startswith("Mã câu hỏi"))
-    await chat.press_label("y1", "Cho phép công khai")
+    code = await ask_named(chat, "y1", "Lê Văn Tèo", QUESTION)
     await chat.text(ADMIN, f"/tra_loi {code}")
     await chat.text(ADMIN, "Có gói vay.")
     said = texts_of(await chat.text(ADMIN, f"/cong_khai {code} Em là le van teo, {QUESTION}"))
@@ -80,13 +74,7 @@ async def test_the_youths_stored_name_is_refused_even_without_diacritics(chat: M
 
 
 async def test_an_answer_that_names_the_youth_is_refused_until_answered_again(chat: MemoryChannel, store: Store) -> None:
-    await chat.text("y1", "/start")
-    await chat.press("y1", "consent:yes")
-    await chat.press("y1", "unit:KESACH")
-    await chat.text("y1", "Lê Văn Tèo")
-    await chat.text("y1", QUESTION)
-    code = (await question_of(store, "ST2023-0001")).code
-    await chat.press_label("y1", "Cho phép công khai")
+    code = await ask_named(chat, "y1", "Lê Văn Tèo", QUESTION)
     await chat.text(ADMIN, f"/tra_loi {code}")
     await chat.text(ADMIN, "Chào bạn Lê Văn Tèo, tỉnh có gói vay. Gọi 0299 3822 111.")
     assert texts_of(await chat.text(ADMIN, f"/cong_khai {code}")) == texts.PUBLISH_REFUSED["answer_name"].format(code=code)
