@@ -37,5 +37,7 @@ class PublicPage:
             settings = await effective_settings(self.settings, uow)
             view = await public_view(uow, settings, query)
         log.debug("public page: %d sections for a %d-character search", len(view.sections), len(query))
-        return web.Response(text=public_page(settings, view, self.path), content_type="text/html",
-                            charset="utf-8", headers=HEADERS)
+        response = web.Response(text=public_page(settings, view, self.path), content_type="text/html",
+                                charset="utf-8", headers=HEADERS)
+        response.enable_compression()  # gzip when the phone accepts it: the text shrinks several times
+        return response

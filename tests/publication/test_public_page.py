@@ -61,6 +61,7 @@ async def test_the_page_is_plain_indexable_and_embeddable_like_the_chat(client: 
     csp = response.headers["Content-Security-Policy"]
     assert f"frame-ancestors 'self' {PORTAL}" in csp and "script-src 'self'" in csp
     assert response.headers["Cache-Control"] == "no-cache"
+    assert response.headers["Content-Encoding"] in ("gzip", "deflate")  # aiohttp's client asks for it
     css = await client.get("/cong-khai/static/public.css")
     assert css.status == 200
 
