@@ -35,7 +35,7 @@ QUESTION_ASK = ("Câu hỏi của bạn sẽ được gửi ẩn danh.\n\nMời 
 RECEIPT = ("✅ Mình đã nhận câu hỏi của bạn.\nMã câu hỏi: ST2027-{number:04d}\nChủ đề: Khởi nghiệp\n"
            "Bạn giữ mã này để theo dõi. Nếu chủ đề chưa đúng, bạn chọn «Đổi chủ đề».\n\n"
            "Bạn có muốn nhận tin nhắc trước hạn gửi câu hỏi (hết ngày 16/12/2026) không?")
-MINE = "Các câu hỏi của bạn (1):\n• ST2027-{number:04d} — đã tiếp nhận\n  {question}"
+MINE = "Các câu hỏi của bạn (1):\n• ST2027-{number:04d} — đã tiếp nhận\n  {question}\n  Công khai: không"
 NOT_NOW = "Nút này đã hết hiệu lực."
 
 
@@ -52,9 +52,15 @@ ANONYMOUS = markup((("Ẩn danh", "name:anon"),))
 
 
 def receipt_buttons(number: int) -> InlineKeyboardMarkup:
-    """The receipt's keyboard: reminder opt-in, topic change, then the next actions."""
+    """The receipt's keyboard: reminder opt-in, topic change, publication consent, then the next actions."""
     return markup((("🔔 Có", "remind:yes"), ("Không", "remind:no")), (("Đổi chủ đề", f"retopic:{number}"),),
+                  (("Cho phép công khai câu hỏi, không kèm tên", f"public:{number}:on"),),
                   (("✍️ Gửi câu hỏi khác", "again"), ("📋 Câu hỏi của mình", "mine")))
+
+
+def mine_buttons(number: int) -> InlineKeyboardMarkup:
+    """/cauhoi's keyboard: the question's publication toggle."""
+    return markup(((f"Cho phép công khai ST2027-{number:04d}", f"public:{number}:on"),))
 
 
 class Intake:
@@ -104,7 +110,8 @@ class Intake:
             state["step"] = "question"
             await self.bot.send_message(chat, QUESTION_ASK)
         elif kind == "mine" and "number" in state:
-            await self.bot.send_message(chat, MINE.format(number=state["number"], question=state["question"]))
+            await self.bot.send_message(chat, MINE.format(number=state["number"], question=state["question"]),
+                                        reply_markup=mine_buttons(state["number"]))
         else:
             await self.bot.send_message(chat, NOT_NOW)
 

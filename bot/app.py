@@ -20,6 +20,7 @@ from bot.config import AppConfig
 from bot.coordination import CoordinationJobs, build_coordination
 from bot.desk import Desk
 from bot.files import FileLinks
+from bot.public import PublicPage
 from bot.leader import Leadership, leadership_for
 from bot.logsetup import redact_secrets
 from bot.takeover import resume_abandoned
@@ -242,6 +243,7 @@ async def build_app(
     conversation.admin.seams.announcer = app.announcer
     conversation.admin.seams.role_listeners.append(app.republish_menu)
     _mount_desk(app, conversation.admin.seams, clock)
+    PublicPage(store, config).mount(web_channel.app)  # /cong-khai: published answers (issue #18)
     return app
 
 

@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from handlers import asking, choices, prompts, steps, texts
+from handlers import asking, choices, prompts, publication, steps, texts
 from handlers.admin import AdminDesk, Seams, effective_settings
 from handlers.sanitize import clean_text, collapse_spaces
 from handlers.coordination import optin
@@ -49,6 +49,7 @@ TABLE: dict[Step, StepSpec] = {
 GLOBAL_BUTTONS: dict[str, ButtonHandler] = {
     "again": steps.again, "mine": steps.mine, "remind": optin.answer, "retopic": asking.retopic,
     "more": asking.followup_button, "notice": steps.notice_again, "reunit": steps.change_unit,
+    publication.PREFIX: publication.toggle,
 }
 # Typed answers to the first screen's choices, before anything is stored (same order as its buttons).
 NOTICE_CHOICES = [

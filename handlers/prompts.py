@@ -129,8 +129,9 @@ def after_receipt_buttons() -> Rows:
 
 
 def receipt_buttons(question_id: int | None) -> Rows:
-    """Change this question's topic, ask another, or list mine."""
-    return ((Button(texts.BTN_CHANGE_TOPIC, f"retopic:{question_id}"),), *after_receipt_buttons())
+    """Change this question's topic, allow its publication (handlers/publication.py), ask another, or list mine."""
+    return ((Button(texts.BTN_CHANGE_TOPIC, f"retopic:{question_id}"),),
+            (Button(texts.BTN_PUBLIC_ALLOW, f"public:{question_id}:on"),), *after_receipt_buttons())
 
 
 def stored_items(youth: Youth, count: int) -> str:

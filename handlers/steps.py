@@ -2,7 +2,7 @@
 
 import logging
 
-from handlers import asking, prompts, texts, units
+from handlers import asking, prompts, publication, texts, units
 from handlers.admin import texts as admin_texts
 from handlers.admin.answers import answers_for_youth
 from handlers.sanitize import collapse_spaces
@@ -183,9 +183,10 @@ async def mine(turn: Turn, _data: str = "") -> None:
                 excerpt=excerpt,
             )
         )
+        lines.append(publication.state_line(q))
         if q.id in answers:
             lines.append(admin_texts.MY_ANSWER.format(text=answers[q.id]))
-    turn.say("\n".join(lines))
+    turn.say("\n".join(lines), publication.mine_buttons(questions))
 
 
 async def delete_button(turn: Turn, data: str) -> None:

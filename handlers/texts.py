@@ -29,7 +29,9 @@ PRIVACY = (  # the full notice, one tap («Xem chi tiết») from the first scre
     "câu trả lời cho bạn\n"
     "– nhắc hạn gửi câu hỏi (nếu bạn chưa gửi, hoặc nếu bạn đồng ý nhận nhắc)\n"
     "– tổng hợp, thống kê cho cán bộ điều phối\n"
-    "– cải thiện việc tự động phân loại chủ đề câu hỏi.\n"
+    "– cải thiện việc tự động phân loại chủ đề câu hỏi\n"
+    "– chỉ khi bạn cho phép: đăng câu hỏi và câu trả lời lên trang hỏi đáp công khai, "
+    "không kèm tên và đơn vị của bạn, sau khi cán bộ xem lại.\n"
     "• Người được xem: cán bộ {controller}, Sở Nội vụ và cơ quan được giao trả lời câu hỏi.\n"
     "• Thời gian lưu: {months} tháng sau buổi đối thoại, sau đó dữ liệu được xóa.\n"
     "• Câu hỏi về sức khỏe có thể là dữ liệu nhạy cảm. Bạn có thể chọn ẩn danh "
@@ -283,3 +285,41 @@ FILE_EXPIRED = (
 )
 FILE_REFUSED = "Liên kết tải tệp không hợp lệ. Bạn vui lòng mở đúng liên kết mình đã gửi, không sửa đổi."
 FILE_GONE = "Mình không tìm thấy tệp này, có thể tệp đã được xóa. Bạn gửi lại lệnh /xuat để nhận liên kết mới nhé."
+
+# Publication (issue #18, handlers/publication.py): the youth's choice, off until they press it.
+BTN_PUBLIC_ALLOW = "Cho phép công khai câu hỏi, không kèm tên"  # on the receipt
+BTN_PUBLIC_ON = "Cho phép công khai {code}"  # /cauhoi, one per question
+BTN_PUBLIC_OFF = "Không công khai {code}"
+PUBLIC_ALLOWED = (
+    "Cảm ơn bạn! Câu hỏi {code} có thể được đăng lên trang hỏi đáp công khai, không kèm tên và đơn vị của bạn.\n"
+    "Câu hỏi chỉ được đăng khi đã có câu trả lời và được cán bộ xem lại. "
+    "Bạn đổi ý bất cứ lúc nào trong /cauhoi."
+)
+PUBLIC_WITHDRAWN = (
+    "Mình đã ghi nhận: câu hỏi {code} không được công khai. "
+    "Nếu câu hỏi đang có trên trang hỏi đáp, mình đã gỡ xuống."
+)
+PUBLIC_STATE_OFF = "  Công khai: không"
+PUBLIC_STATE_ON = "  Công khai: bạn đã cho phép (đăng khi có câu trả lời và được cán bộ xem lại)"
+PUBLIC_STATE_LIVE = "  Công khai: đang có trên trang hỏi đáp, không kèm tên"
+
+# The public page /cong-khai (bot/public): anyone reads it, no login.
+PUBLIC_PAGE_TITLE = "Hỏi đáp: {campaign}"
+PUBLIC_PAGE_DESCRIPTION = (
+    "Câu hỏi của thanh niên gửi buổi «{campaign}» và câu trả lời của các sở, ngành. "
+    "Câu hỏi chỉ được đăng khi người hỏi cho phép, không kèm tên."
+)
+PUBLIC_PAGE_ORGANIZER = "{organizer}"
+PUBLIC_SEARCH_LABEL = "Tìm câu hỏi (gõ có dấu hoặc không dấu)"
+PUBLIC_SEARCH_PLACEHOLDER = "ví dụ: vay vốn"
+PUBLIC_SEARCH_BUTTON = "Tìm"
+PUBLIC_FOUND = "Có {count} câu hỏi khớp với «{query}»."
+PUBLIC_SHOW_ALL = "Xem tất cả câu hỏi"
+PUBLIC_NONE = "Hiện chưa có câu hỏi nào được công khai. Bạn quay lại sau nhé."
+PUBLIC_NONE_FOUND = "Không có câu hỏi nào khớp với «{query}»."
+PUBLIC_QUESTION = "Hỏi"
+PUBLIC_ANSWER = "Trả lời"
+PUBLIC_ANSWERED_BY = "{departments} trả lời ngày {date}"
+PUBLIC_ANSWERED_ON = "Trả lời ngày {date}"
+PUBLIC_ASK = "Gửi câu hỏi của bạn"
+PUBLIC_TOPICS = "Chủ đề"

@@ -96,9 +96,11 @@ async def _erase_questions(session: AsyncSession, youth: Youth) -> int:
 async def _texts_of(session: AsyncSession, youth: Youth) -> list[str]:
     """The beginnings of what the youth wrote (replies quote an excerpt that starts there)."""
     written = select(Question.text_raw).where(Question.youth_id == youth.id)
+    public = select(Question.public_text).where(Question.youth_id == youth.id, col(Question.public_text).is_not(None))
     comments = select(Answer.comment).join(Question, col(Question.id) == col(Answer.question_id)).where(
         Question.youth_id == youth.id, col(Answer.comment).is_not(None))
-    found = [*(await session.exec(written)).all(), *(await session.exec(comments)).all()]
+    found = [*(await session.exec(written)).all(), *(await session.exec(public)).all(),  # an approved, edited text
+             *(await session.exec(comments)).all()]
     return [text[:EXCERPT] for text in found if text]
 
 

@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Any, Optional
 
-from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlalchemy import JSON, Column, UniqueConstraint, false
 from sqlmodel import Field, SQLModel
 
 
@@ -42,6 +42,12 @@ class Question(SQLModel, table=True):
     status: str = Field(default="new", max_length=16, index=True)
     late: bool = False
     created_at: datetime = Field(index=True)
+    # Publication (issue #18, storage/publication.py): the youth's consent, then a coordinator's approval.
+    # The youth allows publishing it without their name; the server default serves inserts that omit it.
+    public_ok: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    public_ok_at: Optional[datetime] = None
+    public_text: Optional[str] = None  # the text a coordinator approved (possibly edited); None: not approved
+    public_at: Optional[datetime] = None  # when it was approved; on the page only while consented and answered
 
 
 class ConversationState(SQLModel, table=True):

@@ -136,6 +136,31 @@ def _actions(settings: Settings, detail: Detail, csrf: str) -> str:
     )
 
 
+def _publication(settings: Settings, detail: Detail, csrf: str) -> str:
+    """Consent, approval state, and the approve / withdraw forms (handlers/admin/publication.py checks)."""
+    q, code = detail.question, e(detail.question.code)
+    if not q.public_ok:
+        return f'<section><h2>{e(texts.P_TITLE)}</h2><p>{e(texts.P_NO_CONSENT)}</p></section>'
+    lines = [f"<p>{e(texts.P_CONSENTED.format(time=stamp(settings, q.public_ok_at or q.created_at)))}</p>"]
+    if q.public_at is not None and q.public_text is not None:
+        lines.append(f'<p>{e(texts.P_LIVE.format(time=stamp(settings, q.public_at)))}</p>'
+                     f'<p class="text" id="public-text">{e(q.public_text)}</p>'
+                     f'<form method="post" action="/desk/cau-hoi/{code}/bo-cong-khai">{csrf_field(csrf)}'
+                     f'<button type="submit">{e(texts.P_WITHDRAW)}</button></form>')
+    else:
+        lines.append(f"<p>{e(texts.P_NOT_LIVE)}</p>")
+    if detail.answer is None:
+        lines.append(f"<p>{e(texts.P_NOT_ANSWERED)}</p>")
+    else:
+        lines.append(
+            f'<form method="post" action="/desk/cau-hoi/{code}/cong-khai">{csrf_field(csrf)}'
+            f'<label for="public">{e(texts.P_TEXT)}</label><textarea id="public" name="noi_dung_cong_khai" required '
+            f'maxlength="3500">{e(q.public_text or q.text_raw)}</textarea>'
+            f'<p><button type="submit">{e(texts.P_APPROVE)}</button> <a href="/cong-khai">{e(texts.P_PAGE)}</a></p></form>'
+        )
+    return f'<section><h2>{e(texts.P_TITLE)}</h2>{"".join(lines)}</section>'
+
+
 def question_page(settings: Settings, detail: Detail, actor: Actor, csrf: str, said: list[str]) -> str:
     """One question: text, details, the tagger's scores, answer and rating, history, actions."""
     q = detail.question
@@ -164,7 +189,7 @@ def question_page(settings: Settings, detail: Detail, actor: Actor, csrf: str, s
         notes(said) + f'<h2>{e(texts.Q_TEXT)}</h2><p class="text">{e(q.text_raw)}</p>'
         f"<h2>{e(texts.Q_DETAILS)}</h2><table><tbody>{dl}</tbody></table>"
         f"<h2>{e(texts.Q_ANSWER)}</h2>{_answer(settings, detail)}"
-        + _actions(settings, detail, csrf)
+        + _actions(settings, detail, csrf) + _publication(settings, detail, csrf)
         + f"<h2>{e(texts.Q_HISTORY)}</h2>{_history(settings, detail)}"
     )
     return layout(texts.Q_TITLE.format(code=q.code), body, actor, csrf)

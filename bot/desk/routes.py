@@ -34,6 +34,7 @@ STATIC = Path(__file__).resolve().parent / "static"
 NO_STORE = {"Cache-Control": "no-store"}
 Deliver = Callable[[Address, Reply], Awaitable[None]]
 Page = Callable[[web.Request, Act], Awaitable[web.StreamResponse]]
+PUBLICATION = {"cong-khai": "cong_khai", "bo-cong-khai": "bo_cong_khai"}  # actions of handlers/admin/publication.py
 CSRF = web.RequestKey("desk_csrf", str)
 FORM = web.RequestKey("desk_form", object)
 log = logging.getLogger(__name__)
@@ -102,7 +103,7 @@ class Desk:
         add("GET", "/desk/cau-hoi", self._page(self.questions))
         add("GET", "/desk/cau-hoi/xuat.{kind:xlsx|csv}", self._page(self.export))
         add("GET", "/desk/cau-hoi/{code}", self._page(self.question))
-        for action in ("gan-chu-de", "tra-loi", "da-xem"):
+        for action in ("gan-chu-de", "tra-loi", "da-xem", *PUBLICATION):
             add("POST", f"/desk/cau-hoi/{{code}}/{action}", self._page(self.act_on, post=True))
         add("GET", "/desk/quan-tri", self._page(self.admin))
         add("POST", "/desk/quan-tri/lenh", self._page(self.admin_command, post=True))
@@ -244,7 +245,7 @@ class Desk:
     async def act_on(self, request: web.Request, act: Act) -> web.StreamResponse:
         """Retag, answer or mark reviewed; the page shows what the handler said."""
         action = request.path.rsplit("/", 1)[1]
-        name = {"gan-chu-de": "gan_chu_de", "tra-loi": "tra_loi"}.get(action, "xem_lai")
+        name = {"gan-chu-de": "gan_chu_de", "tra-loi": "tra_loi", **PUBLICATION}.get(action, "xem_lai")
         found, forbidden = await actions.in_scope(act, request.match_info["code"], name)
         if found is None:
             return _missing(forbidden)
@@ -253,6 +254,10 @@ class Desk:
             await actions.retag(act, found, str(form.get("chu_de", "")))
         elif action == "tra-loi":
             await actions.answer(act, found, str(form.get("noi_dung", ""))[:3500], bool(form.get("tuong_tu")))
+        elif action == "cong-khai":
+            await actions.publish(act, found, str(form.get("noi_dung_cong_khai", ""))[:3600])
+        elif action == "bo-cong-khai":
+            await actions.unpublish(act, found)
         else:
             await actions.reviewed(act, found)
         said, _ = actions.outcome(act)

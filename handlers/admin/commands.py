@@ -3,7 +3,9 @@
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from handlers.admin import announce, answers, campaign, export, importing, moderation, questions, stats, texts
+from handlers.admin import (
+    announce, answers, campaign, export, importing, moderation, publication, questions, stats, texts,
+)
 from handlers.admin.context import Act
 from handlers.admin.roles import ADMIN, COORDINATOR
 from handlers.desk import sessions
@@ -28,6 +30,8 @@ COMMANDS: dict[str, Command] = {
     "xem": Command(BOTH, questions.view),
     "gan_chu_de": Command(BOTH, questions.retag_command),
     "tra_loi": Command(BOTH, answers.start),
+    "cong_khai": Command(BOTH, publication.publish_command),
+    "bo_cong_khai": Command(BOTH, publication.unpublish_command),
     "chien_dich": Command(BOTH, campaign.show),  # coordinators see it; only admins change it
     "thongbao": Command(ADMINS, announce.preview),
     "chan": Command(ADMINS, moderation.block),

@@ -31,6 +31,8 @@ CMD = {
     "thu_quyen": "Thu hồi quyền: /thu_quyen kênh:id",
     "nhat_ky": "Xem nhật ký thao tác",
     "dangnhap": "Đăng nhập bàn làm việc trên web",
+    "cong_khai": "Duyệt công khai câu hỏi đã trả lời: /cong_khai MÃ [văn bản đã biên tập]",
+    "bo_cong_khai": "Gỡ câu hỏi khỏi trang công khai: /bo_cong_khai MÃ",
 }
 
 # --- /thongke ---
@@ -187,3 +189,32 @@ IMPORT_DEFAULT_SOURCE = "nhap_tep"
 AUDIT_HEAD = "🧾 Nhật ký {count} thao tác gần nhất:"
 AUDIT_LINE = "• {time} {actor} {action}{code}{refused}"
 AUDIT_REFUSED = " (bị từ chối)"
+
+# --- /cong_khai, /bo_cong_khai (handlers/admin/publication.py) ---
+PUBLISH_USAGE = "/cong_khai MÃ [văn bản đã biên tập] (không ghi văn bản thì đăng nguyên văn câu hỏi)"
+UNPUBLISH_USAGE = "/bo_cong_khai MÃ"
+PUBLISH_NO_CONSENT = "Người hỏi chưa cho phép công khai câu hỏi {code} nên chưa duyệt được."
+PUBLISH_NOT_ANSWERED = "Câu hỏi {code} chưa có câu trả lời. Chỉ câu hỏi đã trả lời mới được công khai."
+PUBLISH_REFUSED = {
+    "empty": "Văn bản công khai của câu hỏi {code} đang trống.",
+    "too_long": "Văn bản công khai của câu hỏi {code} dài {length} ký tự, tối đa {max} ký tự.",
+    "phone": (
+        "Văn bản công khai của câu hỏi {code} còn số điện thoại nên chưa duyệt được. "
+        "Bạn bỏ số điện thoại rồi gửi lại: /cong_khai {code} văn bản đã biên tập"
+    ),
+    "email": (
+        "Văn bản công khai của câu hỏi {code} còn địa chỉ thư điện tử nên chưa duyệt được. "
+        "Bạn bỏ địa chỉ đó rồi gửi lại: /cong_khai {code} văn bản đã biên tập"
+    ),
+    "name": (
+        "Văn bản công khai của câu hỏi {code} còn tên người hỏi nên chưa duyệt được. "
+        "Bạn bỏ tên rồi gửi lại: /cong_khai {code} văn bản đã biên tập"
+    ),
+    "answer_name": (
+        "Câu trả lời của câu hỏi {code} có tên người hỏi, và câu trả lời cũng được đăng nên chưa duyệt được. "
+        "Bạn gửi câu trả lời mới không kèm tên (/tra_loi {code}) rồi duyệt lại."
+    ),
+}
+PUBLISH_DONE = "✅ Đã duyệt công khai câu hỏi {code}. Trang hỏi đáp (/cong-khai) hiển thị:\n«{text}»"
+UNPUBLISH_DONE = "Đã gỡ câu hỏi {code} khỏi trang hỏi đáp."
+UNPUBLISH_NOTHING = "Câu hỏi {code} chưa được công khai."

@@ -4,7 +4,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from handlers.admin import answers, export, questions
+from handlers.admin import answers, export, publication, questions
 from handlers.admin.args import looks_like_code
 from handlers.admin.context import Act, Seams
 from handlers.admin.roles import Actor
@@ -114,3 +114,13 @@ async def export_files(act: Act, chosen: list[Question], filters: str) -> tuple[
     """/xuat's two files of the filtered view."""
     await act.audit("xuat", detail=f"desk {filters}"[:200] + f" ({len(chosen)})")
     return await export.files(act, [q for q in chosen if covers(act.actor.scope, q)])
+
+
+async def publish(act: Act, question: Question, text: str) -> None:
+    """/cong_khai's approval with the page's (possibly edited) public text."""
+    await publication.approve(act, question, text)
+
+
+async def unpublish(act: Act, question: Question) -> None:
+    """/bo_cong_khai: off the public page."""
+    await publication.withdraw(act, question)

@@ -76,7 +76,7 @@ async def test_whole_conversation_over_telegram(api: FakeTelegramAPI, tmp_path: 
         assert "Mỹ Xuyên" in ask_name["text"] and youth.buttons(ask_name) == ["name:anon"]
         await youth.press("name:anon")
         [receipt] = await youth.say(QUESTION)  # stored at once
-        assert youth.buttons(receipt) == ["remind:yes", "remind:no", "retopic:1", "again", "mine"]
+        assert youth.buttons(receipt) == ["remind:yes", "remind:no", "retopic:1", "public:1:on", "again", "mine"]
         assert "Khởi nghiệp" in receipt["text"] and "ST2023-0001" in receipt["text"]
         [stored] = await questions(app)
         assert (stored.code, stored.channel, stored.unit_code, stored.topic) == (

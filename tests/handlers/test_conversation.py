@@ -59,7 +59,7 @@ async def test_full_flow_stores_question_with_receipt(chat: MemoryChannel, store
     replies = await chat.text("u1", QUESTION)  # stored at once: no confirm step
     assert "Khởi nghiệp" in texts_of(replies) and "ST2023-0001" in texts_of(replies)
     assert len(replies) == 1  # one message: receipt and reminder opt-in together
-    assert buttons_of(replies) == ["remind:yes", "remind:no", "retopic:1", "again", "mine"]
+    assert buttons_of(replies) == ["remind:yes", "remind:no", "retopic:1", "public:1:on", "again", "mine"]
     [question] = await rows(store, Question)
     assert (question.code, question.topic, question.unit_code) == ("ST2023-0001", "khoi_nghiep", "KESACH")
     assert question.asker_name == "Nguyễn Văn An" and question.text_raw == QUESTION

@@ -8,7 +8,7 @@ from sqlmodel import SQLModel
 from handlers import texts
 from storage import Store
 from storage.deliveries import DeliveryRepo
-from storage.models import ProcessedUpdate
+from storage.models import ProcessedUpdate, Question
 from storage.erasure import ANNOUNCE_RUN
 from storage.models_admin import Answer, AuditEntry, BlockedChat, BlockedMessage, PendingInput
 from storage.models_coordination import Delivery
@@ -37,6 +37,7 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "question.topic_source": (ERASED, "row deleted"),
     "question.topic_scores": (ERASED, "row deleted"),
     "question.status": (ERASED, "row deleted"),
+    "question.public_text": (ERASED, "row deleted: the question leaves the public page /cong-khai with it"),
     "answer.text": (ERASED, "rows of the youth's questions deleted"),
     "answer.answered_by": (ERASED, "rows of the youth's questions deleted"),
     "answer.answerer_name": (ERASED, "rows of the youth's questions deleted"),
@@ -238,3 +239,16 @@ async def test_a_chat_blocked_before_it_consented_erases_its_kept_messages(chat:
     assert texts_of(await chat.text(stranger, "Lại nhắn")) == "", "the block outlives the erasure"
     assert texts.DELETE_NOTHING in texts_of(await chat.text(ADMIN, "/xoa")), "a staff chat keeps its audit lines"
     assert any(line.actor == f"memory:{ADMIN}" for line in await rows(store, AuditEntry))
+
+
+async def test_an_erased_youths_published_question_leaves_no_trace_even_edited(chat: MemoryChannel, store: Store) -> None:
+    public = "Thanh niên ở ấp muốn mở tiệm sửa xe nhưng thiếu vốn thì vay ở đâu?"
+    code = await _ask_with_name(chat, YOUTH)
+    await chat.press(YOUTH, f"public:{(await rows(store, Question))[0].id}:on")
+    await chat.text(STARTUP, f"/tra_loi {code}")
+    await chat.text(STARTUP, "Tỉnh có gói vay ưu đãi qua Ngân hàng CSXH.")
+    assert texts_of(await chat.text(STARTUP, f"/cong_khai {code} {public}")).startswith("✅")
+    assert ("processedupdate", public) in {(t, n) for t, _, n in await where_found(store, [public])}  # the staff reply
+    await chat.text(YOUTH, "/xoa")
+    await chat.press(YOUTH, "del:yes")
+    assert await where_found(store, [public, QUESTION, NAME]) == set()
