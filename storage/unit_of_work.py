@@ -6,6 +6,7 @@ import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from contextvars import ContextVar
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -36,7 +37,16 @@ class UnitOfWork:
         self.desk = DeskRepo(session)
 
 
-_inside_unit: ContextVar[bool] = ContextVar("inside_unit", default=False)
+# The task whose unit of work is open. A task started from inside a unit copies this context; it
+# is another task, so its own units still wait for their turn instead of joining a transaction
+# they do not own (an announcement started by a command ran beside the command's own unit).
+_inside_unit: ContextVar["asyncio.Task[Any] | None"] = ContextVar("inside_unit", default=None)
+
+
+def _in_a_unit() -> bool:
+    """Whether this task already holds an open unit (a nested unit needs no turn of its own)."""
+    owner = _inside_unit.get()
+    return owner is not None and owner is asyncio.current_task()
 
 
 class Store:
@@ -69,7 +79,7 @@ class Store:
         """A transaction: commit on success, roll back on any exception."""
         async with AsyncExitStack() as stack:
             bind: AsyncConnection | None = None
-            if self._turns is not None and not _inside_unit.get():
+            if self._turns is not None and not _in_a_unit():
                 self._queued += 1
                 try:
                     await stack.enter_async_context(self._turns)
@@ -77,7 +87,7 @@ class Store:
                     self._queued -= 1
                 stack.push_async_callback(self._hand_on)
                 bind = await self._kept_connection()
-            token = _inside_unit.set(True)
+            token = _inside_unit.set(asyncio.current_task())
             uow: UnitOfWork | None = None
             try:
                 async with (self._sessions() if bind is None else self._sessions(bind=bind)) as session:
