@@ -7,6 +7,8 @@ schedule, not by the replies. A youth cannot press a button the bot has not sent
 whose last reply is late sends when it arrives; latency is counted from the message's due time
 (not from when it could be sent), so a bot that falls behind shows the queue in its percentiles
 instead of hiding it by offering less. Messages due in the first `warmup` seconds are not counted.
+Over long polling (the default) or a webhook (`--webhook`: the fake Bot API POSTs each update
+to the bot, up to 100 at once, as Telegram does with max_connections=100).
 """
 
 import asyncio
@@ -20,6 +22,7 @@ from pathlib import Path
 from bench.pipeline import TOKEN, Waiter, spawn, steps
 from bench.procstat import cpu_seconds, peak_rss_mb
 from tests.fakes.telegram_api import FakeTelegramAPI
+from tests.scale.cluster import SECRET, WEBHOOK_PATH, free_port
 
 KEPT_UP = 0.97  # completed/offered at or above this: the bot kept up
 LATE_SECONDS = 60.0  # a reply later than this counts as not completed
@@ -45,14 +48,27 @@ async def _slot(api: FakeTelegramAPI, waiter: Waiter, slot: int, slots: int, rat
     return 0
 
 
-async def open_loop(rate: float, slots: int, seconds: float, paced: bool, warmup: float = 5.0) -> dict[str, float]:
+def webhook_env() -> dict[str, str]:
+    """A webhook-mode bot on a free local port; it registers the URL with the fake at start."""
+    port = free_port()
+    return {"TELEGRAM_MODE": "webhook", "TELEGRAM_WEBHOOK_SECRET": SECRET, "WEB_HOST": "127.0.0.1",
+            "WEB_PORT": str(port), "TELEGRAM_WEBHOOK_URL": f"http://127.0.0.1:{port}{WEBHOOK_PATH}"}
+
+
+async def open_loop(
+    rate: float, slots: int, seconds: float, paced: bool, webhook: bool = False, warmup: float = 5.0,
+) -> dict[str, float]:
     """doithoai (fresh process, SQLite) offered `rate` updates/s for `seconds` from `slots` youth at once."""
     async with FakeTelegramAPI(TOKEN) as api:
         waiter = Waiter(api)
         with tempfile.TemporaryDirectory() as tmp:
-            process = spawn("doithoai", api.base_url, Path(tmp), paced)
+            process = spawn("doithoai", api.base_url, Path(tmp), paced, extra=webhook_env() if webhook else None)
             try:
-                await api.wait_until(lambda: bool(api.calls_to("getUpdates")), timeout=120)
+                if webhook:
+                    await api.wait_until(lambda: bool(api.calls_to("setWebhook")), timeout=120)
+                    await api.deliver_webhook(max_connections=100, max_attempts=1000)
+                else:
+                    await api.wait_until(lambda: bool(api.calls_to("getUpdates")), timeout=120)
                 total = int(rate * seconds)
                 done: list[tuple[float, float]] = []
                 start = time.perf_counter() + 0.5
@@ -79,13 +95,14 @@ async def open_loop(rate: float, slots: int, seconds: float, paced: bool, warmup
             "cpu_ms": cpu * 1000 / total, "rss": rss, "load": load}
 
 
-async def open_loops(rates: list[float], slots: int, seconds: float, paced: bool) -> None:
+async def open_loops(rates: list[float], slots: int, seconds: float, paced: bool, webhook: bool = False) -> None:
     """Each rate in a fresh bot; prints whether it kept up and the highest rate held with p99 < 250 ms."""
-    print(f"open loop: {slots} youth in conversation at once, {seconds:g} s per rate, latency from each "
-          f"message's due time; the first 5 s not counted")
+    print(f"open loop over {'a webhook (100 connections)' if webhook else 'long polling'}: {slots} youth in "
+          f"conversation at once, {seconds:g} s per rate, latency from each message's due time; the first 5 s "
+          f"not counted")
     held = []
     for rate in rates:
-        r = await open_loop(rate, slots, seconds, paced)
+        r = await open_loop(rate, slots, seconds, paced, webhook)
         kept = r["completed"] >= KEPT_UP * rate and r["lost"] == 0
         if kept and r["p99"] < 250:
             held.append(rate)

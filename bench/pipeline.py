@@ -12,12 +12,20 @@ The throughput run drives four bots in turn: "echo" (bench/echo_bot.py, one mess
 no storage, no tagging) and doithoai. The anchor is what doithoai is measured against: the ratio
 doithoai/anchor in conversations per second is what storage, tagging and our checks cost.
 Prints updates/s and conversations/s, the bot's and this process's CPU per update, per-step
-latency percentiles, start-up time, the bot's peak RSS and the load average around each run (the
-machine may be shared: compare ratios within one run).
+latency percentiles, start-up time, the bot's peak RSS and its resident memory as the
+conversations accumulate, and the load average around each run (the machine may be shared:
+compare ratios within one run). `--databases sqlite postgres` runs doithoai on both, back to
+back in the same closed loop (PostgreSQL: a scratch database on the local server, dropped after),
+and prints the ratio with the CPU per update of the bot and of that database's server backends.
+`--rate` runs the open loop instead (bench/openloop.py): a steady offered rate, not paced by the
+replies.
 
     .venv/bin/python bench/pipeline.py --youth 1500 --concurrency 300 --no-latency   # the closed loop, 300 youth at once
     .venv/bin/python bench/pipeline.py --youth 1000 --concurrency 1000   # throughput, then latency at a person's pace
-    .venv/bin/python bench/pipeline.py --youth 10000 --concurrency 1000   # memory after 10k conversations
+    .venv/bin/python bench/pipeline.py --youth 10000 --concurrency 1000 --no-latency --bots doithoai   # memory, 10k
+    .venv/bin/python bench/pipeline.py --youth 600 --concurrency 300 --no-latency --bots doithoai \
+        --databases sqlite postgres --warmup 100   # one worker: PostgreSQL against SQLite
+    .venv/bin/python bench/pipeline.py --youth 1000 --rate 100 200 300 500   # open loop, 1,000 youth at once
 """
 
 import argparse
@@ -110,11 +118,13 @@ def bench_config(tmp: Path, paced: bool) -> Path:
     return path
 
 
-def spawn(bot: str, base_url: str, tmp: Path, paced: bool, database: str | None = None) -> subprocess.Popen[bytes]:
-    """The bot as a child process; doithoai on `database` (a URL), else on SQLite in `tmp`."""
+def spawn(
+    bot: str, base_url: str, tmp: Path, paced: bool, database: str | None = None, extra: dict[str, str] | None = None,
+) -> subprocess.Popen[bytes]:
+    """The bot as a child process; doithoai on `database` (a URL), else on SQLite in `tmp`; `extra` environment."""
     env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE": base_url,
            "DATABASE_URL": database or f"sqlite+aiosqlite:///{tmp / 'bench.db'}", "WEB_PORT": "0",
-           "ECHO_SETTLE_PRESSES": "1" if bot == "echo+" else "0"}
+           "ECHO_SETTLE_PRESSES": "1" if bot == "echo+" else "0", **(extra or {})}
     scripts = {"echo": "echo_bot.py", "echo+": "echo_bot.py", "anchor": "anchor_bot.py"}
     command = [sys.executable, str(ROOT / "bench" / scripts[bot])] if bot in scripts else [
         sys.executable, "-m", "bot.cli", "--log-level", "WARNING", "--config", str(bench_config(tmp, paced)),
@@ -225,6 +235,7 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--warmup", type=int, default=0, help="youth run before each counted closed loop")
     parser.add_argument("--rate", type=float, nargs="+", help="open loop instead: doithoai at these offered "
                         "updates/s, --youth in conversation at once (bench/openloop.py)")
+    parser.add_argument("--webhook", action="store_true", help="open loop over a webhook instead of long polling")
     parser.add_argument("--seconds", type=float, default=30.0, help="length of each open-loop run (default 30)")
     return parser.parse_args()
 
@@ -234,7 +245,7 @@ async def main() -> None:
     if args.rate:
         from bench.openloop import open_loops
 
-        await open_loops(args.rate, args.youth, args.seconds, args.paced)
+        await open_loops(args.rate, args.youth, args.seconds, args.paced, args.webhook)
         return
     print(f"{args.youth} youth, {args.concurrency} at once, 6 updates each, over long polling; "
           f"send pacer {'30/s as in production' if args.paced else 'off, as for the echo bot (measuring the pipeline)'}")
