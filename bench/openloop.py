@@ -13,13 +13,11 @@ to the bot, up to 100 at once, as Telegram does with max_connections=100).
 
 import asyncio
 import os
-import signal
-import subprocess
 import tempfile
 import time
 from pathlib import Path
 
-from bench.pipeline import TOKEN, Waiter, spawn, steps
+from bench.pipeline import TOKEN, Waiter, spawn, steps, stop
 from bench.procstat import cpu_seconds, peak_rss_mb
 from tests.fakes.telegram_api import FakeTelegramAPI
 from tests.scale.cluster import SECRET, WEBHOOK_PATH, free_port
@@ -78,11 +76,7 @@ async def open_loop(
                 cpu = cpu_seconds(process.pid) - cpu_before
                 rss, load = peak_rss_mb(process.pid), os.getloadavg()[0]
             finally:
-                process.send_signal(signal.SIGTERM)
-                try:
-                    process.wait(20)
-                except subprocess.TimeoutExpired:
-                    process.kill()
+                stop(process)
     latencies = sorted(end - due for due, end in done)
     first, last = min(due for due, _ in done), max(end for _, end in done)
     counted_offered = sum(1 for n in range(total) if n / rate >= warmup)

@@ -132,6 +132,15 @@ def spawn(
     return subprocess.Popen(command, cwd=ROOT, env=env)
 
 
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """SIGTERM the bot, then kill it if it has not stopped within 20 s."""
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
 async def run(
     bot: str, youth_count: int, concurrency: int, paced: bool = False, think: tuple[float, float] | None = None,
     database: tuple[str, str] | None = None, warmup: int = 0,
@@ -169,11 +178,7 @@ async def run(
                 rss = peak_rss_mb(process.pid)
                 load = os.getloadavg()[0]
             finally:
-                process.send_signal(signal.SIGTERM)
-                try:
-                    process.wait(20)
-                except subprocess.TimeoutExpired:
-                    process.kill()
+                stop(process)
     latencies.sort()
 
     def pct(p: float) -> float:
