@@ -1,6 +1,7 @@
 """What /proc says about a benchmarked process: CPU used so far and peak memory."""
 
 import os
+from collections.abc import Iterable
 from pathlib import Path
 
 
@@ -33,6 +34,6 @@ def rss_mb(pid: int) -> float:
     return float("nan")
 
 
-def cpu_by_pid(pids: "set[int] | list[int]") -> dict[int, float]:
+def cpu_by_pid(pids: Iterable[int]) -> dict[int, float]:
     """CPU seconds used so far by each of `pids` (those still alive)."""
     return {pid: cpu_seconds(pid) for pid in pids if Path(f"/proc/{pid}").exists()}
