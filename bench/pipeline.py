@@ -12,12 +12,20 @@ The throughput run drives four bots in turn: "echo" (bench/echo_bot.py, one mess
 no storage, no tagging) and doithoai. The anchor is what doithoai is measured against: the ratio
 doithoai/anchor in conversations per second is what storage, tagging and our checks cost.
 Prints updates/s and conversations/s, the bot's and this process's CPU per update, per-step
-latency percentiles, start-up time, the bot's peak RSS and the load average around each run (the
-machine may be shared: compare ratios within one run).
+latency percentiles, start-up time, the bot's peak RSS and its resident memory as the
+conversations accumulate, and the load average around each run (the machine may be shared:
+compare ratios within one run). `--databases sqlite postgres` runs doithoai on both, back to
+back in the same closed loop (PostgreSQL: a scratch database on the local server, dropped after),
+and prints the ratio with the CPU per update of the bot and of that database's server backends.
+`--rate` runs the open loop instead (bench/openloop.py): a steady offered rate, not paced by the
+replies.
 
     .venv/bin/python bench/pipeline.py --youth 1500 --concurrency 300 --no-latency   # the closed loop, 300 youth at once
     .venv/bin/python bench/pipeline.py --youth 1000 --concurrency 1000   # throughput, then latency at a person's pace
-    .venv/bin/python bench/pipeline.py --youth 10000 --concurrency 1000   # memory after 10k conversations
+    .venv/bin/python bench/pipeline.py --youth 10000 --concurrency 1000 --no-latency --bots doithoai   # memory, 10k
+    .venv/bin/python bench/pipeline.py --youth 600 --concurrency 300 --no-latency --bots doithoai \
+        --databases sqlite postgres --warmup 100   # one worker: PostgreSQL against SQLite
+    .venv/bin/python bench/pipeline.py --youth 1000 --rate 100 200 300 500   # open loop, 1,000 youth at once
 """
 
 import argparse
@@ -31,6 +39,7 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 
 import yaml
@@ -39,7 +48,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.fakes.telegram_api import FakeTelegramAPI  # noqa: E402
-from bench.procstat import cpu_seconds, peak_rss_mb  # noqa: E402
+from bench.postgres import BackendCPU, scratch_database  # noqa: E402
+from bench.procstat import cpu_seconds, peak_rss_mb, rss_mb  # noqa: E402
 from tests.scale.cluster import flow  # noqa: E402
 
 TOKEN = "123456:BENCH-token"
@@ -108,10 +118,13 @@ def bench_config(tmp: Path, paced: bool) -> Path:
     return path
 
 
-def spawn(bot: str, base_url: str, tmp: Path, paced: bool) -> subprocess.Popen[bytes]:
+def spawn(
+    bot: str, base_url: str, tmp: Path, paced: bool, database: str | None = None, extra: dict[str, str] | None = None,
+) -> subprocess.Popen[bytes]:
+    """The bot as a child process; doithoai on `database` (a URL), else on SQLite in `tmp`; `extra` environment."""
     env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE": base_url,
-           "DATABASE_URL": f"sqlite+aiosqlite:///{tmp / 'bench.db'}", "WEB_PORT": "0",
-           "ECHO_SETTLE_PRESSES": "1" if bot == "echo+" else "0"}
+           "DATABASE_URL": database or f"sqlite+aiosqlite:///{tmp / 'bench.db'}", "WEB_PORT": "0",
+           "ECHO_SETTLE_PRESSES": "1" if bot == "echo+" else "0", **(extra or {})}
     scripts = {"echo": "echo_bot.py", "echo+": "echo_bot.py", "anchor": "anchor_bot.py"}
     command = [sys.executable, str(ROOT / "bench" / scripts[bot])] if bot in scripts else [
         sys.executable, "-m", "bot.cli", "--log-level", "WARNING", "--config", str(bench_config(tmp, paced)),
@@ -119,38 +132,53 @@ def spawn(bot: str, base_url: str, tmp: Path, paced: bool) -> subprocess.Popen[b
     return subprocess.Popen(command, cwd=ROOT, env=env)
 
 
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """SIGTERM the bot, then kill it if it has not stopped within 20 s."""
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
 async def run(
     bot: str, youth_count: int, concurrency: int, paced: bool = False, think: tuple[float, float] | None = None,
+    database: tuple[str, str] | None = None, warmup: int = 0,
 ) -> dict[str, float]:
+    """One bot through `youth_count` conversations; `database` is doithoai's PostgreSQL (name, URL),
+    else SQLite; `warmup` youth run first, not counted (connection pools open, caches full)."""
     async with FakeTelegramAPI(TOKEN) as api:
         waiter = Waiter(api)
         with tempfile.TemporaryDirectory() as tmp:
             spawned = time.perf_counter()
-            process = spawn(bot, api.base_url, Path(tmp), paced)
+            process = spawn(bot, api.base_url, Path(tmp), paced, database[1] if database else None)
             try:
-                await api.wait_until(lambda: bool(api.calls_to("getUpdates")), timeout=60)
+                await api.wait_until(lambda: bool(api.calls_to("getUpdates")), timeout=120)
                 startup = time.perf_counter() - spawned
                 latencies: list[float] = []
                 gate = asyncio.Semaphore(concurrency)
                 rng = random.Random(7)
 
-                async def one(user_id: int) -> None:
+                async def one(user_id: int, kept: list[float]) -> None:
                     async with gate:
-                        await youth(api, waiter, user_id, bot, latencies, think, rng)
+                        await youth(api, waiter, user_id, bot, kept, think, rng)
 
+                await asyncio.gather(*(one(900_000 + i, []) for i in range(warmup)))
+                backends = BackendCPU(database[0]) if database else None
+                if backends:
+                    await backends.start()
+                memory = RssTrail(process.pid, lambda: len(latencies) / len(steps(bot, 0)))
                 cpu_before, own_before = cpu_seconds(process.pid), cpu_seconds(os.getpid())
                 began = time.perf_counter()
-                await asyncio.gather(*(one(10_000 + i) for i in range(youth_count)))
+                await asyncio.gather(*(one(10_000 + i, latencies) for i in range(youth_count)))
                 elapsed = time.perf_counter() - began
                 cpu, own = cpu_seconds(process.pid) - cpu_before, cpu_seconds(os.getpid()) - own_before
+                server = await backends.stop() if backends else 0.0
+                trail = memory.stop()
                 rss = peak_rss_mb(process.pid)
                 load = os.getloadavg()[0]
             finally:
-                process.send_signal(signal.SIGTERM)
-                try:
-                    process.wait(20)
-                except subprocess.TimeoutExpired:
-                    process.kill()
+                stop(process)
     latencies.sort()
 
     def pct(p: float) -> float:
@@ -159,17 +187,45 @@ async def run(
     return {"updates": len(latencies), "seconds": elapsed, "rate": len(latencies) / elapsed, "startup": startup,
             "conversations": youth_count / elapsed, "load": load,
             "p50": pct(0.50), "p95": pct(0.95), "p99": pct(0.99), "mean": statistics.fmean(latencies) * 1000,
-            "rss": rss, "cpu_ms": cpu * 1000 / len(latencies), "bench_ms": own * 1000 / len(latencies)}
+            "rss": rss, "cpu_ms": cpu * 1000 / len(latencies), "bench_ms": own * 1000 / len(latencies),
+            "postgres_ms": server * 1000 / len(latencies), "trail": trail}  # type: ignore[dict-item]
+
+
+class RssTrail:
+    """Samples a process's resident memory twice a second, with the conversations done by then."""
+
+    def __init__(self, pid: int, done: Callable[[], float]) -> None:
+        self.samples: list[tuple[float, float]] = [(0.0, rss_mb(pid))]
+        self._task = asyncio.create_task(self._sample(pid, done))
+
+    async def _sample(self, pid: int, done: Callable[[], float]) -> None:
+        while True:
+            await asyncio.sleep(0.5)
+            self.samples.append((done(), rss_mb(pid)))
+
+    def stop(self) -> list[tuple[float, float]]:
+        """(conversations done, MB resident) from the start of the counted run to its end."""
+        self._task.cancel()
+        return self.samples
+
+
+def trail_text(trail: list[tuple[float, float]], points: int = 6) -> str:
+    """A few (conversations, MB) samples spread over the run: does memory grow with conversations?"""
+    last = trail[-1][0] or 1.0
+    picked = [min(trail, key=lambda s: abs(s[0] - last * i / (points - 1))) for i in range(points)]
+    return ", ".join(f"{done:.0f}: {mb:.0f} MB" for done, mb in picked)
 
 
 def show(name: str, r: dict[str, float]) -> None:
     print(f"{name:9s} {r['updates']:>7.0f} updates in {r['seconds']:6.1f} s = {r['rate']:7.0f} updates/s, "
           f"{r['conversations']:6.1f} conversations/s | latency ms p50 {r['p50']:6.1f} p95 {r['p95']:6.1f} "
-          f"p99 {r['p99']:6.1f} | CPU ms/update bot {r['cpu_ms']:.2f} bench {r['bench_ms']:.2f} | "
+          f"p99 {r['p99']:6.1f} | CPU ms/update bot {r['cpu_ms']:.2f} bench {r['bench_ms']:.2f}"
+          f"{f' PostgreSQL backends {pg:.2f}' if (pg := r.get('postgres_ms')) else ''} | "
           f"start-up {r['startup']:.2f} s | peak RSS {r['rss']:.0f} MB | load average {r['load']:.2f}", flush=True)
 
 
-async def main() -> None:
+def arguments() -> argparse.Namespace:
+    """The command line."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--youth", type=int, default=1000)
     parser.add_argument("--concurrency", type=int, default=1000)
@@ -178,15 +234,39 @@ async def main() -> None:
                         help="seconds a person pauses between messages in the latency run (default 2 6)")
     parser.add_argument("--no-latency", action="store_true", help="run the closed loop only")
     parser.add_argument("--bots", nargs="+", choices=BOTS, default=list(BOTS), help="bots in the closed loop")
-    args = parser.parse_args()
+    parser.add_argument("--databases", nargs="+", choices=("sqlite", "postgres"), default=["sqlite"],
+                        help="doithoai's databases in the closed loop, run back to back (postgres: a scratch "
+                             "database on the local server, see tests/pg.py)")
+    parser.add_argument("--warmup", type=int, default=0, help="youth run before each counted closed loop")
+    parser.add_argument("--rate", type=float, nargs="+", help="open loop instead: doithoai at these offered "
+                        "updates/s, --youth in conversation at once (bench/openloop.py)")
+    parser.add_argument("--webhook", action="store_true", help="open loop over a webhook instead of long polling")
+    parser.add_argument("--seconds", type=float, default=30.0, help="length of each open-loop run (default 30)")
+    return parser.parse_args()
+
+
+async def main() -> None:
+    args = arguments()
+    if args.rate:
+        from bench.openloop import open_loops
+
+        await open_loops(args.rate, args.youth, args.seconds, args.paced, args.webhook)
+        return
     print(f"{args.youth} youth, {args.concurrency} at once, 6 updates each, over long polling; "
           f"send pacer {'30/s as in production' if args.paced else 'off, as for the echo bot (measuring the pipeline)'}")
     print("1) throughput: every youth sends its next message as soon as the last reply arrives "
           "(closed loop, so latency here is just concurrency / throughput)")
     results: dict[str, dict[str, float]] = {}
     for bot in args.bots:
-        results[bot] = await run(bot, args.youth, args.concurrency, args.paced and bot == "doithoai")
-        show(bot, results[bot])
+        for database in args.databases if bot == "doithoai" else ["sqlite"]:
+            name = bot if database == "sqlite" else f"{bot}/pg"
+            if database == "postgres":
+                async with scratch_database() as scratch:
+                    results[name] = await run(bot, args.youth, args.concurrency, args.paced, None, scratch, args.warmup)
+            else:
+                paced = args.paced and bot == "doithoai"
+                results[name] = await run(bot, args.youth, args.concurrency, paced, None, None, args.warmup)
+            show(name, results[name])
     summarise(results)
     if args.no_latency:
         return
@@ -219,6 +299,17 @@ def summarise(results: dict[str, dict[str, float]]) -> None:
     if full:
         print(f"bot peak RSS after {full['updates'] / 6:.0f} conversations: {full['rss']:.0f} MB; "
               f"start-up {full['startup']:.1f} s")
+        print(f"bot resident memory by conversations done: {trail_text(full['trail'])}")  # type: ignore[arg-type]
+    if full and (postgres := results.get("doithoai/pg")):
+        compare_databases(full, postgres)
+
+
+def compare_databases(sqlite: dict[str, float], postgres: dict[str, float]) -> None:
+    """One worker on PostgreSQL against one on SQLite, same closed loop: rates and CPU per update."""
+    total = postgres["cpu_ms"] + postgres["postgres_ms"]
+    print(f"PostgreSQL/SQLite, one worker: {postgres['conversations'] / sqlite['conversations']:.2f} in "
+          f"conversations/s (target >= 0.8); CPU ms per update: on SQLite bot {sqlite['cpu_ms']:.2f}; on "
+          f"PostgreSQL bot {postgres['cpu_ms']:.2f} + PostgreSQL backends {postgres['postgres_ms']:.2f} = {total:.2f}")
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import bot.channels.aiogram_lazy  # noqa: F401 - before aiogram: its schemas built on first use
 from aiogram import Bot, Dispatcher, Router, methods
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
@@ -169,7 +170,9 @@ class AiogramChannel:
         self.bot = Bot(token, session=session)
         self.handle = handle
         self._sleep = sleep
-        self.dp = Dispatcher()
+        # No FSM: our state is in the database. aiogram's FSM would keep a record per chat in memory
+        # for as long as the process runs (one get_state per update), and cost a lookup per update.
+        self.dp = Dispatcher(disable_fsm=True)
         self.dp.include_router(self._router())
         if mode == "polling":
             self.dp.errors.register(self._on_polling_error)

@@ -7,9 +7,6 @@ import zipfile
 from dataclasses import dataclass
 from datetime import datetime
 
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
-
 from handlers.admin import texts
 from handlers.admin.context import Act
 from handlers.choices import fold
@@ -43,6 +40,9 @@ class Row:
 
 def read_table(attachment: Attachment) -> list[list[object]]:
     """The cells of the first sheet (or the CSV), header row first."""
+    from openpyxl import load_workbook  # imported on use: staff only, kept out of the bot's resident memory
+    from openpyxl.utils.exceptions import InvalidFileException
+
     name = attachment.filename.lower()
     if len(attachment.content) > MAX_BYTES:
         raise BadFile(name)

@@ -5,10 +5,6 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-
 from handlers import texts as youth_texts
 from handlers.coordination import texts
 from handlers.coordination.routing import routes
@@ -62,6 +58,10 @@ def rows_for(settings: Settings, questions: Sequence[Question]) -> list[Question
 
 def build_workbook(departments: Sequence[Department], rows: Sequence[QuestionRow]) -> bytes:
     """The .xlsx bytes: a sheet per department with the rows routed to it, numbered from 1."""
+    from openpyxl import Workbook  # imported on use: staff only, kept out of the bot's resident memory
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
     book = Workbook(write_only=True)
     taken: set[str] = set()
     bold = Font(bold=True)
@@ -103,6 +103,8 @@ def _routed(departments: Sequence[Department], rows: Sequence[QuestionRow]) -> l
 
 def _as_strings(sheet: object, values: tuple[object, ...]) -> list[object]:
     """Youth text starting with '=' as a string cell: openpyxl would otherwise write it as a formula."""
+    from openpyxl.cell import WriteOnlyCell
+
     cells: list[object] = []
     for value in values:
         if isinstance(value, str) and value.startswith("="):
