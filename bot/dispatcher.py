@@ -60,7 +60,7 @@ class Dispatcher:
             try:
                 replies = coalesce(await self._handle(msg))
             except IntegrityError as exc:
-                if _duplicate_update(exc):
+                if duplicate_update(exc):
                     # A twin of this update was recorded after our read: its handler sends the replies.
                     log.info("update %s on %s handled concurrently elsewhere", msg.update_id, msg.address.channel)
                     return []
@@ -110,7 +110,7 @@ class Dispatcher:
         return replies
 
 
-def _duplicate_update(exc: IntegrityError) -> bool:
+def duplicate_update(exc: IntegrityError) -> bool:
     """Whether the failure is the processed-update key's uniqueness (SQLite's or PostgreSQL's wording)."""
     reason = str(exc.orig).lower()
     unique = "unique constraint failed" in reason or "duplicate key" in reason

@@ -1,5 +1,6 @@
 """Server-rendered desk pages: every value passes html.escape; no inline script or style."""
 
+import secrets
 from collections.abc import Iterable
 from html import escape
 from urllib.parse import urlencode
@@ -45,9 +46,13 @@ def layout(title: str, body: str, actor: Actor | None = None, csrf: str = "", he
     )
 
 
+ONCE = "lan"  # the form field of a form's one-time token (bot/desk/routes.py: a reload does not act twice)
+
+
 def csrf_field(token: str) -> str:
-    """The hidden CSRF field every form carries."""
-    return f'<input type="hidden" name="csrf" value="{e(token)}">'
+    """The hidden fields every form carries: the session's CSRF token and a token of its own, used once."""
+    return (f'<input type="hidden" name="csrf" value="{e(token)}">'
+            f'<input type="hidden" name="{ONCE}" value="{secrets.token_urlsafe(16)}">')
 
 
 def message(title: str, lines: Iterable[str], kind: str = "notice") -> str:

@@ -3,15 +3,18 @@
 import asyncio
 import hmac
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from aiohttp import BodyPartReader, web
+from sqlalchemy.exc import IntegrityError
 
 from bot.desk import announce_pages, pages
 from bot.desk.question_pages import question_list, question_page
+from bot.dispatcher import duplicate_update
 from bot.errors import ChannelError
 from handlers.admin.campaign import effective_settings
 from handlers.admin.context import Act, Seams
@@ -36,12 +39,26 @@ Deliver = Callable[[Address, Reply], Awaitable[None]]
 Page = Callable[[web.Request, Act], Awaitable[web.StreamResponse]]
 PUBLICATION = {"cong-khai": "cong_khai", "bo-cong-khai": "bo_cong_khai"}  # actions of handlers/admin/publication.py
 CSRF = web.RequestKey("desk_csrf", str)
+DESK = "desk"  # the "channel" of desk form tokens among the processed updates
+ONCE_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
 FORM = web.RequestKey("desk_form", object)
 log = logging.getLogger(__name__)
 
 
 def _html(text: str, status: int = 200) -> web.Response:
     return web.Response(text=text, status=status, content_type="text/html", charset="utf-8", headers=NO_STORE)
+
+
+def _once(form: Any) -> str | None:
+    """The form's one-time token (pages.csrf_field), if it carries a well-formed one."""
+    value = str(form.get(pages.ONCE, "")) if form is not None else ""
+    return value if ONCE_TOKEN.fullmatch(value) else None
+
+
+def _already_done() -> web.Response:
+    """The answer to a form posted a second time."""
+    log.info("desk: a form posted again was not acted on twice")
+    return _html(pages.message(texts.ALREADY_DONE_TITLE, [texts.ALREADY_DONE]), 409)
 
 
 async def _form(request: web.Request) -> dict[str, Any]:
@@ -180,19 +197,34 @@ class Desk:
         return handler
 
     async def _signed_in(self, request: web.Request, page: Page, token: str, form: Any) -> web.StreamResponse:
-        """Resolve the session, run the page in one transaction, then deliver to others."""
+        """Resolve the session, run the page in one transaction, then deliver to others.
+
+        A form acts once: its one-time token is recorded with the action, as a chat update's id is
+        (storage/updates.py), so a reload that posts it again, or a double click, changes nothing
+        and sends no youth a second answer.
+        """
         now = self.clock.now()
-        async with self.store.unit() as uow:
-            settings = await effective_settings(self.settings, uow)
-            actor = await sessions.current(uow, settings, token, now)
-            if actor is None:
-                response: web.StreamResponse = _html(
-                    pages.message(texts.SESSION_OVER, [texts.LOGIN_AGAIN], "error"), 401)
-                response.del_cookie(COOKIE, path="/desk")
-                return response
-            act = actions.desk_act(uow, settings, now, actor, self.seams)
-            request[CSRF], request[FORM] = self.csrf(token), form
-            response = await page(request, act)
+        once = _once(form)
+        try:
+            async with self.store.unit() as uow:
+                settings = await effective_settings(self.settings, uow)
+                actor = await sessions.current(uow, settings, token, now)
+                if actor is None:
+                    response: web.StreamResponse = _html(
+                        pages.message(texts.SESSION_OVER, [texts.LOGIN_AGAIN], "error"), 401)
+                    response.del_cookie(COOKIE, path="/desk")
+                    return response
+                if once is not None and await uow.updates.replies_for(DESK, once) is not None:
+                    return _already_done()
+                act = actions.desk_act(uow, settings, now, actor, self.seams)
+                request[CSRF], request[FORM] = self.csrf(token), form
+                response = await page(request, act)
+                if once is not None:
+                    await uow.updates.record(DESK, once, str(actor.address), [], now)
+        except IntegrityError as exc:
+            if not duplicate_update(exc):
+                raise
+            return _already_done()  # its twin committed first; this one was rolled back whole
         await self._deliver([r for r in act.replies if r.address is not None and r.address != actor.address])
         return response
 
