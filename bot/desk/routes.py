@@ -29,7 +29,7 @@ from handlers.types import Attachment
 from handlers.scope import covers
 from handlers.settings import Settings
 from handlers.types import Address, Reply
-from storage import Store, UnitOfWork
+from storage import Store
 from storage.secret import pseudonym
 
 COOKIE = "desk_session"

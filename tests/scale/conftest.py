@@ -5,11 +5,14 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from storage import Store, create_engine
+from storage.migrate import upgrade
 from tests.conftest import skip_or_fail
 from tests.pg import throwaway_database
 from tests.fakes.telegram_api import FakeTelegramAPI
 from tests.scale.cluster import TOKEN
 
+SECRET = b"shared-server-secret-for-every-worker"  # every worker of one deployment keys pseudonyms alike
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
@@ -18,6 +21,16 @@ async def pg_url() -> AsyncIterator[str]:
     """The URL of an empty database, dropped afterwards (even with workers still connected)."""
     async with throwaway_database("doithoai_scale") as url:
         yield url
+
+
+@pytest.fixture
+async def stores(pg_url: str) -> AsyncIterator[tuple[Store, Store]]:
+    """Two stores on separate engines: what two worker processes hold."""
+    first, second = Store(create_engine(pg_url), secret=SECRET), Store(create_engine(pg_url), secret=SECRET)
+    await upgrade(first.engine)
+    yield first, second
+    await first.close()
+    await second.close()
 
 
 @pytest.fixture

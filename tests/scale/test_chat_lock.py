@@ -5,7 +5,6 @@ read (simulated) hits the ProcessedUpdate primary key and answers nothing.
 """
 
 import asyncio
-from collections.abc import AsyncIterator
 
 import pytest
 
@@ -14,23 +13,10 @@ from bot.dispatcher import Dispatcher
 from bot.locks import chat_lock_key, lock_chat
 from handlers.conversation import Conversation
 from handlers.types import Address
-from storage import Store, create_engine
-from storage.migrate import upgrade
+from storage import Store
 from tests.support import FakeClock, MemoryChannel, ScriptedTagger, local, texts_of
 
-SECRET = b"shared-server-secret-for-every-worker"
-
 QUESTION = "Tỉnh có hỗ trợ vốn vay cho thanh niên khởi nghiệp không?"
-
-
-@pytest.fixture
-async def stores(pg_url: str) -> AsyncIterator[tuple[Store, Store]]:
-    """Two stores on separate engines: what two worker processes hold."""
-    first, second = Store(create_engine(pg_url), secret=SECRET), Store(create_engine(pg_url), secret=SECRET)
-    await upgrade(first.engine)
-    yield first, second
-    await first.close()
-    await second.close()
 
 
 def channels(stores: tuple[Store, Store], config: AppConfig) -> tuple[MemoryChannel, MemoryChannel]:

@@ -10,7 +10,6 @@ youth just sent as the one their next text continues):
 
 import asyncio
 import itertools
-from collections.abc import AsyncIterator
 
 import pytest
 
@@ -21,11 +20,9 @@ from handlers.conversation import Conversation
 from handlers.followups import settle_pending
 from handlers.settings import Person, Roles
 from handlers.types import Address, IncomingMessage, Kind, Reply
-from storage import Question, Store, create_engine
-from storage.migrate import upgrade
+from storage import Question, Store
 from tests.support import FakeClock, MemoryChannel, ScriptedTagger, local, texts_of
 
-SECRET = b"shared-server-secret-for-every-worker"
 FIRST = "Em là đoàn viên ở xã An Thạnh 3, em muốn hỏi về chuyện vay vốn."
 SECOND = "Cụ thể là vay 50 triệu để nuôi tôm thì cần thủ tục gì ạ?"
 THIRD = "Xã em chưa có sân bóng cho thanh niên, tỉnh có kế hoạch gì không?"
@@ -48,16 +45,6 @@ class Outbox:
 @pytest.fixture
 def clock() -> FakeClock:
     return FakeClock(local(2023, 5, 10))
-
-
-@pytest.fixture
-async def stores(pg_url: str) -> AsyncIterator[tuple[Store, Store]]:
-    """Two stores on separate engines: what two worker processes hold."""
-    first, second = Store(create_engine(pg_url), secret=SECRET), Store(create_engine(pg_url), secret=SECRET)
-    await upgrade(first.engine)
-    yield first, second
-    await first.close()
-    await second.close()
 
 
 @pytest.fixture
