@@ -93,9 +93,12 @@ def _history(settings: Settings, detail: Detail) -> str:
         found = settings.topic(tid or "khac")
         return found.short if found else (tid or "—")
 
-    lines = [texts.H_RETAG.format(time=stamp(settings, c.created_at), by=c.by, old=topic(c.old_topic), new=topic(c.new_topic))
-             for c in detail.corrections]
-    lines += [texts.H_AUDIT.format(time=stamp(settings, a.created_at), actor=a.actor, action=a.action,
+    def who(written: str) -> str:
+        return detail.names.get(written, written)
+
+    lines = [texts.H_RETAG.format(time=stamp(settings, c.created_at), by=who(c.by), old=topic(c.old_topic),
+                                  new=topic(c.new_topic)) for c in detail.corrections]
+    lines += [texts.H_AUDIT.format(time=stamp(settings, a.created_at), actor=who(a.actor), action=a.action,
                                    detail=f" ({a.detail})" if a.detail else "") for a in detail.audit]
     return "<ul>" + "".join(f"<li>{e(line)}</li>" for line in lines) + "</ul>"
 

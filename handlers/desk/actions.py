@@ -1,10 +1,10 @@
 """Desk actions through the chat commands' own functions: view, retag, answer, mark reviewed, export."""
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
-from handlers.admin import answers, export, publication, questions
+from handlers.admin import answers, export, publication, questions, roles
 from handlers.admin.args import looks_like_code
 from handlers.admin.context import Act, Seams
 from handlers.admin.roles import Actor
@@ -42,6 +42,7 @@ class Detail:
     audit: list[AuditEntry]
     similar: list[str]  # codes of open near-duplicates in scope
     evidence: list[str]  # the words the tagger reads as deciding its topic (read again now)
+    names: dict[str, str] = field(default_factory=dict)  # "channel:chat_id" of staff in the history → name
 
 
 async def campaign(act: Act) -> Overview:
@@ -67,13 +68,26 @@ async def detail(act: Act, question: Question) -> Detail:
     await act.audit("xem", code=question.code, detail="desk")
     answer = (await act.uow.admin.answers_of([question.id or 0])).get(question.id or 0)
     _, codes = await answers.with_near_duplicates(act, [question.id or 0])
+    corrections = await act.uow.desk.corrections_of(question.id or 0)
+    audit = await act.uow.desk.audit_of(question.code or "")
     return Detail(
-        question=question, answer=answer,
-        corrections=await act.uow.desk.corrections_of(question.id or 0),
-        audit=await act.uow.desk.audit_of(question.code or ""),
+        question=question, answer=answer, corrections=corrections, audit=audit,
         similar=[c for c in codes if c != question.code],
         evidence=evidence(act, question),
+        names=await _names(act, [c.by for c in corrections] + [a.actor for a in audit]),
     )
+
+
+async def _names(act: Act, written: list[str]) -> dict[str, str]:
+    """How the history names each staff member it lists: their configured or granted name."""
+    names: dict[str, str] = {}
+    for text in dict.fromkeys(written):
+        address = roles.parse_address(text)
+        if address is not None:
+            actor = await roles.resolve(act.settings, act.uow, address)
+            if actor.name:
+                names[text] = actor.name
+    return names
 
 
 def evidence(act: Act, question: Question) -> list[str]:

@@ -49,5 +49,8 @@ async def test_an_answer_posted_again_is_not_sent_again(api: FakeTelegramWithFil
         assert sorted(r.status for r in twice) == [200, 409]
         for response in twice:
             response.release()
+        async with browser.get(url) as page:
+            history = (await page.text()).split(texts.Q_HISTORY, 1)[1]
+        assert "Sở KH&amp;ĐT" in history and f"telegram:{COORDINATOR_ID}" not in history  # staff by name
     await asyncio.sleep(0.3)
     assert len(youth.received) == before + 2 and len(await answers(app)) == 2
