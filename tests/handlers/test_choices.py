@@ -4,9 +4,6 @@ Through the real conversation and staff desk (in-memory channel): the youth's pr
 an answer sent from a coordinator's chat, the reminder opt-in, /thongbao's «Gửi» and /gan_chu_de's picker.
 """
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
-
 import pytest
 from sqlmodel import select
 
@@ -22,31 +19,12 @@ from handlers.types import Address, Button, IncomingMessage, Kind, Reply
 from storage import ConversationState, Question, Store
 from storage.clock import to_db
 from storage.models_admin import Answer
+from tests.admin.conftest import Outbox, RecordingAnnouncer
 from tests.support import FakeClock, MemoryChannel, ScriptedTagger, buttons_of, texts_of
 
 ADMIN = "admin1"
 QUESTION = "Em muốn mở tiệm sửa xe mà thiếu vốn, tỉnh có hỗ trợ vay vốn không ạ?"
 CHOICES = [["✅ Đồng ý", "consent:yes"], ["Không đồng ý", "consent:no"], ["📤 Gửi", "adm:ann:yes:1"]]
-
-
-@dataclass
-class Announcer:
-    calls: list[tuple[list[Address], Reply]] = field(default_factory=list)
-
-    def submit(self, recipients: Sequence[Address], reply: Reply) -> str:
-        self.calls.append((list(recipients), reply))
-        return f"run-{len(self.calls)}"
-
-    def resume_now(self, occurrence: str) -> None:
-        raise AssertionError("no announcement is resumed in these tests")
-
-
-@dataclass
-class Outbox:
-    sent: list[tuple[Address, Reply]] = field(default_factory=list)
-
-    async def deliver(self, address: Address, reply: Reply) -> None:
-        self.sent.append((address, reply))
 
 
 @pytest.fixture
@@ -56,8 +34,8 @@ def config(config: AppConfig) -> AppConfig:
 
 
 @pytest.fixture
-def announcer() -> Announcer:
-    return Announcer()
+def announcer() -> RecordingAnnouncer:
+    return RecordingAnnouncer()
 
 
 @pytest.fixture
@@ -67,7 +45,7 @@ def outbox() -> Outbox:
 
 @pytest.fixture
 def dispatcher(store: Store, config: AppConfig, clock: FakeClock, tagger: ScriptedTagger,
-               announcer: Announcer, outbox: Outbox) -> Dispatcher:
+               announcer: RecordingAnnouncer, outbox: Outbox) -> Dispatcher:
     conversation = Conversation(config, tagger, clock)
     conversation.admin.seams.announcer = announcer
     return Dispatcher(store, conversation, clock, outbound=outbox.deliver)
@@ -166,7 +144,7 @@ async def test_the_youth_rates_by_label_and_then_comments(chat: MemoryChannel, s
     assert (answer.rating, answer.comment) == ("bad", "Em cần biết thủ tục cụ thể hơn")
 
 
-async def test_the_admin_confirms_an_announcement_by_typing(chat: MemoryChannel, announcer: Announcer) -> None:
+async def test_the_admin_confirms_an_announcement_by_typing(chat: MemoryChannel, announcer: RecordingAnnouncer) -> None:
     preview = await chat.text(ADMIN, "/thongbao Hạn gửi câu hỏi là 26/5")
     assert buttons_of(preview) == ["adm:ann:yes:1", "adm:ann:no:1"]
     assert texts_of(await chat.text(ADMIN, "Gửi")) == admin_texts.ANNOUNCE_SENT.format(count=0)

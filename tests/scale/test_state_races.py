@@ -21,7 +21,8 @@ from handlers.followups import settle_pending
 from handlers.settings import Person, Roles
 from handlers.types import Address, IncomingMessage, Kind, Reply
 from storage import Question, Store
-from tests.support import FakeClock, MemoryChannel, ScriptedTagger, local, texts_of
+from tests.admin.conftest import Outbox
+from tests.support import FakeClock, MemoryChannel, ScriptedTagger, texts_of
 
 FIRST = "Em là đoàn viên ở xã An Thạnh 3, em muốn hỏi về chuyện vay vốn."
 SECOND = "Cụ thể là vay 50 triệu để nuôi tôm thì cần thủ tục gì ạ?"
@@ -30,21 +31,6 @@ FOURTH = "Sân gần nhất cách nhà em 7 cây số, tụi em phải đi xe m�
 OTHER = "Tỉnh có chương trình hỗ trợ thanh niên vay vốn khởi nghiệp không ạ?"
 YOUTH = Address("memory", "y1")
 STAFF = "coord_startup"
-
-
-class Outbox:
-    """Records what the dispatcher delivers to other chats."""
-
-    def __init__(self) -> None:
-        self.sent: list[tuple[Address, Reply]] = []
-
-    async def deliver(self, address: Address, reply: Reply) -> None:
-        self.sent.append((address, reply))
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock(local(2023, 5, 10))
 
 
 @pytest.fixture
