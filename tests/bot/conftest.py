@@ -1,4 +1,4 @@
-"""Headless Chromium (Debian's package) driven by Playwright, for the web chat tests."""
+"""Headless Chromium (Debian's package) driven by Playwright, and the bot serving the web chat, for its tests."""
 
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -6,7 +6,10 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Page, async_playwright
 
-from tests.conftest import skip_or_fail
+from bot.app import App, build_app
+from bot.config import load_config
+from tests.conftest import ROOT, skip_or_fail
+from tests.support import FakeClock
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -30,3 +33,15 @@ async def page() -> AsyncIterator[Page]:
             await context.close()
         finally:
             await browser.close()
+
+
+@pytest.fixture
+async def app(tmp_path: Path, clock: FakeClock) -> AsyncIterator[App]:
+    """The whole bot on the shipped config and a fresh SQLite file, the web chat on a free port."""
+    config = load_config(
+        ROOT / "config.yaml", env={"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'web.db'}", "WEB_PORT": "0"}
+    )
+    app = await build_app(config, clock=clock)
+    await app.start()
+    yield app
+    await app.stop()

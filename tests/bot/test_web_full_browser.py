@@ -1,28 +1,10 @@
 """The whole bot (real conversation, tagger, storage) through the web chat page in headless Chromium."""
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
-import pytest
 from playwright.async_api import Page, expect
 from sqlmodel import select
 
-from bot.app import App, build_app
-from bot.config import load_config
+from bot.app import App
 from storage import Question
-from tests.conftest import ROOT
-from tests.support import FakeClock
-
-
-@pytest.fixture
-async def app(tmp_path: Path, clock: FakeClock) -> AsyncIterator[App]:
-    config = load_config(
-        ROOT / "config.yaml", env={"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'web.db'}", "WEB_PORT": "0"}
-    )
-    app = await build_app(config, clock=clock)
-    await app.start()
-    yield app
-    await app.stop()
 
 
 async def test_a_youth_asks_a_question_on_the_web_chat(page: Page, app: App) -> None:

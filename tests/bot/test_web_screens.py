@@ -17,12 +17,10 @@ import pytest
 from PIL import Image
 from playwright.async_api import Page, async_playwright, expect
 
-from bot.app import App, build_app
-from bot.config import load_config
+from bot.app import App
 from handlers import texts
 from tests.bot.conftest import CHROMIUM, CHROMIUM_ARGS
-from tests.conftest import ROOT, skip_or_fail
-from tests.support import FakeClock
+from tests.conftest import skip_or_fail
 
 PHONE = {"width": 390, "height": 844}
 LAPTOP = {"width": 1280, "height": 800}
@@ -46,17 +44,6 @@ TEXT_BOX = """(fact) => {
   }
   return null;
 }"""
-
-
-@pytest.fixture
-async def app(tmp_path: Path, clock: FakeClock) -> AsyncIterator[App]:
-    config = load_config(
-        ROOT / "config.yaml", env={"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'web.db'}", "WEB_PORT": "0"}
-    )
-    app = await build_app(config, clock=clock)
-    await app.start()
-    yield app
-    await app.stop()
 
 
 @pytest.fixture(params=[PHONE, LAPTOP], ids=["390x844", "1280x800"])
