@@ -196,6 +196,8 @@ class AppConfig(Settings):
     @model_validator(mode="after")
     def _known_scopes(self) -> "AppConfig":
         errors = config_errors(self, self.roles.coordinators)
+        for spec in self.campaigns:  # a local campaign's scopes name its own units
+            errors += [f"campaigns.{spec.key}: {e}" for e in config_errors(self.for_campaign(spec), spec.roles.coordinators)]
         if errors:
             raise ValueError("; ".join(errors))
         return self

@@ -153,6 +153,7 @@ async def store(turn: Turn, text: str) -> Question:
     question = Question(
         youth_id=turn.youth.id,
         channel=turn.msg.address.channel,
+        campaign=turn.settings.key,
         unit_code=turn.youth.unit_code,
         asker_name=turn.youth.name,
         text_raw=text,

@@ -13,6 +13,7 @@ from datetime import datetime
 
 from handlers import asking, choices, prompts, publication, steps, texts
 from handlers.admin import AdminDesk, Seams, effective_settings
+from handlers.campaigns import of as campaign_settings
 from handlers.sanitize import clean_text, collapse_spaces
 from handlers.coordination import optin
 from handlers.clock import Clock
@@ -94,6 +95,8 @@ class Conversation:
                 await choices.remember(uow, choices.recipients(handled, address), handled, address, now)
                 return handled
         youth = await uow.youth.get(address.channel, address.chat_id)
+        if youth is not None and youth.campaign != settings.key:  # a local campaign's youth: its dates and units
+            settings = await campaign_settings(self.settings, uow, youth.campaign) or settings
         turn = Turn(
             msg=msg,
             uow=uow,

@@ -7,17 +7,22 @@ and the final export all ask this module. A scope is "all" or a list of entries:
 - a unit, written `don_vi:KESACH`: questions from that unit.
 Topic ids and department codes are bare and checked disjoint at start (`config_errors`); a unit is
 never bare, so no entry can mean two things (the unit `KHAC` is `don_vi:KHAC`, the topic is `khac`).
+
+Several campaigns (handlers/campaigns.py): a scope also names the campaigns it covers. The
+province's admins cover every campaign (`campaigns` None); everyone else covers their own campaign
+only (`within`), so no entry, whatever it lists, reaches a question of another campaign.
 """
 
 import logging
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal, Protocol
 
 from handlers.coordination.routing import departments_for
 from handlers.settings import Department, Person, Settings, Unit
 from handlers.types import Address
 from storage import UnitOfWork
+from storage.models import PRIMARY_CAMPAIGN
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +43,7 @@ class ScopeError(ValueError):
 class Scoped(Protocol):
     """What the rule reads of a question."""
 
+    campaign: str
     topic: str | None
     unit_code: str | None
 
@@ -51,10 +57,11 @@ class Scope:
     topics: frozenset[str] = frozenset()  # topic ids covered: listed, or answered by a listed department
     units: frozenset[str] = frozenset()  # unit codes, upper-case
     known: frozenset[str] = field(default=frozenset(), repr=False)  # the configured topic ids
+    campaigns: frozenset[str] | None = None  # the campaigns covered; None: every one (the province's admins)
 
     @classmethod
     def all(cls) -> "Scope":
-        """Everything (admins, coordinators scoped "all")."""
+        """Everything in every campaign (the province's admins); `within` narrows it to one campaign."""
         return cls(everything=True)
 
     @classmethod
@@ -63,8 +70,15 @@ class Scope:
         return cls()
 
 
+def within(scope: Scope, campaign: str) -> Scope:
+    """The scope limited to one campaign (a local campaign's staff; the province's coordinators)."""
+    return replace(scope, campaigns=frozenset({campaign}))
+
+
 def covers(scope: Scope, question: Scoped) -> bool:
     """Whether the question is in the scope: the one rule every reader uses."""
+    if scope.campaigns is not None and question.campaign not in scope.campaigns:
+        return False
     if scope.everything:
         return True
     topic = question.topic if question.topic in scope.known else "khac"
@@ -180,18 +194,20 @@ class Coordinator:
 
 
 def configured(settings: Settings) -> list[Coordinator]:
-    """The coordinators listed in config.yaml."""
+    """The coordinators configured for `settings`' campaign (each covers that campaign only)."""
     people = settings.roles.coordinators
-    return [Coordinator(Address(p.channel, p.chat_id), p.name, parse(settings, p.scope)) for p in people]
+    return [Coordinator(Address(p.channel, p.chat_id), p.name, within(parse(settings, p.scope), settings.key))
+            for p in people]
 
 
 async def coordinators(settings: Settings, uow: UnitOfWork) -> list[Coordinator]:
-    """Every coordinator: configured, then granted (read now; a configured chat keeps its configured role)."""
+    """Every coordinator of `settings`' campaign: configured, then granted in it (read now; a
+    configured chat keeps its configured role)."""
     people = configured(settings)
     taken = {c.address for c in people} | {Address(p.channel, p.chat_id) for p in settings.roles.admins}
     for grant in await uow.admin.grants():
         address = Address(grant.channel, grant.chat_id)
-        if grant.role == COORDINATOR and address not in taken:
+        if grant.role == COORDINATOR and address not in taken and (grant.campaign or PRIMARY_CAMPAIGN) == settings.key:
             taken.add(address)
-            people.append(Coordinator(address, grant.name, load(settings, grant.scope)))
+            people.append(Coordinator(address, grant.name, within(load(settings, grant.scope), settings.key)))
     return people

@@ -12,7 +12,7 @@ from storage.clock import to_db
 from storage.lookups import LookupCache
 from storage.secret import blocked_key, secret_of
 from storage.statements import Statement, columns, detached
-from storage.models import Question, Youth
+from storage.models import Question, StoredCampaign, Youth
 from storage.models_admin import (
     Answer,
     AuditEntry,
@@ -250,6 +250,28 @@ class AdminRepo:
         if deadline_days_before is not None:
             row.deadline_days_before = deadline_days_before
         row.changed_by, row.changed_at = by, to_db(now)
+        self._session.add(row)
+        await self._session.flush()
+        self._changed_lookups()
+        return row
+
+    # --- local campaigns (handlers/campaigns.py validates their specs) -----------------------------
+
+    async def stored_campaigns(self) -> list[StoredCampaign]:
+        """The campaigns created at run time, oldest first (cached briefly: every worker reads them)."""
+        async def load() -> list[StoredCampaign]:
+            rows = await self._session.exec(select(StoredCampaign).order_by(col(StoredCampaign.created_at)))
+            return list(rows.all())
+
+        return await self._cache.fetch("campaigns", load)  # type: ignore[no-any-return]
+
+    async def save_campaign(self, key: str, spec: dict[str, Any], by: str, now: datetime) -> StoredCampaign:
+        """Create or replace a stored campaign's settings."""
+        row = await self._session.get(StoredCampaign, key)
+        if row is None:
+            row = StoredCampaign(key=key, spec=spec, created_by=by, created_at=to_db(now), updated_at=to_db(now))
+        else:
+            row.spec, row.updated_at = spec, to_db(now)
         self._session.add(row)
         await self._session.flush()
         self._changed_lookups()

@@ -6,6 +6,9 @@ from typing import Any, Optional
 from sqlalchemy import JSON, Column, UniqueConstraint, false
 from sqlmodel import Field, SQLModel
 
+# The province's campaign: the one config.yaml describes, and every row stored before there were several.
+PRIMARY_CAMPAIGN = "tinh"
+
 
 class Youth(SQLModel, table=True):
     """A young person who consented, identified per channel."""
@@ -17,6 +20,9 @@ class Youth(SQLModel, table=True):
     chat_id: str = Field(max_length=128)
     name: Optional[str] = Field(default=None, max_length=200)  # None: anonymous
     unit_code: Optional[str] = Field(default=None, max_length=32, index=True)
+    # The campaign the youth is taking part in now (its unit list, deadline and reminders apply).
+    campaign: str = Field(default=PRIMARY_CAMPAIGN, max_length=16, index=True,
+                          sa_column_kwargs={"server_default": PRIMARY_CAMPAIGN})
     consent_at: datetime
     reminders_ok: bool = False
     reachable: bool = True
@@ -30,6 +36,8 @@ class Question(SQLModel, table=True):
     code: Optional[str] = Field(default=None, max_length=32, unique=True, index=True)
     youth_id: Optional[int] = Field(default=None, foreign_key="youth.id", index=True)
     channel: str = Field(max_length=16)
+    campaign: str = Field(default=PRIMARY_CAMPAIGN, max_length=16, index=True,
+                          sa_column_kwargs={"server_default": PRIMARY_CAMPAIGN})
     source: str = Field(default="chat", max_length=32)
     unit_code: Optional[str] = Field(default=None, max_length=32, index=True)
     asker_name: Optional[str] = Field(default=None, max_length=200)
@@ -84,3 +92,16 @@ class ReceiptCounter(SQLModel, table=True):
 
     prefix: str = Field(primary_key=True, max_length=16)
     last: int = 0
+
+
+class StoredCampaign(SQLModel, table=True):
+    """A local campaign created at run time (/tao_chien_dich or the desk): its settings, validated
+    as handlers.settings.CampaignSpec, as JSON."""
+
+    __tablename__ = "campaign"
+
+    key: str = Field(primary_key=True, max_length=16)
+    spec: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    created_by: str = Field(max_length=160)
+    created_at: datetime
+    updated_at: datetime

@@ -18,6 +18,8 @@ class RoleGrant(SQLModel, table=True):
     role: str = Field(max_length=16)  # admin | coordinator
     name: str = Field(default="", max_length=200)
     scope: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))  # [] = all
+    # The local campaign the role is in; None: the province's (an admin then sees every campaign).
+    campaign: Optional[str] = Field(default=None, max_length=16)
     granted_by: str = Field(max_length=160)
     created_at: datetime
 

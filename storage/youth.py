@@ -9,7 +9,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.clock import to_db
 from storage.erasure import erase_chat, erase_youth
-from storage.models import Youth
+from storage.models import PRIMARY_CAMPAIGN, Youth
 from storage.statements import Statement, attached, changes, columns, detached, saved
 
 # Every message looks its sender up, and a conversation creates and changes the row: plain
@@ -39,9 +39,10 @@ class YouthRepo:
         row = await _BY_ADDRESS.first(self._session, {"channel": channel, "chat_id": chat_id})
         return None if row is None else detached(Youth, _NAMES, row)
 
-    async def create(self, channel: str, chat_id: str, now: datetime) -> Youth:
-        """Record consent for a new youth."""
-        values = {"channel": channel, "chat_id": chat_id, "name": None, "unit_code": None, "consent_at": to_db(now),
+    async def create(self, channel: str, chat_id: str, now: datetime, campaign: str = PRIMARY_CAMPAIGN) -> Youth:
+        """Record consent for a new youth, taking part in `campaign`."""
+        values = {"channel": channel, "chat_id": chat_id, "name": None, "unit_code": None, "campaign": campaign,
+                  "consent_at": to_db(now),
                   "reminders_ok": False, "reachable": True, "created_at": to_db(now)}
         youth_id = await _CREATE.scalar(self._session, values)
         return detached(Youth, _NAMES, [values.get(name, youth_id) for name in _NAMES])

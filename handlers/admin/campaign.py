@@ -1,20 +1,12 @@
-"""/chien_dich, and the campaign override every deadline rule reads."""
+"""/chien_dich: the campaign's dates, shown; admins change them."""
 
 from datetime import date, datetime
 
 from handlers.admin import texts
 from handlers.admin.args import parse_date, parse_pairs
 from handlers.admin.context import Act, notify
-from handlers.settings import Campaign, Settings
-from storage import UnitOfWork
-
-
-async def effective_settings(settings: Settings, uow: UnitOfWork) -> Settings:
-    """The settings with the admins' stored change to the dialogue date or deadline rule applied."""
-    override = await uow.admin.campaign_override()
-    if override is None:
-        return settings
-    return _apply(settings, override.dialogue_date, override.deadline_days_before)
+from handlers.campaigns import effective_settings, with_dates as _apply
+from handlers.settings import Campaign
 
 
 def countdown(campaign: Campaign, now: datetime) -> str:
@@ -84,11 +76,4 @@ async def _change(act: Act) -> bool:
     return True
 
 
-def _apply(settings: Settings, dialogue: date | None, days: int | None) -> Settings:
-    """The settings with a new dialogue date and/or deadline rule (model_copy skips validation)."""
-    changes: dict[str, object] = {}
-    if dialogue is not None:
-        changes["dialogue_date"] = dialogue
-    if days is not None:
-        changes["deadline_days_before"] = days
-    return settings.model_copy(update={"campaign": settings.campaign.model_copy(update=changes)})
+__all__ = ["countdown", "effective_settings", "show"]

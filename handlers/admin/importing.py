@@ -188,7 +188,7 @@ async def _store(act: Act, row: Row) -> Question:
         scores = {k: round(float(v), 4) for k, v in result.scores.items()}
         review = bool(result.needs_review)
     question = Question(
-        youth_id=None, channel="import", source=row.source, unit_code=row.unit_code, asker_name=row.asker,
+        youth_id=None, channel="import", campaign=act.settings.key, source=row.source, unit_code=row.unit_code, asker_name=row.asker,
         text_raw=row.text, text_norm=act.seams.normalise(row.text), topic=topic, topic_source="tagger",
         topic_scores=scores, needs_review=review, late=act.settings.campaign.is_late(row.at),
         created_at=to_db(row.at),

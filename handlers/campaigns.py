@@ -1,0 +1,104 @@
+"""The one registry of campaigns: the province's (config.yaml's `campaign:`, key "tinh") and the
+local ones (the file's `campaigns:`, then those admins created, stored in the database).
+
+Every reader asks here: the conversation (which campaign a youth is in, deep links), staff roles
+and scopes, the scheduler's jobs, the desk and the public page. A local campaign's settings are
+the province's with its own name, dates, receipt prefix, units and people (Settings.for_campaign).
+"""
+
+import logging
+from datetime import date, datetime
+
+from pydantic import ValidationError
+
+from handlers.settings import CampaignSpec, Settings, campaign_conflicts
+from storage import UnitOfWork
+from storage.models import PRIMARY_CAMPAIGN
+
+log = logging.getLogger(__name__)
+
+PRIMARY = PRIMARY_CAMPAIGN
+
+
+async def effective_settings(settings: Settings, uow: UnitOfWork) -> Settings:
+    """The province's settings with the admins' stored change to its dialogue date or deadline rule."""
+    override = await uow.admin.campaign_override()
+    if override is None:
+        return settings
+    return with_dates(settings, override.dialogue_date, override.deadline_days_before)
+
+
+def with_dates(settings: Settings, dialogue: date | None, days: int | None) -> Settings:
+    """The settings with a new dialogue date and/or deadline rule (model_copy skips validation)."""
+    changes: dict[str, object] = {}
+    if dialogue is not None:
+        changes["dialogue_date"] = dialogue
+    if days is not None:
+        changes["deadline_days_before"] = days
+    return settings.model_copy(update={"campaign": settings.campaign.model_copy(update=changes)})
+
+
+async def specs(settings: Settings, uow: UnitOfWork) -> list[CampaignSpec]:
+    """The local campaigns: the file's, then the stored ones (a stored one that no longer validates
+    against the file, e.g. its prefix was given to a new file campaign, is logged and left out)."""
+    found = list(settings.campaigns)
+    for row in await uow.admin.stored_campaigns():
+        try:
+            spec = CampaignSpec.model_validate(row.spec)
+        except ValidationError as exc:
+            log.error("stored campaign %s is not valid any more: left out (%s)", row.key, exc.errors()[:1])
+            continue
+        problems = campaign_conflicts(settings, found, spec)
+        if problems:
+            log.error("stored campaign %s clashes with the configuration: left out (%s)", row.key, "; ".join(problems))
+            continue
+        found.append(spec)
+    return found
+
+
+async def every(settings: Settings, uow: UnitOfWork) -> dict[str, Settings]:
+    """Each campaign's settings by key: the province's first (with the admins' date change)."""
+    province = await effective_settings(settings, uow)
+    found = {PRIMARY: province}
+    for spec in await specs(settings, uow):
+        found[spec.key] = province.for_campaign(spec)
+    return found
+
+
+async def of(settings: Settings, uow: UnitOfWork, key: str | None) -> Settings | None:
+    """One campaign's settings (None or "tinh": the province's); None when no campaign has that key."""
+    if key is None or key == PRIMARY:
+        return await effective_settings(settings, uow)
+    return (await every(settings, uow)).get(key)
+
+
+def is_open(campaign: Settings, now: datetime) -> bool:
+    """Whether youth may still send questions to it: until its dialogue day (late ones are flagged)."""
+    return now.astimezone(campaign.campaign.zone).date() <= campaign.campaign.dialogue_date
+
+
+def open_ones(campaigns: dict[str, Settings], now: datetime) -> list[Settings]:
+    """The campaigns taking questions now, the province's first, then by dialogue date."""
+    found = [c for c in campaigns.values() if is_open(c, now)]
+    return sorted(found, key=lambda c: (c.key != PRIMARY, c.campaign.dialogue_date, c.key))
+
+
+def parse_link(payload: str, campaigns: dict[str, Settings]) -> tuple[str | None, str | None]:
+    """(campaign key, unit code) of a deep link's payload: `KEY`, `KEY-UNIT` or a province `UNIT`.
+
+    A campaign key never equals a province unit code (campaign_conflicts), so `/start KESACH`
+    printed on last year's posters still means the province's unit. A unit the campaign does not
+    have is dropped (the youth then picks one)."""
+    word = payload.strip()
+    if not word:
+        return None, None
+    lowered = word.lower()
+    if lowered in campaigns:
+        return lowered, None
+    head, sep, tail = word.partition("-")
+    if sep and head.lower() in campaigns:
+        campaign = campaigns[head.lower()]
+        unit = campaign.unit(tail)
+        return head.lower(), unit.code if unit is not None else None
+    unit = campaigns[PRIMARY].unit(word) if PRIMARY in campaigns else None
+    return (PRIMARY, unit.code) if unit is not None else (None, None)
