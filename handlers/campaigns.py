@@ -102,3 +102,46 @@ def parse_link(payload: str, campaigns: dict[str, Settings]) -> tuple[str | None
         return head.lower(), unit.code if unit is not None else None
     unit = campaigns[PRIMARY].unit(word) if PRIMARY in campaigns else None
     return (PRIMARY, unit.code) if unit is not None else (None, None)
+
+
+# What an admin reads when a new or changed campaign is refused (the command and the desk both).
+FIELD_NAMES = {
+    "key": "mã chiến dịch (2–16 chữ thường không dấu và số, bắt đầu bằng chữ)",
+    "name": "tên", "theme": "chủ đề", "organizer": "đơn vị tổ chức",
+    "dialogue_date": "ngày đối thoại (dd/mm/yyyy)", "deadline_days_before": "số ngày hạn trước đối thoại (0–365)",
+    "receipt_prefix": "tiền tố mã câu hỏi (2–12 chữ in hoa không dấu và số)", "units": "đơn vị", "roles": "người phụ trách",
+}
+CONFLICTS = {
+    "is taken": "đã được dùng", "unit code of the province": "trùng mã một đơn vị của tỉnh",
+    "unit codes repeat": "mã đơn vị bị lặp",
+}
+
+
+def _vietnamese(problem: str) -> str:
+    """A conflict from campaign_conflicts, in words an admin reads."""
+    subject = "Mã chiến dịch" if problem.startswith("key") else "Tiền tố mã câu hỏi" if problem.startswith("receipt") else "Đơn vị"
+    reason = next((v for k, v in CONFLICTS.items() if k in problem), problem)
+    return f"{subject}: {reason}"
+
+
+async def create(settings: Settings, uow: UnitOfWork, raw: dict[str, object], by: str, now: datetime,
+                 ) -> tuple[CampaignSpec | None, list[str]]:
+    """Validate and store a new local campaign (or replace a stored one with the same key when
+    `raw["key"]` is one): the spec, or the Vietnamese reasons it was refused. Validated exactly as
+    the file's `campaigns:` are; the caller audits and tells the scheduler (Seams.campaign_listeners)."""
+    try:
+        spec = CampaignSpec.model_validate(raw)
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            field = str(error["loc"][0]) if error["loc"] else ""
+            problems.append(f"Sai {FIELD_NAMES.get(field, field or 'dữ liệu')}")
+        return None, list(dict.fromkeys(problems))
+    if spec.key in {s.key for s in settings.campaigns}:
+        return None, ["Chiến dịch này khai báo trong config.yaml: sửa trong tệp cấu hình"]
+    stored = [s for s in await specs(settings, uow) if s.key != spec.key]
+    problems = [_vietnamese(p) for p in campaign_conflicts(settings, stored, spec)]
+    if problems:
+        return None, problems
+    await uow.admin.save_campaign(spec.key, spec.model_dump(mode="json"), by, now)
+    return spec, []

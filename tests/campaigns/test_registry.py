@@ -116,3 +116,25 @@ async def test_a_grant_in_a_local_campaign_stays_in_it(store: Store, two_campaig
     assert (actor.role, actor.campaign) == (COORDINATOR, LOCAL_KEY) and covers(actor.scope, q)
     assert not covers(actor.scope, Question(channel="zalo", text_raw="", text_norm="", topic="khac", unit_code="ANMY"))
     assert province_people == []  # not one of the province's coordinators
+
+
+async def test_creating_a_campaign_validates_as_the_file_does_and_tells_why_in_vietnamese(
+    store: Store, two_campaigns: AppConfig
+) -> None:
+    now = local_time(2023, 3, 1)
+    async with store.unit() as uow:
+        spec, problems = await campaigns.create(two_campaigns, uow, local_spec(key="Bad Key", dialogue_date="x"), "a", now)
+        assert spec is None and problems == ["Sai mã chiến dịch (2–16 chữ thường không dấu và số, bắt đầu bằng chữ)",
+                                              "Sai ngày đối thoại (dd/mm/yyyy)"]
+        spec, problems = await campaigns.create(two_campaigns, uow, local_spec(key="mytu"), "a", now)
+        assert spec is None and "Mã chiến dịch: trùng mã một đơn vị của tỉnh" in problems
+        assert "Tiền tố mã câu hỏi: đã được dùng" in problems  # KS2023 is the file campaign's
+        spec, problems = await campaigns.create(two_campaigns, uow, local_spec(), "a", now)
+        assert spec is None and problems == ["Chiến dịch này khai báo trong config.yaml: sửa trong tệp cấu hình"]
+        spec, problems = await campaigns.create(two_campaigns, uow, local_spec(key="phuong1", receipt_prefix="P1"), "a", now)
+        assert problems == [] and spec is not None
+    async with store.unit() as uow:  # stored: every worker sees it (after the lookup cache's few seconds)
+        assert "phuong1" in await campaigns.every(two_campaigns, uow)
+        spec, problems = await campaigns.create(  # a stored campaign may be changed under its key
+            two_campaigns, uow, local_spec(key="phuong1", receipt_prefix="P1", dialogue_date="2023-05-02"), "a", now)
+        assert problems == [] and spec is not None and spec.dialogue_date == date(2023, 5, 2)
