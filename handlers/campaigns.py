@@ -7,6 +7,7 @@ the province's with its own name, dates, receipt prefix, units and people (Setti
 """
 
 import logging
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from pydantic import ValidationError
@@ -38,11 +39,30 @@ def with_dates(settings: Settings, dialogue: date | None, days: int | None) -> S
     return settings.model_copy(update={"campaign": settings.campaign.model_copy(update=changes)})
 
 
-async def specs(settings: Settings, uow: UnitOfWork) -> list[CampaignSpec]:
-    """The local campaigns: the file's, then the stored ones (a stored one that no longer validates
-    against the file, e.g. its prefix was given to a new file campaign, is logged and left out)."""
+@dataclass(frozen=True)
+class _Known:
+    """The local campaigns as last read, validated once: every message asks (roles, the conversation)."""
+
+    sources: tuple[object, ...]  # what they were built from, held so no id() below is reused
+    specs: tuple[CampaignSpec, ...]
+    by_key: dict[str, CampaignSpec]
+    staff: dict[tuple[str, str], CampaignSpec]  # (channel, chat_id) of a configured person → their campaign
+
+
+_known: dict[tuple[int, ...], _Known] = {}
+
+
+async def _local(settings: Settings, uow: UnitOfWork) -> _Known:
+    """The file's local campaigns, then the stored ones, validated and indexed once per read of the
+    table (the Store keeps that read a few seconds, so a message usually costs one dict lookup)."""
+    rows = await uow.admin.stored_campaigns()
+    sources = (rows, settings.campaigns, settings.units, settings.campaign.receipt_prefix)  # shared by copies
+    cache_key = tuple(id(source) for source in sources)
+    known = _known.get(cache_key)
+    if known is not None:
+        return known
     found = list(settings.campaigns)
-    for row in await uow.admin.stored_campaigns():
+    for row in rows:
         try:
             spec = CampaignSpec.model_validate(row.spec)
         except ValidationError as exc:
@@ -53,7 +73,23 @@ async def specs(settings: Settings, uow: UnitOfWork) -> list[CampaignSpec]:
             log.error("stored campaign %s clashes with the configuration: left out (%s)", row.key, "; ".join(problems))
             continue
         found.append(spec)
-    return found
+    staff = {(p.channel, p.chat_id): spec for spec in reversed(found) for p in (*spec.roles.admins, *spec.roles.coordinators)}
+    if len(_known) > 8:  # a new read of the table every few seconds: keep the last few
+        _known.clear()
+    known = _known[cache_key] = _Known(sources, tuple(found), {spec.key: spec for spec in found}, staff)
+    return known
+
+
+async def specs(settings: Settings, uow: UnitOfWork) -> list[CampaignSpec]:
+    """The local campaigns: the file's, then the stored ones (a stored one that no longer validates
+    against the file, e.g. its prefix was given to a new file campaign, is logged and left out)."""
+    return list((await _local(settings, uow)).specs)
+
+
+async def staff_campaign(settings: Settings, uow: UnitOfWork, channel: str, chat_id: str) -> Settings | None:
+    """The local campaign whose configured admins or coordinators include this chat, if any."""
+    spec = (await _local(settings, uow)).staff.get((channel, chat_id))
+    return None if spec is None else (await effective_settings(settings, uow)).for_campaign(spec)
 
 
 async def every(settings: Settings, uow: UnitOfWork) -> dict[str, Settings]:
@@ -69,7 +105,8 @@ async def of(settings: Settings, uow: UnitOfWork, key: str | None) -> Settings |
     """One campaign's settings (None or "tinh": the province's); None when no campaign has that key."""
     if key is None or key == PRIMARY:
         return await effective_settings(settings, uow)
-    return (await every(settings, uow)).get(key)
+    spec = (await _local(settings, uow)).by_key.get(key)
+    return None if spec is None else (await effective_settings(settings, uow)).for_campaign(spec)
 
 
 def is_open(campaign: Settings, now: datetime) -> bool:

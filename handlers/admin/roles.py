@@ -66,10 +66,9 @@ async def resolve(settings: Settings, uow: UnitOfWork, address: Address) -> Acto
     actor = configured(settings, address)
     if actor is not None:
         return actor
-    for spec in await campaigns.specs(settings, uow):
-        if any(p.channel == address.channel and p.chat_id == address.chat_id
-               for p in (*spec.roles.admins, *spec.roles.coordinators)):
-            return configured(settings.for_campaign(spec), address) or Actor(address, YOUTH)
+    local = await campaigns.staff_campaign(settings, uow, address.channel, address.chat_id)
+    if local is not None:
+        return configured(local, address) or Actor(address, YOUTH)
     grant = await uow.admin.grant(address.channel, address.chat_id)
     if grant is None or grant.role not in (ADMIN, COORDINATOR):
         return Actor(address, YOUTH)
