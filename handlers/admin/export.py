@@ -8,6 +8,7 @@ from datetime import date
 
 from handlers import texts as youth_texts
 from handlers.admin import texts
+from handlers.campaigns import PRIMARY
 from handlers.admin.args import parse_date, parse_pairs
 from handlers.admin.context import Act
 from handlers.admin.questions import departments_text
@@ -47,6 +48,8 @@ async def files(act: Act, questions: list[Question]) -> tuple[Attachment, Attach
     answers = await act.uow.admin.answers_of([q.id for q in questions if q.id is not None])
     rows = [_row(act, q, answers.get(q.id or 0)) for q in questions]
     stamp = act.now.astimezone(act.settings.campaign.zone).strftime("%Y%m%d-%H%M")
+    if act.settings.key != PRIMARY:  # a local campaign's file says whose it is
+        stamp = f"{act.settings.key}-{stamp}"
     return (
         Attachment(f"cau-hoi-{stamp}.xlsx", workbook(act, questions), XLSX),
         Attachment(f"cau-hoi-{stamp}.csv", to_csv(rows), "text/csv"),
