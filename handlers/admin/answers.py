@@ -7,8 +7,8 @@ from handlers.admin import texts
 from handlers.admin.args import parse_codes
 from handlers.admin.campaign import effective_settings
 from handlers.admin.context import Act
-from handlers.campaigns import PRIMARY
 from handlers.admin.questions import find
+from handlers.campaigns import PRIMARY
 from handlers.coordination.similar import group_similar
 from handlers.scope import Coordinator, coordinators, covers
 from handlers.settings import Settings

@@ -2,7 +2,7 @@
 
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
@@ -77,7 +77,7 @@ class Act:
         """What the actor handles now: their scope within the campaign they work on (`settings`)."""
         mine = self.actor.scope
         if mine.campaigns is not None and self.settings.key not in mine.campaigns:
-            return replace(mine, campaigns=frozenset())  # never widened to a campaign that is not theirs
+            return mine  # settings not of their campaign (a caller that did not ask working.py): never widened
         return within(mine, self.settings.key)
 
     @property

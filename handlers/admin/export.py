@@ -8,11 +8,11 @@ from datetime import date
 
 from handlers import texts as youth_texts
 from handlers.admin import texts
-from handlers.campaigns import PRIMARY
 from handlers.admin.args import parse_date, parse_pairs
 from handlers.admin.context import Act
 from handlers.admin.questions import departments_text
 from handlers.admin.stats import scoped_questions
+from handlers.campaigns import PRIMARY
 from handlers.choices import fold
 from handlers.coordination.export import build_workbook, rows_for
 from handlers.coordination.routing import departments_for

@@ -75,6 +75,8 @@ async def show(act: Act) -> None:
     await act.audit("thongke", detail=f"{len(questions)} questions")
     view = await overview(act, questions)
     scope = texts.STATS_SCOPE.format(scope=view.scope) if view.scope else ""
+    if act.settings.key != campaigns.PRIMARY:  # a local campaign's statistics say whose they are
+        scope += texts.STATS_CAMPAIGN.format(name=act.settings.campaign.name)
     lines = [texts.STATS_HEAD.format(scope=scope), texts.STATS_TOTAL.format(
         total=view.total, review=view.review, late=view.late, answered=view.answered,
     )]

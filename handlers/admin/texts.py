@@ -39,6 +39,7 @@ CMD = {
 # --- /thongke ---
 STATS_HEAD = "📊 Thống kê câu hỏi{scope}"
 STATS_SCOPE = " (phạm vi: {scope})"
+STATS_CAMPAIGN = " — {name}"
 STATS_TOTAL = "Tổng số: {total} • cần xem lại: {review} • gửi trễ: {late} • đã trả lời: {answered}"
 STATS_TOPICS = "Theo chủ đề:"
 STATS_UNITS = "Theo đơn vị (câu hỏi / số đại biểu phân bổ):"
