@@ -68,6 +68,7 @@ EXPORT_UNITS = "Mã đơn vị dùng được: {items}."
 EXPORT_STATUSES = "Trạng thái dùng được: {items}."
 EXPORT_DATES = "Ngày viết theo dạng dd/mm/yyyy, ví dụ {key}={example}."
 EXPORT_DONE = "📎 {count} câu hỏi, kèm tệp .xlsx và .csv."
+EXPORT_EVERY_DONE = "📎 {count} câu hỏi của {campaigns} chiến dịch, kèm tệp .xlsx và .csv."
 EXPORT_EMPTY = "Không có câu hỏi nào khớp bộ lọc."
 EXPORT_HEADERS = (
     "Mã", "Thời gian", "Đơn vị", "Chủ đề", "Cơ quan trả lời", "Người hỏi", "Nội dung",
@@ -151,7 +152,7 @@ CAMPAIGN_LINE = (
 CAMPAIGN_CURRENT = "👉"
 CAMPAIGN_SWITCH_HINT = (
     "Chọn chiến dịch để làm việc: bấm nút hoặc gõ /chien_dich MÃ (ví dụ /chien_dich tinh). "
-    "Tạo chiến dịch mới: /tao_chien_dich. Thống kê mọi chiến dịch: /thongke tatca."
+    "Tạo chiến dịch mới: /tao_chien_dich. Mọi chiến dịch cùng lúc: /thongke tatca, /xuat tatca."
 )
 CAMPAIGN_SWITCH_FORBIDDEN = "Bạn chỉ làm việc được với chiến dịch của mình."
 CAMPAIGN_UNKNOWN = "Không có chiến dịch «{key}». Các chiến dịch: {keys}."

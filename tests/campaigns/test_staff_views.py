@@ -175,3 +175,16 @@ async def test_the_selection_survives_a_restart(
                           counter=telegram.counter)  # new update ids: not a redelivery
     assert "Tổng số: 2" in texts_of(await again.text(PROVINCE_ADMIN, "/thongke"))
     assert "Thị trấn Kế Sách" in texts_of(await again.text(PROVINCE_ADMIN, "/thongke"))
+
+
+async def test_a_province_admin_exports_every_campaign_at_once(
+    telegram: MemoryChannel, zalo: MemoryChannel, codes: dict
+) -> None:
+    replies = await telegram.text(PROVINCE_ADMIN, "/xuat tất cả")
+    assert "4 câu hỏi của 2 chiến dịch" in texts_of(replies)
+    assert sorted(csv_codes(replies)) == sorted(codes["tinh"] + codes[LOCAL_KEY])
+    lines = list(csv.reader(io.StringIO(replies[0].attachments[1].content.decode("utf-8-sig"))))
+    units = {line[0]: line[2] for line in lines[1:]}
+    assert units[codes[LOCAL_KEY][0]] == "Xã An Mỹ" and units[codes["tinh"][0]] == "Huyện Kế Sách"
+    assert replies[0].attachments[0].filename.startswith("cau-hoi-tatca-")
+    assert texts_of(await zalo.text(LOCAL_ADMIN, "/xuat tatca")) == texts.CAMPAIGN_SWITCH_FORBIDDEN
