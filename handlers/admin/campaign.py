@@ -106,6 +106,9 @@ async def switch_button(act: Act, data: str) -> None:
 
 async def _switch(act: Act, typed: str) -> None:
     """Select the campaign the chat works on (the province's admins only)."""
+    if not act.actor.province_wide and typed.strip().lower() == act.settings.key:
+        await _describe(act)  # their own campaign: nothing to switch
+        return
     if not act.actor.province_wide:
         await act.audit("chien_dich", detail="switch refused", allowed=False)
         act.say(texts.CAMPAIGN_SWITCH_FORBIDDEN)

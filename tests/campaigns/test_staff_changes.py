@@ -82,10 +82,16 @@ async def test_dates_change_for_the_province_a_stored_campaign_but_not_a_file_on
     assert (stored.spec["dialogue_date"], stored.spec["deadline_days_before"]) == ("2027-04-25", 5)
     assert stored.spec["units"][0]["code"] == "KP1"  # the rest of the spec kept
 
+    # the admin a province admin grants in the stored campaign changes its dates too
+    await telegram.text(PROVINCE_ADMIN, "/cap_quyen zalo:p1-admin admin Đoàn phường 1")
+    assert "Mã chiến dịch: phuong1" in texts_of(await zalo.text("p1-admin", "/chien_dich phuong1"))
+    assert texts.CAMPAIGN_DONE in texts_of(await zalo.text("p1-admin", "/chien_dich han=7"))
+    assert (heard[-1].key, heard[-1].deadline_date.isoformat()) == ("phuong1", "2027-04-18")
+
     await telegram.text(PROVINCE_ADMIN, f"/chien_dich {LOCAL_KEY}")
     assert texts_of(await telegram.text(PROVINCE_ADMIN, "/chien_dich ngay=25/04/2023")) == texts.CAMPAIGN_IN_FILE
     assert texts_of(await zalo.text(LOCAL_ADMIN, "/chien_dich han=3")) == texts.CAMPAIGN_IN_FILE
-    assert len(heard) == 2  # creation, then the one change
+    assert len(heard) == 3  # creation, then the two changes
 
     await telegram.text(PROVINCE_ADMIN, "/chien_dich tinh")
     assert texts.CAMPAIGN_DONE in texts_of(await telegram.text(PROVINCE_ADMIN, "/chien_dich ngay=30/06/2023"))
