@@ -7,8 +7,8 @@ from datetime import datetime
 from typing import Protocol
 
 from handlers.admin.roles import Actor
-from handlers.scope import Scope, within
 from handlers.sanitize import collapse_spaces
+from handlers.scope import Scope, within
 from handlers.settings import Campaign, Settings
 from handlers.tagging import Tagger
 from handlers.types import Address, Button, IncomingMessage, Reply

@@ -17,7 +17,7 @@ async def find(act: Act, code: str, action: str) -> Question | None:
         if not covers(act.actor.scope, question):  # another campaign's: as if it did not exist
             await act.audit(action, code=code[:32].upper(), detail="another campaign", allowed=False)
             question = None
-        else:  # the province's admins: name it and say how to switch
+        elif act.actor.province_wide:  # they see every campaign: name it and say how to switch
             other = await campaigns.of(act.settings.province, act.uow, question.campaign)
             act.say(texts.QUESTION_OTHER_CAMPAIGN.format(
                 code=question.code, key=question.campaign, name=other.campaign.name if other else question.campaign))
