@@ -65,6 +65,9 @@ async def _set_block(act: Act, *, blocked: bool) -> None:
         act.say(texts.USAGE.format(usage=texts.BLOCK_USAGE if blocked else texts.UNBLOCK_USAGE))
         return
     address = await _target(act, target)
+    if address is not None and not act.actor.province_wide:  # a local admin: their campaign's youth only
+        youth = await act.uow.youth.get(address.channel, address.chat_id)
+        address = None if youth is not None and youth.campaign != act.settings.key else address
     if address is None:
         act.say(texts.WHO_UNKNOWN.format(target=target[:60]))
         return

@@ -142,6 +142,9 @@ async def test_announcements_reach_the_working_campaigns_youth(
     [(recipients, _reply)] = announcer.calls
     assert sorted(a.chat_id for a in recipients) == ["y-ks1", "y-ks2"]
     assert "gửi tới 1 bạn (tất cả đơn vị)" in texts_of(await telegram.text(PROVINCE_ADMIN, "/thongbao Thông báo của tỉnh"))
+    # blocks: a local admin reaches their campaign's youth only
+    assert "Không xác định" in texts_of(await zalo.text(LOCAL_ADMIN, "/chan telegram:y-tinh"))
+    assert "Đã chặn" in texts_of(await zalo.text(LOCAL_ADMIN, "/chan telegram:y-ks1"))
 
 
 async def test_an_import_goes_into_the_working_campaign(
