@@ -188,3 +188,17 @@ async def test_a_province_admin_exports_every_campaign_at_once(
     assert units[codes[LOCAL_KEY][0]] == "Xã An Mỹ" and units[codes["tinh"][0]] == "Huyện Kế Sách"
     assert replies[0].attachments[0].filename.startswith("cau-hoi-tatca-")
     assert texts_of(await zalo.text(LOCAL_ADMIN, "/xuat tatca")) == texts.CAMPAIGN_SWITCH_FORBIDDEN
+
+
+async def test_answers_and_retagging_stay_in_the_campaign(
+    telegram: MemoryChannel, zalo: MemoryChannel, codes: dict, outbox: Outbox
+) -> None:
+    health, other = codes[LOCAL_KEY]
+    assert health in texts_of(await telegram.text(LOCAL_HEALTH, f"/tra_loi {health}"))
+    assert f"Đã lưu câu trả lời cho {health}" in texts_of(await telegram.text(LOCAL_HEALTH, "Trạm mở đến 20 giờ."))
+    assert "đã trả lời 1" in texts_of(await zalo.text(LOCAL_ADMIN, "/chien_dich"))
+    assert "Chuyển đến" in texts_of(await zalo.text(LOCAL_ADMIN, f"/gan_chu_de {other} suc_khoe"))
+    assert [r.text for r in outbox.to(LOCAL_HEALTH)] == [texts.ROUTED_NOTICE.format(code=other, topic="Sức khỏe")]
+    assert outbox.to(PROVINCE_HEALTH) == []  # the province's health coordinator is not Kế Sách's
+    assert texts_of(await zalo.text(LOCAL_ADMIN, f"/gan_chu_de {codes['tinh'][0]}")) == texts.NOT_FOUND.format(
+        code=codes["tinh"][0])
