@@ -5,6 +5,7 @@ import re
 from handlers.admin import texts
 from handlers.admin.args import parse_pairs
 from handlers.admin.context import Act
+from handlers.campaigns import PRIMARY
 from handlers.types import Address, Button, Reply
 from storage import UnitOfWork
 from storage.announcements import STARTED  # the audit action; its code is the run's occurrence
@@ -14,13 +15,13 @@ ALL, PREVIEW = "all", 120
 _STARTED = re.compile(r"unit=(\S+) to (\d+): (.*)", re.DOTALL)
 
 
-async def recipients(uow: UnitOfWork, unit_code: str | None) -> list[Address]:
-    """Youth to reach: consented, reachable, not blocked, optionally of one unit."""
+async def recipients(uow: UnitOfWork, unit_code: str | None, campaign: str = PRIMARY) -> list[Address]:
+    """Youth to reach: taking part in `campaign` now, consented, reachable, not blocked, optionally of one unit."""
     blocked = await uow.admin.blocked_chats()
     return [
         Address(y.channel, y.chat_id)
         for y in await uow.admin.youth_list(unit_code)
-        if y.reachable and (y.channel, y.chat_id) not in blocked
+        if y.campaign == campaign and y.reachable and (y.channel, y.chat_id) not in blocked
     ]
 
 
@@ -37,15 +38,22 @@ async def preview(act: Act) -> None:
     if not body:
         act.say(texts.USAGE.format(usage=texts.ANNOUNCE_USAGE))
         return
-    count = len(await recipients(act.uow, unit.code if unit else None))
+    count = len(await recipients(act.uow, unit.code if unit else None, act.settings.key))
     previous = await act.uow.admin.pending(act.chat_key)
     n = int(previous.payload.get("n", 0)) + 1 if previous and previous.kind == PENDING_ANNOUNCE else 1
-    payload = {"n": n, "text": body, "unit": unit.code if unit else None}
+    payload = {"n": n, "text": body, "unit": unit.code if unit else None, "campaign": act.settings.key}
     await act.uow.admin.set_pending(act.chat_key, PENDING_ANNOUNCE, payload, act.now)
     act.say(
-        texts.ANNOUNCE_PREVIEW.format(count=count, target=unit.name if unit else texts.ANNOUNCE_ALL, text=body),
+        texts.ANNOUNCE_PREVIEW.format(count=count, target=_target(act, unit.name if unit else texts.ANNOUNCE_ALL), text=body),
         ((Button(texts.BTN_SEND, f"adm:ann:yes:{n}"), Button(texts.BTN_CANCEL, f"adm:ann:no:{n}")),),
     )
+
+
+def _target(act: Act, who: str) -> str:
+    """Whom the preview names: a local campaign's youth are named with their campaign."""
+    if act.settings.key == PRIMARY:
+        return who
+    return texts.ANNOUNCE_IN_CAMPAIGN.format(target=who, name=act.settings.campaign.name)
 
 
 async def confirm_button(act: Act, data: str) -> None:
@@ -63,7 +71,7 @@ async def confirm_button(act: Act, data: str) -> None:
         act.say(texts.ANNOUNCE_UNAVAILABLE)
         return
     payload = pending.payload
-    addresses = await recipients(act.uow, payload.get("unit"))
+    addresses = await recipients(act.uow, payload.get("unit"), str(payload.get("campaign") or PRIMARY))
     run = act.seams.announcer.submit(addresses, Reply(text=str(payload["text"])))
     await act.audit(STARTED, code=run, detail=started_detail(payload.get("unit"), len(addresses), str(payload["text"])))
     act.say(texts.ANNOUNCE_SENT.format(count=len(addresses)))

@@ -8,6 +8,7 @@ from handlers.admin.args import parse_codes
 from handlers.admin.campaign import effective_settings
 from handlers.admin.context import Act
 from handlers.admin.questions import find
+from handlers.campaigns import PRIMARY
 from handlers.coordination.similar import group_similar
 from handlers.scope import Coordinator, coordinators, covers
 from handlers.settings import Settings
@@ -44,7 +45,7 @@ async def start(act: Act) -> None:
 async def with_near_duplicates(act: Act, ids: list[int]) -> tuple[list[int], list[str]]:
     """The chosen questions plus every open, in-scope question grouped with them as near-identical."""
     pool = [q for q in await act.uow.questions.all()
-            if covers(act.actor.scope, q) and (q.status in OPEN_STATUSES or q.id in ids)]
+            if covers(act.scope, q) and (q.status in OPEN_STATUSES or q.id in ids)]
     chosen = set(ids)
     for group in group_similar([q.text_norm for q in pool]):
         if chosen & {pool[i].id or 0 for i in group}:
@@ -140,8 +141,10 @@ async def answers_for_youth(uow: UnitOfWork, questions: Sequence[Question]) -> d
 
 
 async def overdue_notices(settings: Settings, uow: UnitOfWork, now: datetime, days_before: int = 7) -> list[Reply]:
-    """Scheduler job: from `days_before` days before the dialogue, remind each coordinator of their open questions."""
-    settings = await effective_settings(settings, uow)
+    """Scheduler job: from `days_before` days before the dialogue, remind each coordinator of their
+    open questions (of `settings`' campaign: each coordinator's scope is within their campaign)."""
+    if settings.key == PRIMARY:  # the admins' date change is the province's only
+        settings = await effective_settings(settings, uow)
     campaign = settings.campaign
     today = now.astimezone(campaign.zone).date()
     left = (campaign.dialogue_date - today).days

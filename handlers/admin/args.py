@@ -44,3 +44,20 @@ def parse_codes(text: str) -> list[str] | None:
 def looks_like_code(text: str) -> bool:
     """Whether a word is a receipt code such as ST2023-0042."""
     return bool(_CODE.match(text.strip()))
+
+
+_FIELD = re.compile(r"(?:^|(?<=\s))([^\s=\"']{1,32})=")
+
+
+def parse_fields(args: str) -> tuple[dict[str, str], str]:
+    """key=value items whose values may hold spaces (up to the next `key=`) or be quoted
+    (`ten="Đối thoại phường 1"`); keys folded to ASCII lower case. Also the text before the first key."""
+    found = list(_FIELD.finditer(args))
+    fields: dict[str, str] = {}
+    for index, match in enumerate(found):
+        end = found[index + 1].start() if index + 1 < len(found) else len(args)
+        value = args[match.end():end].strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'“”" or value[:1] == "“" and value[-1:] == "”":
+            value = value[1:-1].strip()
+        fields[fold(match.group(1)).replace(" ", "_")] = value
+    return fields, args[: found[0].start()].strip() if found else args.strip()

@@ -8,6 +8,7 @@ from typing import Protocol
 
 from handlers.admin.roles import Actor
 from handlers.sanitize import collapse_spaces
+from handlers.scope import Scope, within
 from handlers.settings import Campaign, Settings
 from handlers.tagging import Tagger
 from handlers.types import Address, Button, IncomingMessage, Reply
@@ -41,7 +42,8 @@ class Seams:
     tagger: Tagger | None = None
     normalise: Callable[[str], str] = collapse_spaces
     announcer: Announcer | None = None
-    # Called with the new effective campaign after /chien_dich changes it (the scheduler reschedules).
+    # Called with the campaign (its `.key` says which) after /chien_dich changes its dates or
+    # /tao_chien_dich creates it: the scheduler (re)schedules that campaign's jobs.
     campaign_listeners: list[CampaignListener] = field(default_factory=list)
     # Called after /cap_quyen or /thu_quyen with the chat and its effective role (the menu follows).
     role_listeners: list[RoleListener] = field(default_factory=list)
@@ -69,6 +71,14 @@ class Act:
     actor: Actor
     seams: Seams
     replies: list[Reply] = field(default_factory=list)
+
+    @property
+    def scope(self) -> Scope:
+        """What the actor handles now: their scope within the campaign they work on (`settings`)."""
+        mine = self.actor.scope
+        if mine.campaigns is not None and self.settings.key not in mine.campaigns:
+            return mine  # settings not of their campaign (a caller that did not ask working.py): never widened
+        return within(mine, self.settings.key)
 
     @property
     def chat_key(self) -> str:

@@ -3,7 +3,7 @@
 import logging
 from datetime import datetime
 
-from handlers.admin import answers, importing, texts
+from handlers.admin import answers, importing, texts, working
 from handlers.admin.commands import BUTTONS, COMMANDS, help_text
 from handlers.admin.context import Act, Seams
 from handlers.admin.roles import resolve
@@ -25,10 +25,13 @@ class AdminDesk:
     async def handle(
         self, msg: IncomingMessage, uow: UnitOfWork, settings: Settings, now: datetime
     ) -> list[Reply] | None:
-        """The replies when the desk handled `msg`; None to let the youth conversation have it."""
+        """The replies when the desk handled `msg`; None to let the youth conversation have it.
+
+        `settings` are the province's; a staff message works on the actor's campaign (working.py)."""
         actor = await resolve(settings, uow, msg.address)
         act = Act(msg=msg, uow=uow, settings=settings, now=now, actor=actor, seams=self.seams)
         if actor.is_staff:
+            act.settings = await working.settings_for(settings, uow, actor, act.chat_key)
             handled = await self._staff(act)
         else:
             handled = await self._youth(act)
@@ -45,7 +48,7 @@ class AdminDesk:
             elif name in COMMANDS:
                 await self._command(act, name)
             elif name in STAFF_HELP:
-                act.say(help_text(act.actor.role))
+                act.say(help_text(act.actor.role, act.actor.province_wide))
             else:
                 return False
             return True
@@ -61,12 +64,12 @@ class AdminDesk:
         elif pending is not None and pending.kind == importing.PENDING_IMPORT:
             act.say(texts.IMPORT_NEED_FILE)
         else:
-            act.say(help_text(act.actor.role))
+            act.say(help_text(act.actor.role, act.actor.province_wide))
         return True
 
     async def _command(self, act: Act, name: str) -> None:
         command = COMMANDS[name]
-        if act.actor.role not in command.roles:
+        if act.actor.role not in command.roles or command.province and not act.actor.province_wide:
             await refuse(act, name)
             return
         log.info("staff command /%s by %s (%s)", name, act.actor.role, act.msg.address.channel)

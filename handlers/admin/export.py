@@ -4,14 +4,16 @@ import csv
 import io
 import logging
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 
-from handlers import texts as youth_texts
+from handlers import campaigns, texts as youth_texts
 from handlers.admin import texts
 from handlers.admin.args import parse_date, parse_pairs
 from handlers.admin.context import Act
 from handlers.admin.questions import departments_text
-from handlers.admin.stats import scoped_questions
+from handlers.admin.stats import EVERY_CAMPAIGN, scoped_questions
+from handlers.campaigns import PRIMARY
 from handlers.choices import fold
 from handlers.coordination.export import build_workbook, rows_for
 from handlers.coordination.routing import departments_for
@@ -27,6 +29,9 @@ log = logging.getLogger(__name__)
 async def export(act: Act) -> None:
     """Reply with the filtered questions as two attachments."""
     pairs, rest = parse_pairs(act.msg.args)
+    if rest and not pairs and fold(" ".join(rest)) in EVERY_CAMPAIGN:
+        await every_campaign(act)
+        return
     bad = [w for w in rest] + [f"{k}={v}" for k, v in pairs.items() if k not in FILTER_KEYS]
     if bad:
         _say_bad_key(act, bad[0])
@@ -47,10 +52,43 @@ async def files(act: Act, questions: list[Question]) -> tuple[Attachment, Attach
     answers = await act.uow.admin.answers_of([q.id for q in questions if q.id is not None])
     rows = [_row(act, q, answers.get(q.id or 0)) for q in questions]
     stamp = act.now.astimezone(act.settings.campaign.zone).strftime("%Y%m%d-%H%M")
+    if act.settings.key != PRIMARY:  # a local campaign's file says whose it is
+        stamp = f"{act.settings.key}-{stamp}"
     return (
         Attachment(f"cau-hoi-{stamp}.xlsx", workbook(act, questions), XLSX),
         Attachment(f"cau-hoi-{stamp}.csv", to_csv(rows), "text/csv"),
     )
+
+
+async def every_campaign(act: Act) -> None:
+    """/xuat tatca: every campaign's questions in one .xlsx and .csv (the province's admins), each
+    row named with its own campaign's units."""
+    if not act.actor.province_wide:
+        await act.audit("xuat", detail="every campaign refused", allowed=False)
+        act.say(texts.CAMPAIGN_SWITCH_FORBIDDEN)
+        return
+    every = await campaigns.every(act.settings.province, act.uow)
+    questions = [q for q in await act.uow.questions.all() if q.campaign in every]
+    await act.audit("xuat", detail=f"every campaign ({len(questions)})")
+    if not questions:
+        act.say(texts.EXPORT_EMPTY)
+        return
+    answers = await act.uow.admin.answers_of([q.id for q in questions if q.id is not None])
+    rows: list[list[str]] = []
+    sheet_rows = []
+    used: set[str] = set()
+    for key, settings in every.items():
+        one = replace(act, settings=settings)
+        mine = [q for q in questions if q.campaign == key]
+        rows += [_row(one, q, answers.get(q.id or 0)) for q in mine]
+        sheet_rows += rows_for(settings, mine)
+        used |= {code for q in mine for code in departments_for(settings, q.topic)}
+    departments = [d for d in act.settings.province.departments if d.code in used]
+    stamp = "tatca-" + act.now.astimezone(act.settings.campaign.zone).strftime("%Y%m%d-%H%M")
+    act.say(texts.EXPORT_EVERY_DONE.format(count=len(questions), campaigns=len(every)), attachments=(
+        Attachment(f"cau-hoi-{stamp}.xlsx", build_workbook(departments, sheet_rows), XLSX),
+        Attachment(f"cau-hoi-{stamp}.csv", to_csv(rows), "text/csv"),
+    ))
 
 
 def workbook(act: Act, questions: list[Question]) -> bytes:

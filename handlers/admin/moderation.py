@@ -5,25 +5,45 @@ import logging
 from handlers.admin import texts
 from handlers.admin.args import looks_like_code
 from handlers.admin.context import Act, notify
-from handlers.admin.roles import ADMIN, COORDINATOR, YOUTH, configured, parse_address
-from handlers.scope import ALL, Scope, ScopeError, entry, label, parse
+from handlers.admin.roles import ADMIN, COORDINATOR, parse_address, resolve
+from handlers.campaigns import PRIMARY
+from handlers.scope import ALL, Scope, ScopeError, covers, entry, label, parse
 from handlers.types import Address
 from storage.models_admin import RoleGrant
 
 log = logging.getLogger(__name__)
 
 
-def _role_changed(act: Act, address: Address, stored_role: str) -> None:
+async def _role_changed(act: Act, address: Address) -> None:
     """Tell the app the chat's role now (config wins over a stored grant): it republishes the menu."""
-    kept = configured(act.settings, address)
-    notify(act.seams.role_listeners, address, kept.role if kept else stored_role)
+    notify(act.seams.role_listeners, address, (await resolve(act.settings.province, act.uow, address)).role)
+
+
+def _grant_campaign(act: Act) -> str | None:
+    """The campaign a grant made now is stored in: the working one (None: the province's)."""
+    return None if act.settings.key == PRIMARY else act.settings.key
+
+
+async def _foreign(act: Act, address: Address) -> bool:
+    """Whether a local campaign's admin is touching a role of another campaign (refused, said why)."""
+    if act.actor.province_wide:
+        return False
+    existing = await act.uow.admin.grant(address.channel, address.chat_id)
+    if existing is None or existing.campaign == _grant_campaign(act):
+        return False
+    await act.audit("cap_quyen", detail=f"{address}: a role of another campaign", allowed=False)
+    act.say(texts.GRANT_OTHER_CAMPAIGN)
+    return True
 
 
 async def _target(act: Act, text: str) -> Address | None:
-    """A person by the receipt code of one of their questions, or channel:chat_id."""
+    """A person by the receipt code of one of their questions (in the working campaign and the
+    actor's scope), or channel:chat_id."""
     text = text.strip()
     if looks_like_code(text):
         question = await act.uow.questions.by_code(text)
+        if question is not None and not covers(act.scope, question):
+            question = None  # another campaign's or out of scope: as if unknown
         youth = await act.uow.admin.youth_by_id(question.youth_id) if question and question.youth_id else None
         return Address(youth.channel, youth.chat_id) if youth else None
     return parse_address(text)
@@ -45,12 +65,15 @@ async def _set_block(act: Act, *, blocked: bool) -> None:
         act.say(texts.USAGE.format(usage=texts.BLOCK_USAGE if blocked else texts.UNBLOCK_USAGE))
         return
     address = await _target(act, target)
+    if address is not None and not act.actor.province_wide:  # a local admin: their campaign's youth only
+        youth = await act.uow.youth.get(address.channel, address.chat_id)
+        address = None if youth is not None and youth.campaign != act.settings.key else address
     if address is None:
         act.say(texts.WHO_UNKNOWN.format(target=target[:60]))
         return
     who = target if looks_like_code(target) else str(address)
     if blocked:
-        if configured(act.settings, address) or await act.uow.admin.grant(address.channel, address.chat_id):
+        if (await resolve(act.settings.province, act.uow, address)).is_staff:
             act.say(texts.BLOCK_STAFF)
             return
         changed = await act.uow.admin.block(address.channel, address.chat_id, str(act.actor.address), act.now)
@@ -70,6 +93,8 @@ async def grant(act: Act) -> None:
     if address is None or role not in (ADMIN, COORDINATOR):
         act.say(texts.USAGE.format(usage=texts.GRANT_USAGE))
         return
+    if await _foreign(act, address):
+        return
     rest = words[2:]
     scope = Scope.all()
     if rest and _is_scope(act, rest[0]):
@@ -85,13 +110,16 @@ async def grant(act: Act) -> None:
     name = " ".join(rest)[:200]
     await act.uow.admin.put_grant(RoleGrant(
         channel=address.channel, chat_id=address.chat_id, role=role, name=name, scope=list(scope.entries),
-        granted_by=str(act.actor.address), created_at=act.now,
+        campaign=_grant_campaign(act), granted_by=str(act.actor.address), created_at=act.now,
     ))
-    await act.audit("cap_quyen", detail=f"{address} {role} {','.join(scope.entries) or ALL}")
-    _role_changed(act, address, role)
-    act.say(texts.GRANT_DONE.format(
+    await act.audit("cap_quyen", detail=f"{address} {role} {','.join(scope.entries) or ALL} in {act.settings.key}")
+    await _role_changed(act, address)
+    done = texts.GRANT_DONE.format(
         who=name or address, role=texts.ROLE_NAMES[role], scope=label(act.settings, scope, texts.SCOPE_ALL)
-    ))
+    )
+    if act.settings.key != PRIMARY:
+        done += texts.GRANT_IN_CAMPAIGN.format(name=act.settings.campaign.name, key=act.settings.key)
+    act.say(done)
 
 
 def _is_scope(act: Act, word: str) -> bool:
@@ -112,16 +140,29 @@ async def revoke(act: Act) -> None:
     if address is None:
         act.say(texts.USAGE.format(usage=texts.REVOKE_USAGE))
         return
+    if await _foreign(act, address):
+        return
     removed = await act.uow.admin.revoke(address.channel, address.chat_id)
     await act.audit("thu_quyen", detail=f"{address} {'removed' if removed else 'none'}")
     if removed:
-        _role_changed(act, address, YOUTH)
+        await _role_changed(act, address)
     act.say((texts.REVOKE_DONE if removed else texts.REVOKE_NONE).format(who=address))
+
+
+async def _campaign_people(act: Act) -> set[str]:
+    """The chats of the working campaign's own staff (configured in it or granted in it)."""
+    roles = act.settings.roles
+    people = {str(Address(p.channel, p.chat_id)) for p in (*roles.admins, *roles.coordinators)}
+    people |= {str(Address(g.channel, g.chat_id)) for g in await act.uow.admin.grants() if g.campaign == act.settings.key}
+    return people
 
 
 async def audit_log(act: Act) -> None:
     """/nhat_ky: the latest audit lines."""
-    entries = await act.uow.admin.audit_log(30)
+    entries = list(await act.uow.admin.audit_log(30 if act.actor.province_wide else 500))
+    if not act.actor.province_wide:  # a local campaign's admin: their campaign's staff's lines only
+        people = await _campaign_people(act)
+        entries = [e for e in entries if e.actor in people][:30]
     lines = [texts.AUDIT_HEAD.format(count=len(entries))]
     for e in entries:
         lines.append(texts.AUDIT_LINE.format(

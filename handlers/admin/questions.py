@@ -1,6 +1,6 @@
 """/xem and /gan_chu_de: one question in full, and retagging it (a correction the tagger learns from)."""
 
-from handlers import texts as youth_texts
+from handlers import campaigns, texts as youth_texts
 from handlers.admin import texts
 from handlers.admin.args import looks_like_code
 from handlers.admin.context import Act
@@ -13,10 +13,19 @@ from storage import Question
 async def find(act: Act, code: str, action: str) -> Question | None:
     """The question with this code if the actor may handle it; otherwise say why and audit."""
     question = await act.uow.questions.by_code(code) if looks_like_code(code) else None
+    if question is not None and question.campaign != act.settings.key:
+        if not covers(act.actor.scope, question):  # another campaign's: as if it did not exist
+            await act.audit(action, code=code[:32].upper(), detail="another campaign", allowed=False)
+            question = None
+        elif act.actor.province_wide:  # they see every campaign: name it and say how to switch
+            other = await campaigns.of(act.settings.province, act.uow, question.campaign)
+            act.say(texts.QUESTION_OTHER_CAMPAIGN.format(
+                code=question.code, key=question.campaign, name=other.campaign.name if other else question.campaign))
+            return None
     if question is None:
         act.say(texts.NOT_FOUND.format(code=code[:32]))
         return None
-    if not covers(act.actor.scope, question):
+    if not covers(act.scope, question):
         await act.audit(action, code=question.code, detail="out of scope", allowed=False)
         act.say(texts.FORBIDDEN_QUESTION.format(code=question.code))
         return None

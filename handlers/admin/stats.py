@@ -4,12 +4,17 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import timedelta
 
+from handlers import campaigns
 from handlers.admin import texts
 from handlers.admin.campaign import countdown
 from handlers.admin.context import Act
+from handlers.choices import fold
 from handlers.scope import covers, label
 from storage import Question
 from storage.clock import from_db
+
+
+EVERY_CAMPAIGN = {"tatca", "tat ca", "all"}
 
 
 @dataclass(frozen=True)
@@ -31,14 +36,14 @@ class Overview:
 
 
 async def scoped_questions(act: Act) -> list[Question]:
-    """Every question the actor may see."""
-    return [q for q in await act.uow.questions.all() if covers(act.actor.scope, q)]
+    """Every question the actor may see in the campaign they work on."""
+    return [q for q in await act.uow.questions.all() if covers(act.scope, q)]
 
 
 async def overview(act: Act, questions: list[Question]) -> Overview:
     """Count the questions of the actor's scope."""
     zone = act.settings.campaign.zone
-    mine = act.actor.scope
+    mine = act.actor.scope  # its campaign is the working one: only the entries are named
     topics = Counter(q.topic or "khac" for q in questions)
     units = Counter(q.unit_code or "" for q in questions)
     channels = Counter(q.channel for q in questions)
@@ -62,11 +67,16 @@ async def overview(act: Act, questions: list[Question]) -> Overview:
 
 
 async def show(act: Act) -> None:
-    """Reply with the statistics of the actor's scope."""
+    """/thongke: the statistics of the actor's scope; /thongke tatca: every campaign (province admins)."""
+    if fold(act.msg.args) in EVERY_CAMPAIGN:
+        await every_campaign(act)
+        return
     questions = await scoped_questions(act)
     await act.audit("thongke", detail=f"{len(questions)} questions")
     view = await overview(act, questions)
     scope = texts.STATS_SCOPE.format(scope=view.scope) if view.scope else ""
+    if act.settings.key != campaigns.PRIMARY:  # a local campaign's statistics say whose they are
+        scope += texts.STATS_CAMPAIGN.format(name=act.settings.campaign.name)
     lines = [texts.STATS_HEAD.format(scope=scope), texts.STATS_TOTAL.format(
         total=view.total, review=view.review, late=view.late, answered=view.answered,
     )]
@@ -84,3 +94,27 @@ async def show(act: Act) -> None:
     lines.append(texts.STATS_RATINGS.format(**view.ratings))
     lines.append(view.countdown)
     act.say("\n".join(lines))
+
+
+async def every_campaign(act: Act) -> None:
+    """One line per campaign (questions, on time / late, answered) and the totals: province admins."""
+    if not act.actor.province_wide:
+        await act.audit("thongke", detail="every campaign refused", allowed=False)
+        act.say(texts.CAMPAIGN_SWITCH_FORBIDDEN)
+        return
+    questions = await act.uow.questions.all()
+    every = await campaigns.every(act.settings.province, act.uow)
+    lines = [texts.STATS_EVERY_HEAD]
+    for key, one in every.items():
+        mine = [q for q in questions if q.campaign == key]
+        lines.append(texts.STATS_EVERY_LINE.format(key=key, name=one.campaign.name, **_tally(mine)))
+    lines.append(texts.STATS_EVERY_TOTAL.format(campaigns=len(every), **_tally(
+        [q for q in questions if q.campaign in every])))
+    await act.audit("thongke", detail=f"every campaign: {len(every)}")
+    act.say("\n".join(lines))
+
+
+def _tally(questions: list[Question]) -> dict[str, int]:
+    late = sum(q.late for q in questions)
+    return {"total": len(questions), "on_time": len(questions) - late, "late": late,
+            "answered": sum(q.status == "answered" for q in questions)}

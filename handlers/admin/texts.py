@@ -23,7 +23,8 @@ CMD = {
     "gan_chu_de": "Gán lại chủ đề: /gan_chu_de MÃ [chủ đề]",
     "tra_loi": "Trả lời câu hỏi: /tra_loi MÃ[,MÃ…]",
     "thongbao": "Gửi thông báo tới thanh niên",
-    "chien_dich": "Xem hoặc đổi ngày đối thoại, hạn chót",
+    "chien_dich": "Xem hoặc đổi ngày đối thoại, hạn chót; chọn chiến dịch",
+    "tao_chien_dich": "Tạo chiến dịch đối thoại mới (xã, phường…)",
     "chan": "Chặn người gửi spam: /chan MÃ hoặc kênh:id",
     "bo_chan": "Bỏ chặn: /bo_chan MÃ hoặc kênh:id",
     "nhap": "Nhập câu hỏi từ tệp .xlsx hoặc .csv",
@@ -38,6 +39,7 @@ CMD = {
 # --- /thongke ---
 STATS_HEAD = "📊 Thống kê câu hỏi{scope}"
 STATS_SCOPE = " (phạm vi: {scope})"
+STATS_CAMPAIGN = " — {name}"
 STATS_TOTAL = "Tổng số: {total} • cần xem lại: {review} • gửi trễ: {late} • đã trả lời: {answered}"
 STATS_TOPICS = "Theo chủ đề:"
 STATS_UNITS = "Theo đơn vị (câu hỏi / số đại biểu phân bổ):"
@@ -46,6 +48,9 @@ STATS_DAYS = "Theo ngày (7 ngày gần nhất):"
 STATS_LINE = "• {label}: {count}"
 STATS_UNIT_LINE = "• {label}: {count} / {allocation}"
 STATS_RATINGS = "Đánh giá câu trả lời: 👍 {good} hài lòng • 👎 {bad} chưa hài lòng"
+STATS_EVERY_HEAD = "📊 Thống kê mọi chiến dịch (câu hỏi: đúng hạn / gửi trễ, đã trả lời):"
+STATS_EVERY_LINE = "• {key} — {name}: {total} câu hỏi ({on_time} đúng hạn / {late} trễ), đã trả lời {answered}"
+STATS_EVERY_TOTAL = "Cộng {campaigns} chiến dịch: {total} câu hỏi ({on_time} đúng hạn / {late} trễ), đã trả lời {answered}"
 COUNTDOWN_LEFT = "⏰ Còn {days} ngày đến hạn chót ({deadline}); đối thoại ngày {dialogue}."
 COUNTDOWN_TODAY = "⏰ Hôm nay là ngày cuối nhận câu hỏi ({deadline}); đối thoại ngày {dialogue}."
 COUNTDOWN_PAST = "⏰ Đã quá hạn chót ({deadline}) {days} ngày; đối thoại ngày {dialogue}."
@@ -63,6 +68,7 @@ EXPORT_UNITS = "Mã đơn vị dùng được: {items}."
 EXPORT_STATUSES = "Trạng thái dùng được: {items}."
 EXPORT_DATES = "Ngày viết theo dạng dd/mm/yyyy, ví dụ {key}={example}."
 EXPORT_DONE = "📎 {count} câu hỏi, kèm tệp .xlsx và .csv."
+EXPORT_EVERY_DONE = "📎 {count} câu hỏi của {campaigns} chiến dịch, kèm tệp .xlsx và .csv."
 EXPORT_EMPTY = "Không có câu hỏi nào khớp bộ lọc."
 EXPORT_HEADERS = (
     "Mã", "Thời gian", "Đơn vị", "Chủ đề", "Cơ quan trả lời", "Người hỏi", "Nội dung",
@@ -116,6 +122,7 @@ OVERDUE_ITEM = "• {code} — {topic}"
 ANNOUNCE_USAGE = "/thongbao [don_vi=MÃ_ĐƠN_VỊ] nội dung thông báo"
 ANNOUNCE_PREVIEW = "📣 Xem trước thông báo gửi tới {count} bạn ({target}):\n\n{text}"
 ANNOUNCE_ALL = "tất cả đơn vị"
+ANNOUNCE_IN_CAMPAIGN = "{target} của chiến dịch «{name}»"
 BTN_SEND = "📤 Gửi"
 BTN_CANCEL = "Hủy"
 ANNOUNCE_SENT = "📤 Đã chuyển thông báo tới {count} bạn để gửi."
@@ -131,9 +138,61 @@ CAMPAIGN = (
     "Số câu hỏi: {total} (gửi trễ {late}, đã trả lời {answered})"
 )
 CAMPAIGN_CHANGED = " (đã điều chỉnh)"
-CAMPAIGN_USAGE = "/chien_dich [ngay=dd/mm/yyyy] [han=số ngày trước đối thoại]"
+CAMPAIGN_USAGE = (
+    "/chien_dich [ngay=dd/mm/yyyy] [han=số ngày trước đối thoại]; quản trị tỉnh chọn chiến dịch: /chien_dich MÃ"
+)
 CAMPAIGN_BAD = "Giá trị không hợp lệ: {item}."
 CAMPAIGN_DONE = "✅ Đã cập nhật chiến dịch. Lịch nhắc được sắp xếp lại."
+CAMPAIGN_KEY = "Mã chiến dịch: {key}"
+CAMPAIGN_LIST_HEAD = "Các chiến dịch (mã — tên: ngày đối thoại, hạn gửi, số câu hỏi):"
+CAMPAIGN_LINE = (
+    "{mark} {key} — {name}: đối thoại {dialogue}, hạn {deadline}, "
+    "{total} câu hỏi (gửi trễ {late}, đã trả lời {answered})"
+)
+CAMPAIGN_CURRENT = "👉"
+CAMPAIGN_SWITCH_HINT = (
+    "Chọn chiến dịch để làm việc: bấm nút hoặc gõ /chien_dich MÃ (ví dụ /chien_dich tinh). "
+    "Tạo chiến dịch mới: /tao_chien_dich. Mọi chiến dịch cùng lúc: /thongke tatca, /xuat tatca."
+)
+CAMPAIGN_SWITCH_FORBIDDEN = "Bạn chỉ làm việc được với chiến dịch của mình."
+CAMPAIGN_UNKNOWN = "Không có chiến dịch «{key}». Các chiến dịch: {keys}."
+CAMPAIGN_SWITCHED = (
+    "✅ Bạn đang làm việc với chiến dịch «{name}» ({key}). Các lệnh thống kê, xuất, xem, trả lời, "
+    "thông báo, nhập và cấp quyền áp dụng cho chiến dịch này."
+)
+CAMPAIGN_IN_FILE = (
+    "Chiến dịch này khai báo trong config.yaml nên không đổi được bằng lệnh: "
+    "sửa ngày trong tệp cấu hình rồi khởi động lại bot."
+)
+CAMPAIGN_GONE = "Không tìm thấy chiến dịch đang làm việc. Gõ /chien_dich để chọn lại."
+CAMPAIGN_REFUSED = "❌ Chưa đổi được chiến dịch:\n{reasons}"
+QUESTION_OTHER_CAMPAIGN = (
+    "Câu hỏi {code} thuộc chiến dịch «{name}» ({key}). "
+    "Gõ /chien_dich {key} để làm việc với chiến dịch đó."
+)
+
+# --- /tao_chien_dich ---
+CREATE_USAGE = (
+    "/tao_chien_dich ma=MÃ ten=\"Tên cuộc đối thoại\" ngay=dd/mm/yyyy han=SỐ_NGÀY tien_to=TIỀN_TỐ "
+    "[chu_de=…] [to_chuc=…] [don_vi=MÃ1:Tên 1,MÃ2:Tên 2]\n"
+    "Ví dụ: /tao_chien_dich ma=phuong1 ten=\"Đối thoại phường 1\" ngay=20/04/2027 han=10 tien_to=P1 "
+    "don_vi=KP1:Khóm 1,KP2:Khóm 2\n"
+    "Không ghi don_vi thì dùng các đơn vị của tỉnh."
+)
+CREATE_UNKNOWN_KEY = "Không hiểu «{item}». Các mục dùng được: ma, ten, ngay, han, tien_to, chu_de, to_chuc, don_vi."
+CREATE_BAD_UNIT = "Đơn vị «{item}» cần ghi dạng MÃ:Tên (ví dụ KP1:Khóm 1), các đơn vị cách nhau bằng dấu phẩy."
+CREATE_KEY_TAKEN = "Mã chiến dịch: đã được dùng (đổi ngày của chiến dịch đó bằng /chien_dich MÃ rồi /chien_dich ngay=…)"
+CREATE_REFUSED = "❌ Chưa tạo được chiến dịch:\n{reasons}"
+CREATE_DONE = (
+    "✅ Đã tạo chiến dịch «{name}» (mã {key}): đối thoại {dialogue}, hạn gửi câu hỏi hết ngày {deadline}, "
+    "mã câu hỏi {prefix}-…; đơn vị: {units}.\n"
+    "Thanh niên vào chiến dịch bằng:\n"
+    "• Telegram: gửi /start {key} cho bot (liên kết t.me/TÊN_BOT?start={key})\n"
+    "• Zalo: nhắn /start {key}\n"
+    "• Web: {web}\n"
+    "Làm việc với chiến dịch này: /chien_dich {key}, rồi /cap_quyen để giao quyền quản trị, điều phối."
+)
+CREATE_WEB_PATH = "trang chat có thêm ?campaign={key}"
 
 # --- /chan, /bo_chan ---
 BLOCK_USAGE = "/chan MÃ_CÂU_HỎI hoặc /chan kênh:id"
@@ -157,6 +216,8 @@ GRANT_BAD_SCOPE = (
     "Đơn vị ghi dạng don_vi:MÃ (ví dụ don_vi:KESACH)."
 )
 GRANT_UNIT_SCOPE = "«{item}» là mã đơn vị: hãy ghi phạm vi là don_vi:{code}."
+GRANT_IN_CAMPAIGN = " Quyền này chỉ trong chiến dịch «{name}» ({key})."
+GRANT_OTHER_CAMPAIGN = "Người này có quyền ở chiến dịch khác: chỉ quản trị viên của tỉnh thay đổi được."
 REVOKE_DONE = "✅ Đã thu hồi quyền của {who}."
 REVOKE_NONE = "{who} không có quyền nào được cấp trong hệ thống (quyền trong tệp cấu hình chỉ đổi được ở tệp cấu hình)."
 SCOPE_ALL = "tất cả"
