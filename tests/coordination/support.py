@@ -10,6 +10,7 @@ from handlers.settings import Person, Roles, Settings
 from handlers.types import Address, Reply
 from storage import Question, Store, Youth
 from storage.clock import to_db
+from storage.models import PRIMARY_CAMPAIGN
 
 HEALTH = Person(name="Sở Y tế", channel="telegram", chat_id="9001", scope=("suc_khoe",))
 STARTUP = Person(name="Sở KH&ĐT", channel="telegram", chat_id="9002", scope=("so_khdt",))
@@ -32,10 +33,10 @@ def with_coordinators(config: AppConfig, *people: Person, **coordination: object
 
 
 async def add_youth(store: Store, chat_id: str, now: datetime, *, channel: str = "telegram", unit: str = "KESACH",
-                    reminders_ok: bool = False) -> int:
+                    reminders_ok: bool = False, campaign: str = PRIMARY_CAMPAIGN) -> int:
     async with store.unit() as uow:
         youth = Youth(channel=channel, chat_id=chat_id, unit_code=unit, consent_at=to_db(now), created_at=to_db(now),
-                      reminders_ok=reminders_ok)
+                      reminders_ok=reminders_ok, campaign=campaign)
         uow.session.add(youth)
         await uow.session.flush()
         assert youth.id is not None
@@ -44,11 +45,12 @@ async def add_youth(store: Store, chat_id: str, now: datetime, *, channel: str =
 
 async def add_question(store: Store, youth_id: int | None, text: str, topic: str, now: datetime, *,
                        unit: str = "KESACH", needs_review: bool = False, late: bool = False,
-                       name: str | None = None) -> Question:
+                       name: str | None = None, campaign: str = PRIMARY_CAMPAIGN, prefix: str = "ST2023") -> Question:
     async with store.unit() as uow:
         question = Question(youth_id=youth_id, channel="telegram", unit_code=unit, asker_name=name, text_raw=text,
-                            text_norm=text, topic=topic, needs_review=needs_review, late=late, created_at=to_db(now))
-        return await uow.questions.add(question, "ST2023")
+                            text_norm=text, topic=topic, needs_review=needs_review, late=late, created_at=to_db(now),
+                            campaign=campaign)
+        return await uow.questions.add(question, prefix)
 
 
 class RecordingSender:
