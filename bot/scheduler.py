@@ -174,6 +174,9 @@ class Scheduler:
         self.campaigns: dict[str, Campaign] = {PRIMARY_CAMPAIGN: config.campaign}
         self.campaigns.update((s.key, config.for_campaign(s).campaign) for s in config.campaigns)
         self._read = campaigns
+        # Until the stored campaigns are read, a stored job of a campaign not known yet stays (a
+        # restart must not lose a local campaign's missed run): `refresh` completes the set.
+        self._complete = campaigns is None
         self._run, self._store, self._started = run, store or job_store(config.database.url), False
         self.aps = self._scheduler()
         _RUNNERS[name] = run
@@ -214,7 +217,8 @@ class Scheduler:
             if not isinstance(spec.trigger, DateTrigger) or spec.trigger.run_date >= now - grace  # long past
         }
         for job in self.aps.get_jobs():
-            if job.id.startswith(JOB_PREFIXES) and job.id not in specs:
+            unknown = parse_job_id(job.id)[2] not in self.campaigns and not self._complete
+            if job.id.startswith(JOB_PREFIXES) and job.id not in specs and not unknown:
                 job.remove()
         for spec in specs.values():
             existing = self.aps.get_job(spec.id)
@@ -243,10 +247,10 @@ class Scheduler:
             return False
         found = {c.key: c for c in await self._read()}
         found.setdefault(PRIMARY_CAMPAIGN, self.campaign)
-        if found == self.campaigns:
+        if found == self.campaigns and self._complete:
             return False
-        log.info("campaigns changed: %s", sorted(found))
-        self.campaigns = found
+        log.info("campaigns now: %s", sorted(found))
+        self.campaigns, self._complete = found, True
         if self.aps.running:
             self.sync()
         return True
