@@ -290,3 +290,25 @@ def campaigns_table_delete(key: str) -> Any:
     from storage.models import StoredCampaign
 
     return delete(StoredCampaign).where(StoredCampaign.key == key)  # type: ignore[arg-type]
+
+
+async def test_overdue_notices_per_campaign_and_no_empty_digests_after_a_local_dialogue(
+    two_campaigns: AppConfig, db: Path, clock: FakeClock
+) -> None:
+    config = with_coordinators(two_campaigns, UNION)
+    clock.moment = local(2023, 4, 13, 7)
+    process = await started(Process(config, db, clock, "a", CHANNELS))
+    clock.moment = minute_after(2023, 4, 13, 8)  # 7 days before Kế Sách's dialogue; the province's is far off
+    await process.tick()
+    [notice] = texts_to(process, "ks-yte")
+    assert notice.startswith(f"📌 {LOCAL_NAME}") and "KS2023-0001" in notice and "ST2023-0001" not in notice
+    assert texts_to(process, "9004") == []
+    clock.moment = minute_after(2023, 4, 20, 17)  # its dialogue day: still open, the digest goes
+    await process.tick()
+    assert "KS2023-0001" in texts_to(process, "ks-yte")[-1]
+    sent = len(process.sender.to("ks-yte"))
+    clock.moment = minute_after(2023, 4, 21, 17)  # closed, nothing new: no "nothing new" every evening
+    await process.tick()
+    assert len(process.sender.to("ks-yte")) == sent
+    assert "không có câu hỏi mới" in texts_to(process, "9004")[-1]  # the province's reads as always
+    await process.close()
