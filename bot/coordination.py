@@ -9,8 +9,8 @@ fires, so a campaign created or changed at run time is followed without a restar
 
 import asyncio
 import logging
-from dataclasses import replace
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from bot.broadcast import Broadcaster, BroadcastReport, Deliver, Outgoing
@@ -20,20 +20,17 @@ from bot.scheduler import PER_CAMPAIGN, RHYTHMIC, Scheduler, job_id, parse_job_i
 from handlers import campaigns as registry
 from handlers import retention as retention_rules
 from handlers.admin import overdue_notices
-from handlers.admin.roles import admins
 from handlers.campaigns import effective_settings
 from handlers.clock import Clock
 from handlers.followups import settle_pending
 from handlers.sanitize import collapse_spaces
 from handlers.tagging import Tagger
-from handlers.coordination import texts
-from handlers.coordination.digest import Digest, build_digest, digest_files
-from handlers.coordination.export import rows_for
-from handlers.coordination.naming import is_local, named, stamped
+from handlers.coordination.digest import Digest, build_digest
+from handlers.coordination.final import final_exports
+from handlers.coordination.naming import is_local, named
 from handlers.coordination.reminders import COORDINATORS, coordinator_reminders, dated_reminders, youth_reminders
-from handlers.scope import Coordinator, Scope, coordinators, covers, receives_final_export, within
+from handlers.scope import Coordinator, coordinators
 from handlers.settings import Campaign, Settings
-from handlers.types import Address, Reply
 from storage import Store, UnitOfWork
 from storage.coordination import CoordinationRepo
 from storage.secret import pseudonym
@@ -285,30 +282,11 @@ class CoordinationJobs:
         return await self.broadcaster.run_once(job, occurrence, lambda: self._final_messages(config))
 
     async def _final_messages(self, config: Settings) -> list[Outgoing]:
-        now = self.clock.now()
-        consolidator = self.config.coordination.consolidator
-        campaign = within(Scope.all(), config.key)
         async with self.store.unit() as uow:
-            people = [(p.address, p.label) for p in await self.coordinators(config, uow)
-                      if receives_final_export(p.scope, consolidator)]
-            if is_local(config):
-                channels = set(self.pushable())
-                people += [(a.address, a.label) for a in await admins(config, uow)
-                           if a.campaign == config.key and a.address.channel in channels]
-            questions = [q for q in await uow.questions.all() if covers(campaign, q)]
-        rows = rows_for(config, questions)
-        stamp = stamped(config, now.astimezone(config.campaign.zone).strftime("%Y%m%d-%H%M"))
-        files = await asyncio.to_thread(digest_files, config, Scope.all(), questions, rows, stamp)
-        deadline = config.campaign.deadline_date.strftime("%d/%m/%Y")
-        recipients: dict[Address, str] = dict(people)  # a chat both coordinator and admin: once
-        return [
-            Outgoing(address, (Reply(
-                named(config, texts.FINAL_EXPORT.format(deadline=deadline, name=name, total=len(rows),
-                                                        late=sum(r.late for r in rows))),
-                address=address, attachments=files,
-            ),))
-            for address, name in recipients.items()
-        ]
+            people = await self.coordinators(config, uow)
+            replies = await final_exports(config, uow, self.clock.now(), people, self.config.coordination.consolidator,
+                                          set(self.pushable()))
+        return [Outgoing(r.address, (r,)) for r in replies if r.address is not None]
 
 
 def build_coordination(
