@@ -242,10 +242,9 @@ class CoordinationJobs:
             return None
         return await self.broadcaster.run("followups", now.isoformat(timespec="minutes"), messages)
 
-    async def retention(self) -> BroadcastReport | None:
-        """Nightly: the admins' notice with the final export 14 days before the retention day; from
-        that day on, erase what the dialogue left (batches of youth, so the bot keeps answering)."""
-        config = await self.effective()
+    async def retention(self, config: Settings, key: str = "") -> BroadcastReport | None:
+        """Nightly, per campaign: the admins' notice with the final export 14 days before its retention
+        day; from that day on, erase what its dialogue left (batches of youth, so the bot keeps answering)."""
         now = self.clock.now()
         today = now.astimezone(config.campaign.zone).date()
         if today >= retention_rules.erase_on(config):
@@ -259,9 +258,10 @@ class CoordinationJobs:
                 replies = await retention_rules.admin_notices(config, uow, now, set(self.pushable()))
             return [Outgoing(r.address, (r,)) for r in replies if r.address is not None]
 
-        return await self.broadcaster.run_once(RETENTION_JOB, retention_rules.erase_on(config).isoformat(), build)
+        job = job_id(RETENTION_JOB, campaign=config.key)
+        return await self.broadcaster.run_once(job, retention_rules.erase_on(config).isoformat(), build)
 
-    async def _erase_expired(self, config: AppConfig, now: datetime) -> None:
+    async def _erase_expired(self, config: Settings, now: datetime) -> None:
         total = (0, 0)
         while True:
             async with self.store.unit() as uow:
@@ -272,7 +272,7 @@ class CoordinationJobs:
         async with self.store.unit() as uow:
             rest = await retention_rules.erase_rest(config, uow, now, total)
         if total[0] or rest:
-            log.info("retention: %d youth and %d questions erased", total[0], total[1] + rest)
+            log.info("retention of %s: %d youth and %d questions erased", config.key, total[0], total[1] + rest)
 
     async def final_export(self, config: Settings, key: str = "") -> BroadcastReport | None:
         """At a campaign's deadline: the consolidated .xlsx of its questions to its consolidator's

@@ -38,7 +38,6 @@ def _nightly(zone: tzinfo) -> BaseTrigger:
 # here, and its runner is the CoordinationJobs method of the same name.
 RHYTHMIC: dict[str, Callable[[tzinfo], BaseTrigger]] = {
     "housekeeping": _nightly,
-    "retention": _nightly,
     "followups": lambda zone: CronTrigger(minute="*", timezone=zone),  # follow-ups nobody placed
     # Files kept for staff links (exports with youth questions) go within 15 minutes of their link, not at night.
     "staff_files": lambda zone: CronTrigger(minute="*/15", timezone=zone),
@@ -77,6 +76,8 @@ PER_CAMPAIGN: dict[str, Kind] = {
     "final_export": Kind(lambda co, c: [("", _on(c.deadline_date + timedelta(days=1), co.final_export_time, c.zone))]),
     # daily; the job itself sends nothing outside its days
     "overdue": Kind(lambda co, c: [] if co.overdue_days_before is None else [("", _daily(co.reminder_time, c.zone))]),
+    # nightly; `retention_months` after the campaign's dialogue (handlers/retention.py)
+    "retention": Kind(lambda co, c: [("", _nightly(c.zone))]),
 }
 JOB_PREFIXES = (*PER_CAMPAIGN, *RHYTHMIC)
 Runner = Callable[[str], Awaitable[Any]]

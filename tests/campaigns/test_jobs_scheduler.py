@@ -36,6 +36,7 @@ PROVINCE_JOBS = {
 LOCAL_JOBS = {
     f"{name}@{LOCAL_KEY}" for name in (
         "digest", "reminder:d14", "reminder:d7", "reminder:d3", "reminder:d1", "reminder:d0", "final_export", "overdue",
+        "retention",
     )
 }
 CHANNELS = ("telegram", "zalo")  # Kế Sách's admin is on Zalo
