@@ -21,12 +21,14 @@ async def final_exports(
     channels: Collection[str],
 ) -> list[Reply]:
     """The export of `settings`' campaign for each of its coordinators scoped "all" or listing the
-    consolidator, and for a local campaign its own admins too (they organise its dialogue)."""
+    consolidator, and for a local campaign its own admins too (they organise its dialogue; the
+    province's admins when nobody else would get it)."""
     recipients = {p.address: p.label for p in people if receives_final_export(p.scope, consolidator)}
     if is_local(settings):
-        for admin in await admins(settings, uow):
-            if admin.campaign == settings.key and admin.address.channel in channels:
-                recipients.setdefault(admin.address, admin.label)  # a chat both coordinator and admin: once
+        reachable = [a for a in await admins(settings, uow) if a.address.channel in channels]
+        own = [a for a in reachable if a.campaign == settings.key]
+        for admin in own if own or recipients else reachable:
+            recipients.setdefault(admin.address, admin.label)  # a chat both coordinator and admin: once
     if not recipients:
         return []
     campaign = within(Scope.all(), settings.key)

@@ -21,7 +21,7 @@ from bot.config import AppConfig
 from bot.scheduler import Scheduler, job_specs
 from handlers import campaigns
 from handlers.admin.context import Seams, notify
-from handlers.settings import Campaign
+from handlers.settings import Campaign, Person
 from handlers.types import Reply
 from storage import Store, create_all, create_engine
 from tests.campaigns.conftest import LOCAL_KEY, local_spec
@@ -312,4 +312,19 @@ async def test_overdue_notices_per_campaign_and_no_empty_digests_after_a_local_d
     await process.tick()
     assert len(process.sender.to("ks-yte")) == sent
     assert "không có câu hỏi mới" in texts_to(process, "9004")[-1]  # the province's reads as always
+    await process.close()
+
+
+async def test_a_local_campaign_with_nobody_to_consolidate_sends_its_export_to_the_provinces_admins(
+    two_campaigns: AppConfig, db: Path, clock: FakeClock
+) -> None:
+    province_admin = Person(name="Văn phòng Tỉnh đoàn", channel="telegram", chat_id="9100")
+    config = with_local(two_campaigns, roles={"coordinators": [local_spec()["roles"]["coordinators"][0]]})
+    config = config.model_copy(update={"roles": config.roles.model_copy(update={"admins": (province_admin,)})})
+    clock.moment = minute_after(2023, 4, 11, 7)
+    process = Process(config, db, clock, "a", CHANNELS)
+    await process.jobs.run(f"final_export@{LOCAL_KEY}")
+    [export] = process.sender.to("9100")
+    assert export.text.startswith(f"📌 {LOCAL_NAME}") and codes_in(export.attachments[1].content) == {"KS2023-0001"}
+    assert set(process.sender.per_chat()) == {"9100"}
     await process.close()
