@@ -97,16 +97,16 @@ def parse_job_id(text: str) -> tuple[str, str, str]:
     return kind, key, campaign or PRIMARY_CAMPAIGN
 
 
-async def fire(runner: str, job_id: str) -> None:
+async def fire(runner: str, job: str) -> None:
     """The function every stored job points to (a module-level name, so it can be persisted)."""
     run = _RUNNERS.get(runner)
     if run is None:
-        log.warning("job %s fired with no runner %r in this process", job_id, runner)
+        log.warning("job %s fired with no runner %r in this process", job, runner)
         return
     try:
-        await run(job_id)
+        await run(job)
     except Exception:  # noqa: BLE001 - a job's boundary: log it, the scheduler keeps going
-        log.exception("job %s failed", job_id)
+        log.exception("job %s failed", job)
 
 
 @dataclass(frozen=True)
