@@ -236,7 +236,7 @@ async def build_app(
     app.coordination.tagger, app.coordination.normalise = conversation.tagger, conversation.normalise
     if app.scheduler is not None:
         app.leader = _leadership(config, store, app.coordination, app.scheduler)
-        # /chien_dich on this worker moves the reminders at once (others follow within a check).
+        # /chien_dich or a new campaign on this worker moves or adds its jobs at once (others follow within a check).
         conversation.admin.seams.campaign_listeners.append(app.scheduler.reschedule)
     dispatcher.outbound = app.deliver  # answers to youth, notices to coordinators (issue #5)
     app.announcer = announcer_for(config, store, app.deliver, clock)
@@ -264,7 +264,7 @@ def _mount_desk(app: App, seams: Seams, clock: Clock) -> None:
 
 def _leadership(config: AppConfig, store: Store, jobs: CoordinationJobs, scheduler: Scheduler) -> Leadership:
     """The scheduler runs while this process leads; a new leader resumes half-sent broadcasts and
-    follows the campaign dates admins change with /chien_dich (on any worker)."""
+    follows the campaigns admins create or move (/tao_chien_dich, /chien_dich, the desk; on any worker)."""
     lease = timedelta(minutes=config.coordination.broadcast.lease_minutes)
     following: list[asyncio.Task[None]] = []
 
@@ -272,12 +272,12 @@ def _leadership(config: AppConfig, store: Store, jobs: CoordinationJobs, schedul
         while True:
             await asyncio.sleep(config.scaling.leader_check_seconds)
             try:
-                scheduler.reschedule((await jobs.effective()).campaign)
+                await scheduler.refresh()
             except Exception:  # noqa: BLE001 - keep following; the next check retries
-                log.exception("reading the campaign dates failed")
+                log.exception("reading the campaigns failed")
 
     async def elected() -> None:
-        scheduler.campaign = (await jobs.effective()).campaign
+        await scheduler.refresh()
         scheduler.start()
         await resume_abandoned(store, jobs, scheduler, lease)
         following.append(asyncio.create_task(follow(), name="campaign-follower"))

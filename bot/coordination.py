@@ -2,31 +2,35 @@
 
 Each job builds its messages with handlers/coordination and sends them through the Broadcaster,
 so every (job, occurrence, recipient) goes out once even when two processes run the same job.
+Every campaign has its own digest, reminders, overdue notices and final export (bot/scheduler.py
+PER_CAMPAIGN): a job id names its campaign and the runner reads that campaign's settings when it
+fires, so a campaign created or changed at run time is followed without a restart.
 """
 
 import asyncio
 import logging
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from bot.broadcast import Broadcaster, BroadcastReport, Deliver, Outgoing
 from bot.config import AppConfig
 from bot.pacing import Pacer
-from bot.scheduler import RHYTHMIC, Scheduler
+from bot.scheduler import PER_CAMPAIGN, RHYTHMIC, Scheduler, job_id, parse_job_id
+from handlers import campaigns as registry
 from handlers import retention as retention_rules
 from handlers.admin import overdue_notices
-from handlers.admin.campaign import effective_settings
+from handlers.campaigns import effective_settings
 from handlers.clock import Clock
 from handlers.followups import settle_pending
 from handlers.sanitize import collapse_spaces
 from handlers.tagging import Tagger
-from handlers.coordination import texts
-from handlers.coordination.digest import Digest, build_digest, digest_files
-from handlers.coordination.export import rows_for
+from handlers.coordination.digest import Digest, build_digest
+from handlers.coordination.final import final_exports
+from handlers.coordination.naming import is_local, named
 from handlers.coordination.reminders import COORDINATORS, coordinator_reminders, dated_reminders, youth_reminders
-from handlers.scope import Coordinator, Scope, coordinators, receives_final_export
-from handlers.settings import Settings
-from handlers.types import Reply
+from handlers.scope import Coordinator, coordinators
+from handlers.settings import Campaign, Settings
 from storage import Store, UnitOfWork
 from storage.coordination import CoordinationRepo
 from storage.secret import pseudonym
@@ -44,7 +48,8 @@ KEEP_WEB_OUTBOX = timedelta(days=30)  # a web chat page that has not come back f
 
 
 class CoordinationJobs:
-    """Runs a job by its id ("digest", "reminder:d7", "dated:district_plans", "final_export")."""
+    """Runs a job by its id ("digest", "reminder:d7", "dated:district_plans", "final_export"; a local
+    campaign's name it: "reminder:d7@kesach2023")."""
 
     def __init__(
         self, config: AppConfig, store: Store, broadcaster: Broadcaster, clock: Clock,
@@ -70,35 +75,65 @@ class CoordinationJobs:
         async with self.store.unit() as uow:
             return await effective_settings(self.config, uow)  # type: ignore[return-value]
 
+    async def every(self) -> dict[str, Settings]:
+        """Every campaign's settings now, by key (the province's first, with the admins' date change)."""
+        async with self.store.unit() as uow:
+            return await registry.every(self.config, uow)
+
+    async def campaigns(self) -> list[Campaign]:
+        """Every campaign now (the scheduler follows them)."""
+        return [settings.campaign for settings in (await self.every()).values()]
+
     def local_day(self, now: datetime) -> str:
         """The occurrence key of a daily job: the local date."""
         return now.astimezone(self.config.campaign.zone).date().isoformat()
 
-    async def run(self, job_id: str) -> BroadcastReport | None:
-        """Run one scheduled job now."""
-        kind, _, key = job_id.partition(":")
-        if kind == DIGEST_JOB:
-            return await self.digests()
+    def occurrence(self, settings: Settings, kind: str, key: str, now: datetime) -> str | None:
+        """The occurrence a campaign's job runs now (None: a job no longer configured)."""
+        co = self.config.coordination  # one set of times for every campaign
+        if kind in (DIGEST_JOB, OVERDUE_JOB):
+            return self.local_day(now)
         if kind == FINAL_JOB:
-            return await self.final_export()
-        if kind == OVERDUE_JOB:
-            return await self.overdue()
+            return settings.campaign.deadline_date.isoformat()
+        if kind == "reminder":
+            spec = next((r for r in co.reminders if r.id == key), None)
+            return None if spec is None else occurrence_of_reminder(settings, spec.days_before_deadline)
+        if kind == "dated":
+            dated = next((d for d in co.dated if d.id == key), None)
+            return None if dated is None else dated.day.isoformat()
+        return None
+
+    async def run(self, job: str) -> BroadcastReport | None:
+        """Run one scheduled job now, with the settings its campaign has now."""
+        kind, key, campaign = parse_job_id(job)
         if kind in RHYTHMIC:
             done = await getattr(self, kind)()
             return done if isinstance(done, BroadcastReport) else None
-        if kind == "reminder":
-            return await self.reminder(key)
-        if kind == "dated":
-            return await self.dated(key)
-        raise ValueError(f"unknown job {job_id!r}")
+        if kind not in PER_CAMPAIGN:
+            raise ValueError(f"unknown job {job!r}")
+        async with self.store.unit() as uow:
+            settings = await registry.of(self.config, uow, campaign)
+        if settings is None:  # removed or left out since (the scheduler drops its jobs at its next check)
+            log.warning("job %s: no campaign %r any more; nothing sent", job, campaign)
+            return None
+        done = await getattr(self, kind)(settings, key)
+        return done if isinstance(done, BroadcastReport) else None
+
+    async def digest(self, settings: Settings, key: str = "") -> BroadcastReport | None:
+        """The daily digest of one campaign to its coordinators."""
+        return await self.digests(settings=settings)
 
     async def digests(
-        self, people: Sequence[Coordinator] | None = None, occurrence: str | None = None
+        self, people: Sequence[Coordinator] | None = None, occurrence: str | None = None,
+        settings: Settings | None = None,
     ) -> BroadcastReport | None:
-        """Each coordinator's digest of the in-scope questions no digest brought them yet (daily, or on demand)."""
+        """Each coordinator's digest of the in-scope questions no digest brought them yet (daily, or on
+        demand), for one campaign (default: the province's)."""
         now = self.clock.now()
         built: dict[str, tuple[Coordinator, Digest]] = {}
-        config = await self.effective()
+        config = settings or await self.effective()
+        # A local campaign closed for questions tells nobody "nothing new" every evening.
+        quiet = is_local(config) and not registry.is_open(config, now)
 
         async def build() -> list[Outgoing]:
             async with self.store.unit() as uow:
@@ -112,9 +147,10 @@ class CoordinationJobs:
                 built[str(person.address)] = person, await asyncio.to_thread(
                     build_digest, config, person, questions, now=now, digested=digested
                 )
-            return [Outgoing(p.address, tuple(d.replies)) for p, d in built.values()]
+            return [Outgoing(p.address, tuple(d.replies)) for p, d in built.values() if d.new_count or not quiet]
 
-        report = await self.broadcaster.run_once(DIGEST_JOB, occurrence or self.local_day(now), build)
+        job = job_id(DIGEST_JOB, campaign=config.key)
+        report = await self.broadcaster.run_once(job, occurrence or self.local_day(now), build)
         if report is None:
             return None
         async with self.store.unit() as uow:
@@ -124,14 +160,16 @@ class CoordinationJobs:
                 await repo.mark_digested(self.mark_key(person), digest.question_ids, now)
         return report
 
-    async def digest_now(self, person: Coordinator) -> BroadcastReport | None:
+    async def digest_now(self, person: Coordinator, settings: Settings | None = None) -> BroadcastReport | None:
         """An on-demand digest (the admin command /tonghop): its own occurrence, same marks."""
-        return await self.digests([person], occurrence=self.clock.now().isoformat())
+        return await self.digests([person], occurrence=self.clock.now().isoformat(), settings=settings)
 
-    async def reminder(self, reminder_id: str) -> BroadcastReport | None:
-        """A deadline reminder to its configured audiences."""
-        spec = next(r for r in self.config.coordination.reminders if r.id == reminder_id)
-        config = await self.effective()
+    async def reminder(self, config: Settings, reminder_id: str) -> BroadcastReport | None:
+        """A deadline reminder of one campaign to its configured audiences (its youth, its coordinators)."""
+        spec = next((r for r in self.config.coordination.reminders if r.id == reminder_id), None)
+        if spec is None:
+            log.warning("reminder %s is not configured any more; nothing sent", reminder_id)
+            return None
 
         async def build() -> list[Outgoing]:
             now = self.clock.now()
@@ -142,21 +180,25 @@ class CoordinationJobs:
             return [Outgoing(address, (reply,)) for address, reply in messages]
 
         occurrence = occurrence_of_reminder(config, spec.days_before_deadline)
-        return await self.broadcaster.run_once(f"reminder:{reminder_id}", occurrence, build)
+        return await self.broadcaster.run_once(job_id("reminder", reminder_id, config.key), occurrence, build)
 
-    async def dated(self, dated_id: str) -> BroadcastReport | None:
-        """A dated coordinator reminder from config."""
-        spec = next(d for d in self.config.coordination.dated if d.id == dated_id)
+    async def dated(self, config: Settings, dated_id: str) -> BroadcastReport | None:
+        """A dated coordinator reminder from config (the province's plan dates: its coordinators)."""
+        spec = next((d for d in self.config.coordination.dated if d.id == dated_id), None)
+        if spec is None:
+            log.warning("dated reminder %s is not configured any more; nothing sent", dated_id)
+            return None
 
         async def build() -> list[Outgoing]:
             async with self.store.unit() as uow:
-                messages = dated_reminders(await self.coordinators(self.config, uow), spec.title, spec.text)
+                messages = dated_reminders(await self.coordinators(config, uow), spec.title, spec.text)
             return [Outgoing(address, (reply,)) for address, reply in messages]
 
-        return await self.broadcaster.run_once(f"dated:{dated_id}", spec.day.isoformat(), build)
+        return await self.broadcaster.run_once(job_id("dated", dated_id, config.key), spec.day.isoformat(), build)
 
-    async def overdue(self) -> BroadcastReport | None:
-        """From `overdue_days_before` days before the dialogue: each coordinator's unanswered questions."""
+    async def overdue(self, config: Settings, key: str = "") -> BroadcastReport | None:
+        """From `overdue_days_before` days before a campaign's dialogue: each of its coordinators'
+        unanswered questions."""
         days = self.config.coordination.overdue_days_before
         if days is None:
             return None
@@ -165,10 +207,11 @@ class CoordinationJobs:
 
         async def build() -> list[Outgoing]:
             async with self.store.unit() as uow:
-                replies = await overdue_notices(self.config, uow, now, days_before=days)
-            return [Outgoing(r.address, (r,)) for r in replies if r.address is not None and r.address.channel in channels]
+                replies = await overdue_notices(config, uow, now, days_before=days)
+            return [Outgoing(r.address, (replace(r, text=named(config, r.text)),))
+                    for r in replies if r.address is not None and r.address.channel in channels]
 
-        return await self.broadcaster.run_once(OVERDUE_JOB, self.local_day(now), build)
+        return await self.broadcaster.run_once(job_id(OVERDUE_JOB, campaign=config.key), self.local_day(now), build)
 
     async def housekeeping(self) -> tuple[int, int]:
         """Drop processed-update marks and web outbox messages nobody can need any more."""
@@ -199,10 +242,9 @@ class CoordinationJobs:
             return None
         return await self.broadcaster.run("followups", now.isoformat(timespec="minutes"), messages)
 
-    async def retention(self) -> BroadcastReport | None:
-        """Nightly: the admins' notice with the final export 14 days before the retention day; from
-        that day on, erase what the dialogue left (batches of youth, so the bot keeps answering)."""
-        config = await self.effective()
+    async def retention(self, config: Settings, key: str = "") -> BroadcastReport | None:
+        """Nightly, per campaign: the admins' notice with the final export 14 days before its retention
+        day; from that day on, erase what its dialogue left (batches of youth, so the bot keeps answering)."""
         now = self.clock.now()
         today = now.astimezone(config.campaign.zone).date()
         if today >= retention_rules.erase_on(config):
@@ -216,9 +258,10 @@ class CoordinationJobs:
                 replies = await retention_rules.admin_notices(config, uow, now, set(self.pushable()))
             return [Outgoing(r.address, (r,)) for r in replies if r.address is not None]
 
-        return await self.broadcaster.run_once(RETENTION_JOB, retention_rules.erase_on(config).isoformat(), build)
+        job = job_id(RETENTION_JOB, campaign=config.key)
+        return await self.broadcaster.run_once(job, retention_rules.erase_on(config).isoformat(), build)
 
-    async def _erase_expired(self, config: AppConfig, now: datetime) -> None:
+    async def _erase_expired(self, config: Settings, now: datetime) -> None:
         total = (0, 0)
         while True:
             async with self.store.unit() as uow:
@@ -229,32 +272,21 @@ class CoordinationJobs:
         async with self.store.unit() as uow:
             rest = await retention_rules.erase_rest(config, uow, now, total)
         if total[0] or rest:
-            log.info("retention: %d youth and %d questions erased", total[0], total[1] + rest)
+            log.info("retention of %s: %d youth and %d questions erased", config.key, total[0], total[1] + rest)
 
-    async def final_export(self) -> BroadcastReport | None:
-        """At the deadline: the consolidated .xlsx of every question to the consolidator's coordinators."""
-        config = await self.effective()
+    async def final_export(self, config: Settings, key: str = "") -> BroadcastReport | None:
+        """At a campaign's deadline: the consolidated .xlsx of its questions to its consolidator's
+        coordinators (a local campaign's own admins too: they organise its dialogue)."""
         occurrence = config.campaign.deadline_date.isoformat()
-        return await self.broadcaster.run_once(FINAL_JOB, occurrence, lambda: self._final_messages(config))
+        job = job_id(FINAL_JOB, campaign=config.key)
+        return await self.broadcaster.run_once(job, occurrence, lambda: self._final_messages(config))
 
-    async def _final_messages(self, config: AppConfig) -> list[Outgoing]:
-        now = self.clock.now()
-        consolidator = config.coordination.consolidator
+    async def _final_messages(self, config: Settings) -> list[Outgoing]:
         async with self.store.unit() as uow:
-            people = [p for p in await self.coordinators(config, uow) if receives_final_export(p.scope, consolidator)]
-            questions = list(await uow.questions.all())
-        rows = rows_for(config, questions)
-        stamp = now.astimezone(config.campaign.zone).strftime("%Y%m%d-%H%M")
-        files = await asyncio.to_thread(digest_files, config, Scope.all(), questions, rows, stamp)
-        deadline = config.campaign.deadline_date.strftime("%d/%m/%Y")
-        return [
-            Outgoing(p.address, (Reply(
-                texts.FINAL_EXPORT.format(deadline=deadline, name=p.label, total=len(rows),
-                                          late=sum(r.late for r in rows)),
-                address=p.address, attachments=files,
-            ),))
-            for p in people
-        ]
+            people = await self.coordinators(config, uow)
+            replies = await final_exports(config, uow, self.clock.now(), people, self.config.coordination.consolidator,
+                                          set(self.pushable()))
+        return [Outgoing(r.address, (r,)) for r in replies if r.address is not None]
 
 
 def build_coordination(
@@ -268,11 +300,11 @@ def build_coordination(
         flush_every=limits.mark_every,
     )
     jobs = CoordinationJobs(config, store, broadcaster, clock, pushable, secret)
-    scheduler = Scheduler(config, jobs.run, clock) if config.coordination.enabled else None
+    scheduler = Scheduler(config, jobs.run, clock, campaigns=jobs.campaigns) if config.coordination.enabled else None
     return jobs, scheduler
 
 
-def occurrence_of_reminder(config: AppConfig, days_before: int) -> str:
+def occurrence_of_reminder(config: Settings, days_before: int) -> str:
     """A reminder's occurrence: its local date (so moving the dialogue date sends it again)."""
     return (config.campaign.deadline_date - timedelta(days=days_before)).isoformat()
 

@@ -7,9 +7,9 @@ The sent-log (bot/broadcast.py) makes each send exactly-once even if two process
 """
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from apscheduler.jobstores.base import BaseJobStore
@@ -22,8 +22,10 @@ from apscheduler.triggers.date import DateTrigger
 from sqlalchemy.engine import make_url
 
 from bot.config import AppConfig
+from bot.coordination_config import Coordination
 from handlers.clock import Clock
 from handlers.settings import Campaign
+from storage.models import PRIMARY_CAMPAIGN
 
 log = logging.getLogger(__name__)
 
@@ -32,30 +34,79 @@ def _nightly(zone: tzinfo) -> BaseTrigger:
     return CronTrigger(hour=3, minute=30, timezone=zone)  # the quietest hour, local time
 
 
-# Jobs on a fixed rhythm, whatever the campaign's dates: adding one is one entry here, and its runner
-# is the CoordinationJobs method of the same name.
+# Jobs on a fixed rhythm, whatever the campaigns' dates, once (not per campaign): adding one is one entry
+# here, and its runner is the CoordinationJobs method of the same name.
 RHYTHMIC: dict[str, Callable[[tzinfo], BaseTrigger]] = {
     "housekeeping": _nightly,
-    "retention": _nightly,
     "followups": lambda zone: CronTrigger(minute="*", timezone=zone),  # follow-ups nobody placed
     # Files kept for staff links (exports with youth questions) go within 15 minutes of their link, not at night.
     "staff_files": lambda zone: CronTrigger(minute="*/15", timezone=zone),
 }
-JOB_PREFIXES = ("digest", "reminder:", "dated:", "final_export", "overdue", *RHYTHMIC)
+
+
+def _daily(moment: time, zone: tzinfo) -> BaseTrigger:
+    return CronTrigger(hour=moment.hour, minute=moment.minute, timezone=zone)
+
+
+def _on(day: date, moment: time, zone: tzinfo) -> DateTrigger:
+    return DateTrigger(run_date=datetime.combine(day, moment, tzinfo=zone))
+
+
+Plan = Callable[[Coordination, Campaign], list[tuple[str, BaseTrigger]]]  # (key within the kind, trigger)
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A kind of job every campaign has (or only the province's), planned from its dates."""
+
+    plan: Plan
+    province_only: bool = False
+
+
+# Jobs per campaign: adding a kind is one entry here, and its runner is the CoordinationJobs method
+# of the same name, called with the campaign's settings and the key. The province's jobs keep the
+# ids they always had (`reminder:d7`); a local campaign's name it (`reminder:d7@kesach2023`).
+PER_CAMPAIGN: dict[str, Kind] = {
+    "digest": Kind(lambda co, c: [("", _daily(co.digest_time, c.zone))]),
+    "reminder": Kind(lambda co, c: [
+        (r.id, _on(c.deadline_date - timedelta(days=r.days_before_deadline), co.reminder_time, c.zone))
+        for r in co.reminders
+    ]),
+    "dated": Kind(lambda co, c: [(d.id, _on(d.day, d.at, c.zone)) for d in co.dated], province_only=True),
+    "final_export": Kind(lambda co, c: [("", _on(c.deadline_date + timedelta(days=1), co.final_export_time, c.zone))]),
+    # daily; the job itself sends nothing outside its days
+    "overdue": Kind(lambda co, c: [] if co.overdue_days_before is None else [("", _daily(co.reminder_time, c.zone))]),
+    # nightly; `retention_months` after the campaign's dialogue (handlers/retention.py)
+    "retention": Kind(lambda co, c: [("", _nightly(c.zone))]),
+}
+JOB_PREFIXES = (*PER_CAMPAIGN, *RHYTHMIC)
 Runner = Callable[[str], Awaitable[Any]]
 _RUNNERS: dict[str, Runner] = {}  # per process; jobs name their runner so they can be pickled
 
 
-async def fire(runner: str, job_id: str) -> None:
+def job_id(kind: str, key: str = "", campaign: str = PRIMARY_CAMPAIGN) -> str:
+    """A job's id (also its name in the sent-log): `kind[:key][@campaign]`, no campaign for the province's."""
+    name = f"{kind}:{key}" if key else kind
+    return name if campaign == PRIMARY_CAMPAIGN else f"{name}@{campaign}"
+
+
+def parse_job_id(text: str) -> tuple[str, str, str]:
+    """(kind, key, campaign) of a job id; the inverse of job_id."""
+    name, _, campaign = text.partition("@")
+    kind, _, key = name.partition(":")
+    return kind, key, campaign or PRIMARY_CAMPAIGN
+
+
+async def fire(runner: str, job: str) -> None:
     """The function every stored job points to (a module-level name, so it can be persisted)."""
     run = _RUNNERS.get(runner)
     if run is None:
-        log.warning("job %s fired with no runner %r in this process", job_id, runner)
+        log.warning("job %s fired with no runner %r in this process", job, runner)
         return
     try:
-        await run(job_id)
+        await run(job)
     except Exception:  # noqa: BLE001 - a job's boundary: log it, the scheduler keeps going
-        log.exception("job %s failed", job_id)
+        log.exception("job %s failed", job)
 
 
 @dataclass(frozen=True)
@@ -66,28 +117,19 @@ class JobSpec:
     trigger: BaseTrigger
 
 
-def job_specs(config: AppConfig, campaign: Campaign | None = None) -> list[JobSpec]:
-    """Every job the configuration asks for, with local-time triggers (dates from `campaign`:
-    the admins' /chien_dich change when there is one, else the configured campaign)."""
-    campaign = campaign or config.campaign
-    zone = campaign.zone
+def job_specs(config: AppConfig, campaign: Campaign | None = None, local: Iterable[Campaign] = ()) -> list[JobSpec]:
+    """Every job the configuration asks for, with local-time triggers: the province's (dates from
+    `campaign`: the admins' /chien_dich change when there is one, else the configured campaign),
+    each `local` campaign's, and the rhythmic ones once."""
+    province = campaign or config.campaign
     co = config.coordination
-    deadline_day = campaign.deadline_date
-
-    def at(day: Any, moment: Any) -> DateTrigger:
-        return DateTrigger(run_date=datetime.combine(day, moment, tzinfo=zone))
-
-    specs = [JobSpec("digest", CronTrigger(hour=co.digest_time.hour, minute=co.digest_time.minute, timezone=zone))]
-    specs += [
-        JobSpec(f"reminder:{r.id}", at(deadline_day - timedelta(days=r.days_before_deadline), co.reminder_time))
-        for r in co.reminders
-    ]
-    specs += [JobSpec(f"dated:{d.id}", at(d.day, d.at)) for d in co.dated]
-    specs.append(JobSpec("final_export", at(deadline_day + timedelta(days=1), co.final_export_time)))
-    if co.overdue_days_before is not None:  # daily; the job itself sends nothing outside its days
-        morning = co.reminder_time
-        specs.append(JobSpec("overdue", CronTrigger(hour=morning.hour, minute=morning.minute, timezone=zone)))
-    specs += [JobSpec(name, trigger(zone)) for name, trigger in RHYTHMIC.items()]
+    specs = []
+    for each in (province, *(c for c in local if c.key != PRIMARY_CAMPAIGN)):
+        for kind, planned in PER_CAMPAIGN.items():
+            if planned.province_only and each is not province:
+                continue
+            specs += [JobSpec(job_id(kind, key, each.key), trigger) for key, trigger in planned.plan(co, each)]
+    specs += [JobSpec(name, trigger(province.zone)) for name, trigger in RHYTHMIC.items()]
     return specs
 
 
@@ -117,17 +159,37 @@ def job_store(database_url: str) -> BaseJobStore:
     return SQLAlchemyJobStore(url=url, engine_options={"pool_pre_ping": True})
 
 
+Campaigns = Callable[[], Awaitable[Iterable[Campaign]]]  # every campaign now, read from the database
+
+
 class Scheduler:
-    """Owns the AsyncIOScheduler: start (rebuild jobs from config), stop."""
+    """Owns the AsyncIOScheduler: start (rebuild jobs from config and the campaigns), stop."""
 
     def __init__(
-        self, config: AppConfig, run: Runner, clock: Clock, *, name: str = "main", store: BaseJobStore | None = None
+        self, config: AppConfig, run: Runner, clock: Clock, *, name: str = "main", store: BaseJobStore | None = None,
+        campaigns: Campaigns | None = None,
     ) -> None:
         self.config, self.name, self.clock = config, name, clock
-        self.campaign = config.campaign  # the effective one: /chien_dich may move its dates
+        # The effective campaigns by key: /chien_dich may move the province's dates, admins add local
+        # ones at run time (`refresh` reads them through `campaigns`); the file's are known at once.
+        self.campaigns: dict[str, Campaign] = {PRIMARY_CAMPAIGN: config.campaign}
+        self.campaigns.update((s.key, config.for_campaign(s).campaign) for s in config.campaigns)
+        self._read = campaigns
+        # Until the stored campaigns are read, a stored job of a campaign not known yet stays (a
+        # restart must not lose a local campaign's missed run): `refresh` completes the set.
+        self._complete = campaigns is None
         self._run, self._store, self._started = run, store or job_store(config.database.url), False
         self.aps = self._scheduler()
         _RUNNERS[name] = run
+
+    @property
+    def campaign(self) -> Campaign:
+        """The province's effective campaign."""
+        return self.campaigns[PRIMARY_CAMPAIGN]
+
+    @campaign.setter
+    def campaign(self, campaign: Campaign) -> None:
+        self.campaigns[PRIMARY_CAMPAIGN] = campaign
 
     def _scheduler(self) -> AsyncIOScheduler:
         grace = int(self.config.coordination.misfire_grace_minutes * 60)
@@ -148,15 +210,16 @@ class Scheduler:
         self.aps.resume()
 
     def sync(self) -> None:
-        """Add, replace or remove stored jobs so they match config (idempotent, no duplicates)."""
+        """Add, replace or remove stored jobs so they match config and the campaigns (idempotent, no duplicates)."""
         grace = timedelta(minutes=self.config.coordination.misfire_grace_minutes)
         now = self.clock.now()
         specs = {
-            spec.id: spec for spec in job_specs(self.config, self.campaign)
+            spec.id: spec for spec in job_specs(self.config, self.campaign, self.campaigns.values())
             if not isinstance(spec.trigger, DateTrigger) or spec.trigger.run_date >= now - grace  # long past
         }
         for job in self.aps.get_jobs():
-            if job.id.startswith(JOB_PREFIXES) and job.id not in specs:
+            unknown = parse_job_id(job.id)[2] not in self.campaigns and not self._complete
+            if job.id.startswith(JOB_PREFIXES) and job.id not in specs and not unknown:
                 job.remove()
         for spec in specs.values():
             existing = self.aps.get_job(spec.id)
@@ -166,17 +229,32 @@ class Scheduler:
             self.aps.add_job(fire, spec.trigger, args=args, id=spec.id, name=spec.id, replace_existing=True)
 
     def reschedule(self, campaign: Campaign) -> None:
-        """Follow a changed dialogue date or deadline rule: move the reminders and the final export.
+        """Follow a new campaign, or a changed dialogue date or deadline rule: its jobs move (the
+        admins' commands call this through Seams.campaign_listeners).
 
         A reminder whose new date is already past (beyond the grace) is dropped, not sent late; one
         moved to a new date is sent again on it (its occurrence is its date).
         """
-        if campaign == self.campaign:
+        if self.campaigns.get(campaign.key) == campaign:
             return
-        log.info("campaign dates changed: rescheduling (deadline %s)", campaign.deadline_date)
-        self.campaign = campaign
+        log.info("campaign %s: scheduling its jobs (deadline %s)", campaign.key, campaign.deadline_date)
+        self.campaigns[campaign.key] = campaign
         if self.aps.running:
             self.sync()
+
+    async def refresh(self) -> bool:
+        """Read every campaign now and follow a change another worker made (True when jobs changed)."""
+        if self._read is None:
+            return False
+        found = {c.key: c for c in await self._read()}
+        found.setdefault(PRIMARY_CAMPAIGN, self.campaign)
+        if found == self.campaigns and self._complete:
+            return False
+        log.info("campaigns now: %s", sorted(found))
+        self.campaigns, self._complete = found, True
+        if self.aps.running:
+            self.sync()
+        return True
 
     def stop(self) -> None:
         """Stop without waiting for running jobs (their sends are resumable)."""

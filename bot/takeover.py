@@ -12,9 +12,9 @@ from datetime import datetime, timedelta
 from apscheduler.triggers.date import DateTrigger
 
 from bot.announce import JOB as ANNOUNCE_JOB
-from bot.config import AppConfig
-from bot.coordination import DIGEST_JOB, FINAL_JOB, OVERDUE_JOB, CoordinationJobs, occurrence_of_reminder
-from bot.scheduler import Scheduler, fire
+from bot.coordination import CoordinationJobs
+from bot.scheduler import Scheduler, fire, parse_job_id
+from handlers.settings import Settings
 from storage import Store
 from storage.deliveries import DeliveryRepo
 
@@ -22,22 +22,12 @@ log = logging.getLogger(__name__)
 MARGIN = timedelta(seconds=1)
 
 
-def current_occurrence(jobs: CoordinationJobs, config: AppConfig, job_id: str, now: datetime) -> str | None:
-    """The occurrence `jobs.run(job_id)` would run now (`config`: the effective one), or None for a
-    job no longer configured."""
-    kind, _, key = job_id.partition(":")
-    co, campaign = config.coordination, config.campaign
-    if kind in (DIGEST_JOB, OVERDUE_JOB):
-        return jobs.local_day(now)
-    if kind == FINAL_JOB:
-        return campaign.deadline_date.isoformat()
-    if kind == "reminder":
-        spec = next((r for r in co.reminders if r.id == key), None)
-        return None if spec is None else occurrence_of_reminder(config, spec.days_before_deadline)
-    if kind == "dated":
-        dated = next((d for d in co.dated if d.id == key), None)
-        return None if dated is None else dated.day.isoformat()
-    return None
+def current_occurrence(jobs: CoordinationJobs, every: dict[str, Settings], job_id: str, now: datetime) -> str | None:
+    """The occurrence `jobs.run(job_id)` would run now (`every`: each campaign's effective settings),
+    or None for a job no longer configured."""
+    kind, key, campaign = parse_job_id(job_id)
+    settings = every.get(campaign)
+    return None if settings is None else jobs.occurrence(settings, kind, key, now)
 
 
 async def resume_abandoned(store: Store, jobs: CoordinationJobs, scheduler: Scheduler, lease: timedelta) -> list[str]:
@@ -45,13 +35,13 @@ async def resume_abandoned(store: Store, jobs: CoordinationJobs, scheduler: Sche
     async with store.unit() as uow:
         open_runs = await DeliveryRepo(uow.session).unfinished()
     now = jobs.clock.now()
-    config = await jobs.effective()
+    every = await jobs.every()
     log.info("open runs at election: %s", [(j, o) for j, o, _ in open_runs])
     resumed = []
     for job_id, occurrence, latest in open_runs:
         if job_id == ANNOUNCE_JOB:
             continue  # bot/announce.py keeps each announcement and resumes it at start
-        current = current_occurrence(jobs, config, job_id, now)
+        current = current_occurrence(jobs, every, job_id, now)
         if current != occurrence:
             log.info("open run %s/%s is not current (%s): left alone", job_id, occurrence, current)
             continue  # an on-demand digest or an old occurrence: nothing to resume automatically

@@ -23,6 +23,8 @@ PRIMARY = PRIMARY_CAMPAIGN
 
 async def effective_settings(settings: Settings, uow: UnitOfWork) -> Settings:
     """The province's settings with the admins' stored change to its dialogue date or deadline rule."""
+    if settings.key != PRIMARY:  # that change is the province's; a local campaign's dates are its spec's
+        return settings
     override = await uow.admin.campaign_override()
     if override is None:
         return settings

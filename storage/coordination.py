@@ -22,25 +22,27 @@ class CoordinationRepo:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def youth_without_questions(self, channels: Sequence[str]) -> list[tuple[str, str]]:
-        """(channel, chat_id) of reachable youth who consented but stored no question yet."""
+    async def youth_without_questions(self, channels: Sequence[str], campaign: str | None = None) -> list[tuple[str, str]]:
+        """(channel, chat_id) of reachable youth who consented but stored no question yet (in
+        `campaign`, among the youth taking part in it, when one is given)."""
         asked = select(Question.youth_id).where(col(Question.youth_id).is_not(None))
-        result = await self._session.exec(
-            select(Youth.channel, Youth.chat_id)
-            .where(col(Youth.channel).in_(channels), col(Youth.reachable).is_(True))
-            .where(col(Youth.id).not_in(asked))
-            .order_by(col(Youth.id))
-        )
+        query = select(Youth.channel, Youth.chat_id).where(col(Youth.channel).in_(channels), col(Youth.reachable).is_(True))
+        if campaign is not None:
+            asked = asked.where(col(Question.campaign) == campaign)
+            query = query.where(col(Youth.campaign) == campaign)
+        result = await self._session.exec(query.where(col(Youth.id).not_in(asked)).order_by(col(Youth.id)))
         return [(c, i) for c, i in result.all()]
 
-    async def youth_opted_in(self, channels: Sequence[str]) -> list[tuple[str, str]]:
-        """(channel, chat_id) of reachable youth who asked for reminders."""
-        result = await self._session.exec(
+    async def youth_opted_in(self, channels: Sequence[str], campaign: str | None = None) -> list[tuple[str, str]]:
+        """(channel, chat_id) of reachable youth who asked for reminders (taking part in `campaign`, if given)."""
+        query = (
             select(Youth.channel, Youth.chat_id)
             .where(col(Youth.channel).in_(channels), col(Youth.reachable).is_(True))
             .where(col(Youth.reminders_ok).is_(True))
-            .order_by(col(Youth.id))
         )
+        if campaign is not None:
+            query = query.where(col(Youth.campaign) == campaign)
+        result = await self._session.exec(query.order_by(col(Youth.id)))
         return [(c, i) for c, i in result.all()]
 
     async def mark_reachable(self, channel: str, chat_id: str) -> None:

@@ -6,6 +6,7 @@ outbox and the replies kept for redeliveries. What outlives them holds nobody in
 the audit lines of non-staff chats are keyed pseudonyms, receipt counters keep codes unique.
 """
 
+from collections.abc import Collection
 from datetime import datetime
 
 from sqlalchemy import delete
@@ -23,14 +24,31 @@ KEPT_ROLES = ("admin", "coordinator", "system")  # audit actors that are not you
 
 
 class RetentionRepo:
-    """Erase, in batches, what was stored before a cut-off."""
+    """Erase, in batches, what was stored before a cut-off.
 
-    def __init__(self, session: AsyncSession) -> None:
+    Several campaigns (issue #18): youth and questions of one campaign (`campaign`), or of every
+    campaign but some (`other_than`: the local campaigns, which have their own retention day).
+    """
+
+    def __init__(self, session: AsyncSession, campaign: str | None = None, other_than: Collection[str] = ()) -> None:
         self._session = session
+        self._campaign, self._other_than = campaign, tuple(other_than)
+
+    def _of(self, column: object) -> list[object]:
+        """The campaign conditions on a `campaign` column."""
+        conditions: list[object] = []
+        if self._campaign is not None:
+            conditions.append(col(column) == self._campaign)  # type: ignore[arg-type]
+        if self._other_than:
+            conditions.append(col(column).not_in(self._other_than))  # type: ignore[arg-type]
+        return conditions
 
     async def erase_youth_before(self, cutoff: datetime, batch: int = 200) -> tuple[int, int]:
         """Erase up to `batch` youth who consented before `cutoff`; (youth, questions) erased."""
-        query = select(Youth).where(col(Youth.created_at) < to_db(cutoff)).order_by(col(Youth.id)).limit(batch)
+        query = (
+            select(Youth).where(col(Youth.created_at) < to_db(cutoff), *self._of(Youth.campaign))
+            .order_by(col(Youth.id)).limit(batch)
+        )
         youth, questions = 0, 0
         for person in (await self._session.exec(query)).all():
             questions += await erase_youth(self._session, person)
@@ -39,13 +57,18 @@ class RetentionRepo:
 
     async def erase_rest_before(self, cutoff: datetime) -> int:
         """Questions without a youth, kept messages, outbox and replies from before `cutoff`; and the
-        chat ids still in clear in blocks and in non-staff audit lines. Returns questions erased."""
+        chat ids still in clear in blocks and in non-staff audit lines. Returns questions erased.
+        For one local campaign (`campaign`), only its questions: the rest is the province's run's."""
         moment = to_db(cutoff)
-        ids = list((await self._session.exec(select(Question.id).where(col(Question.created_at) < moment))).all())
+        query = select(Question.id).where(col(Question.created_at) < moment, *self._of(Question.campaign))
+        ids = list((await self._session.exec(query)).all())
         if ids:
             await self._run(delete(TopicCorrection).where(col(TopicCorrection.question_id).in_(ids)))
             await self._run(delete(Answer).where(col(Answer.question_id).in_(ids)))
             await self._run(delete(Question).where(col(Question.id).in_(ids)))
+        if self._campaign is not None:
+            self._session.info[ERASED] = True
+            return len(ids)
         await self._run(delete(BlockedMessage).where(col(BlockedMessage.created_at) < moment))
         await self._run(delete(WebOutboxMessage).where(col(WebOutboxMessage.created_at) < moment))
         await self._run(delete(ProcessedUpdate).where(col(ProcessedUpdate.processed_at) < moment))

@@ -9,6 +9,7 @@ from datetime import datetime
 from handlers.coordination import texts
 from handlers.coordination.chart import render_chart
 from handlers.coordination.export import QuestionRow, rows_for
+from handlers.coordination.naming import is_local, named, stamped
 from handlers.coordination.offload import workbook_beside
 from handlers.coordination.similar import group_similar
 from handlers.scope import Coordinator, Scope, covers, departments, label
@@ -42,7 +43,8 @@ def build_digest(
     moment = now.astimezone(settings.campaign.zone).strftime("%H:%M %d/%m/%Y")
     to = person.address
     if not new:
-        text = texts.DIGEST_NONE.format(name=person.label, moment=moment)
+        none = texts.DIGEST_CAMPAIGN_NONE if is_local(settings) else texts.DIGEST_NONE
+        text = none.format(name=person.label, moment=moment, campaign=settings.campaign.name)
         return Digest([Reply(text, address=to)], 0, ())
     rows = rows_for(settings, new)
     ids = tuple(q.id for q in new if q.id is not None)
@@ -53,7 +55,7 @@ def build_digest(
             blocks.append(texts.DIGEST_FILES)
         replies = [Reply(piece, address=to) for piece in pack(blocks, limit)]
         if files:
-            stamp = now.astimezone(settings.campaign.zone).strftime("%Y%m%d-%H%M")
+            stamp = stamped(settings, now.astimezone(settings.campaign.zone).strftime("%Y%m%d-%H%M"))
             attachments = _attachments(settings, scoped, workbook, stamp)
             replies[-1] = Reply(replies[-1].text, address=to, attachments=attachments)
     return Digest(replies, len(new), ids)
@@ -83,9 +85,9 @@ def _summary(
 ) -> str:
     """Head, totals, counts per topic and per unit (against the unit's allocation)."""
     lines = [
-        texts.DIGEST_HEAD.format(
+        named(settings, texts.DIGEST_HEAD.format(
             name=person.label, moment=moment, scope=label(settings, person.scope, texts.DIGEST_SCOPE_ALL),
-        ),
+        )),
         texts.DIGEST_TOTALS.format(new=len(new), total=len(scoped)),
         texts.DIGEST_BY_TOPIC,
     ]

@@ -4,6 +4,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from handlers.coordination import texts
+from handlers.coordination.naming import is_local
 from handlers.scope import Coordinator, covers, units
 from handlers.settings import Settings
 from handlers.types import Address, Reply
@@ -23,7 +24,8 @@ def days_left(settings: Settings, now: datetime) -> int:
 async def youth_reminders(
     uow: UnitOfWork, settings: Settings, now: datetime, channels: Sequence[str], audiences: Sequence[str]
 ) -> list[Message]:
-    """Reminders for youth on channels we can push to; nobody gets two, nothing after the deadline."""
+    """Reminders for the youth of `settings`' campaign on channels we can push to; nobody gets two,
+    nothing after the deadline."""
     days = days_left(settings, now)
     if days < 0 or not channels:
         return []
@@ -31,13 +33,17 @@ async def youth_reminders(
     deadline = settings.campaign.deadline_date.strftime("%d/%m/%Y")
     seen: set[Address] = set()
     messages: list[Message] = []
-    plan = ((STARTED, repo.youth_without_questions, texts.REMIND_STARTED, texts.REMIND_STARTED_TODAY),
-            (OPTED_IN, repo.youth_opted_in, texts.REMIND_OPTED, texts.REMIND_OPTED_TODAY))
+    if is_local(settings):  # the province's wording speaks of the province's leaders
+        plan = ((STARTED, repo.youth_without_questions, texts.REMIND_STARTED_CAMPAIGN, texts.REMIND_STARTED_CAMPAIGN_TODAY),
+                (OPTED_IN, repo.youth_opted_in, texts.REMIND_OPTED_CAMPAIGN, texts.REMIND_OPTED_CAMPAIGN_TODAY))
+    else:
+        plan = ((STARTED, repo.youth_without_questions, texts.REMIND_STARTED, texts.REMIND_STARTED_TODAY),
+                (OPTED_IN, repo.youth_opted_in, texts.REMIND_OPTED, texts.REMIND_OPTED_TODAY))
     for audience, query, ahead, today in plan:
         if audience not in audiences:
             continue
-        text = (today if days == 0 else ahead).format(days=days, deadline=deadline)
-        for channel, chat_id in await query(channels):
+        text = (today if days == 0 else ahead).format(days=days, deadline=deadline, campaign=settings.campaign.name)
+        for channel, chat_id in await query(channels, settings.key):  # youth taking part in this campaign
             address = Address(channel, chat_id)
             if address not in seen:
                 seen.add(address)
@@ -61,9 +67,12 @@ async def coordinator_reminders(
                 asked.setdefault((q.unit_code or "").upper(), set()).add(q.youth_id)
         per_unit = {u.code: len(asked.get(u.code.upper(), ())) for u in settings.units}
         listed = units(settings, person.scope)
-        template = texts.REMIND_COORDINATOR_TODAY if days == 0 else texts.REMIND_COORDINATOR
+        if is_local(settings):
+            template = texts.REMIND_COORDINATOR_CAMPAIGN_TODAY if days == 0 else texts.REMIND_COORDINATOR_CAMPAIGN
+        else:
+            template = texts.REMIND_COORDINATOR_TODAY if days == 0 else texts.REMIND_COORDINATOR
         lines = [template.format(
-            name=person.label, days=days, deadline=campaign.deadline_date.strftime("%d/%m/%Y"),
+            name=person.label, campaign=campaign.name, days=days, deadline=campaign.deadline_date.strftime("%d/%m/%Y"),
             dialogue=campaign.dialogue_date.strftime("%d/%m/%Y"), questions=len(mine),
             youth=sum(min(per_unit[u.code], u.allocation) for u in listed),
             allocation=sum(u.allocation for u in listed),

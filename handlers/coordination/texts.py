@@ -1,5 +1,8 @@
 """Every Vietnamese string coordinators and reminded youth read (issue #4), reviewed in one place."""
 
+# --- a local campaign's messages name it (issue #18); the province's read as before --------
+CAMPAIGN_LINE = "📌 {campaign}"
+
 # --- digest -------------------------------------------------------------------------------
 DIGEST_HEAD = "📊 TỔNG HỢP CÂU HỎI — {name}\n{moment}\nPhạm vi: {scope}"
 DIGEST_SCOPE_ALL = "tất cả chủ đề"
@@ -16,6 +19,7 @@ DIGEST_LATE = " · gửi trễ"
 DIGEST_GROUP = "🔁 {count} bạn hỏi nội dung tương tự ({codes}):"
 DIGEST_FILES = "Kèm theo: biểu đồ và tệp Excel (mỗi cơ quan một trang tính)."
 DIGEST_PART = "(phần {index}/{count})"
+DIGEST_CAMPAIGN_NONE = "📊 {name}: không có câu hỏi mới của «{campaign}» trong phạm vi của anh/chị kể từ lần tổng hợp trước ({moment})."
 FINAL_EXPORT = (
     "📦 Đã hết hạn nhận câu hỏi (hết ngày {deadline}). Gửi {name} bản tổng hợp cuối cùng: "
     "{total} câu hỏi ({late} câu gửi trễ), mỗi cơ quan trả lời một trang tính."
@@ -60,6 +64,32 @@ REMIND_COORDINATOR = (
 )
 REMIND_COORDINATOR_TODAY = (
     "⏰ {name}: hôm nay ({deadline}) là hạn cuối chuyển câu hỏi cho Sở Nội vụ "
+    "(đối thoại ngày {dialogue}).\nĐến nay, trong phạm vi của anh/chị: {questions} câu hỏi "
+    "từ {youth}/{allocation} bạn theo chỉ tiêu."
+)
+REMIND_STARTED_CAMPAIGN = (
+    "⏰ Nhắc bạn: còn {days} ngày nữa là hết hạn gửi câu hỏi cho «{campaign}» "
+    "(hết ngày {deadline}). Bạn chưa gửi câu hỏi nào — gõ câu hỏi của bạn vào đây nhé."
+)
+REMIND_STARTED_CAMPAIGN_TODAY = (
+    "⏰ Hôm nay ({deadline}) là ngày cuối cùng gửi câu hỏi cho «{campaign}». "
+    "Bạn chưa gửi câu hỏi nào — gõ câu hỏi của bạn vào đây nhé."
+)
+REMIND_OPTED_CAMPAIGN = (
+    "⏰ Còn {days} ngày nữa là hết hạn gửi câu hỏi cho «{campaign}» (hết ngày {deadline}). "
+    "Nếu còn điều muốn hỏi, bạn cứ gõ vào đây. Gõ /cauhoi để xem các câu hỏi đã gửi."
+)
+REMIND_OPTED_CAMPAIGN_TODAY = (
+    "⏰ Hôm nay ({deadline}) là ngày cuối cùng gửi câu hỏi cho «{campaign}». "
+    "Nếu còn điều muốn hỏi, bạn cứ gõ vào đây. Gõ /cauhoi để xem các câu hỏi đã gửi."
+)
+REMIND_COORDINATOR_CAMPAIGN = (
+    "⏰ {name}: còn {days} ngày đến hạn nhận câu hỏi của «{campaign}» (hết ngày {deadline}; "
+    "đối thoại ngày {dialogue}).\nĐến nay, trong phạm vi của anh/chị: {questions} câu hỏi "
+    "từ {youth}/{allocation} bạn theo chỉ tiêu."
+)
+REMIND_COORDINATOR_CAMPAIGN_TODAY = (
+    "⏰ {name}: hôm nay ({deadline}) là hạn cuối nhận câu hỏi của «{campaign}» "
     "(đối thoại ngày {dialogue}).\nĐến nay, trong phạm vi của anh/chị: {questions} câu hỏi "
     "từ {youth}/{allocation} bạn theo chỉ tiêu."
 )

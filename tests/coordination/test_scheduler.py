@@ -6,63 +6,25 @@ from datetime import datetime, time, timedelta
 from pathlib import Path
 
 import pytest
-from apscheduler.executors import base as executors_base
-from apscheduler.schedulers import base as schedulers_base
 
-from bot.broadcast import Broadcaster
 from bot.config import AppConfig
-from bot.coordination import CoordinationJobs
 from bot.coordination_config import DatedReminder
 from bot.dispatcher import Dispatcher
-from bot.scheduler import Scheduler, job_specs, job_store
+from bot.scheduler import job_specs
 from handlers.conversation import Conversation
 from storage import Store, create_all, create_engine
 from storage.models_admin import RoleGrant
 from storage.web_outbox import WebOutboxRepo
-from tests.coordination.support import HEALTH, HOME, UNION, RecordingSender, add_question, add_youth, with_coordinators
+from tests.coordination.support import (
+    HEALTH, HOME, UNION, Process, add_question, add_youth, scheduler_clock, with_coordinators,
+)
 from tests.support import FakeClock, MemoryChannel, local
-
-SECRET = b"shared-server-secret-for-every-worker"
 
 
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeClock]:
     """One fake clock for our code and for APScheduler's own idea of 'now'."""
-    fake = FakeClock(local(2023, 5, 12, 7))
-
-    class FakeDatetime(datetime):
-        @classmethod
-        def now(cls, tz=None):  # type: ignore[no-untyped-def, override]
-            return fake.now().astimezone(tz) if tz else fake.now().replace(tzinfo=None)
-
-    monkeypatch.setattr(schedulers_base, "datetime", FakeDatetime)
-    monkeypatch.setattr(executors_base, "datetime", FakeDatetime)
-    yield fake
-
-
-class Process:
-    """One bot process: its own engine, sender, jobs and scheduler on the shared database."""
-
-    def __init__(self, config: AppConfig, db: Path, clock: FakeClock, name: str) -> None:
-        self.store = Store(create_engine(f"sqlite+aiosqlite:///{db}"), secret=SECRET)  # shared by every worker
-        self.sender = RecordingSender()
-        broadcaster = Broadcaster(self.store, self.sender, clock)
-        self.jobs = CoordinationJobs(config, self.store, broadcaster, clock, lambda: ["telegram"])
-        self.scheduler = Scheduler(config, self.jobs.run, clock, name=name,
-                                   store=job_store(f"sqlite+aiosqlite:///{db}"))
-
-    async def tick(self) -> None:
-        """Let APScheduler look at the (fake) time and finish the jobs it started."""
-        self.scheduler.aps.wakeup()
-        for _ in range(5):
-            await asyncio.sleep(0)
-        pending = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()
-                   and "run_coroutine_job" in repr(t.get_coro())]
-        await asyncio.gather(*pending)
-
-    async def close(self) -> None:
-        self.scheduler.stop()
-        await self.store.close()
+    yield scheduler_clock(monkeypatch, local(2023, 5, 12, 7))
 
 
 @pytest.fixture
