@@ -101,9 +101,10 @@ class App:
             except ChannelError as exc:
                 log.warning("%s command menus not set: %s", channel.name, type(exc).__name__)
 
-    def republish_menu(self, address: Address, role: str) -> None:
-        """After /cap_quyen or /thu_quyen: that chat's menu follows its role (sent in the background)."""
-        task = asyncio.create_task(self._publish_menus([(address, menu(role))]), name="menu")
+    def republish_menu(self, address: Address, role: str, province_wide: bool = True) -> None:
+        """After /cap_quyen or /thu_quyen: that chat's menu follows its role (sent in the background;
+        a local campaign's admin gets no province-only command)."""
+        task = asyncio.create_task(self._publish_menus([(address, menu(role, province_wide))]), name="menu")
         self._tasks.append(task)
         task.add_done_callback(self._tasks.remove)
 

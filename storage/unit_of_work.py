@@ -1,9 +1,10 @@
 """One transaction with every repository, committed when the block ends without error."""
 
 import asyncio
+import logging
 import secrets
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 from contextvars import ContextVar
 from typing import Any
@@ -23,6 +24,8 @@ from storage.statements import DIRECT
 from storage.updates import UpdateRepo
 from storage.youth import YouthRepo
 
+log = logging.getLogger(__name__)
+
 
 class UnitOfWork:
     """Repositories sharing one session."""
@@ -35,6 +38,14 @@ class UnitOfWork:
         self.updates = UpdateRepo(session)
         self.admin = AdminRepo(session, lookups)
         self.desk = DeskRepo(session)
+        self.committed: list[Callable[[], None]] = []  # run once this unit's transaction has committed
+
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        """Run `callback` once the transaction has committed (never if it rolls back).
+
+        For what must not see or hold the transaction: the scheduler's job store writes the same
+        SQLite file through a connection of its own, and would wait on this transaction's lock."""
+        self.committed.append(callback)
 
 
 # The task whose unit of work is open. A task started from inside a unit copies this context; it
@@ -101,6 +112,7 @@ class Store:
                     except BaseException:
                         _rollback_direct(session)
                         raise  # leaving `async with` closes the session, which rolls back what it began
+                _run_committed(uow)
                 if session.info.get(ERASED):
                     await self._checkpoint()
             finally:
@@ -152,3 +164,12 @@ def _rollback_direct(session: AsyncSession) -> None:
     direct = session.info.get(DIRECT)
     if direct is not None and direct[0].in_transaction:
         direct[0].rollback()
+
+
+def _run_committed(uow: UnitOfWork) -> None:
+    """The unit's after-commit callbacks; one that fails is logged and does not undo the commit."""
+    for callback in uow.committed:
+        try:
+            callback()
+        except Exception:  # noqa: BLE001 - the transaction is committed: report, go on
+            log.exception("after-commit callback %r failed", callback)

@@ -1,7 +1,6 @@
 """/chien_dich: the working campaign's dates, shown; admins change them; the province's admins
 see every campaign and switch between them (handlers/admin/working.py keeps the choice)."""
 
-from collections import Counter
 from datetime import date, datetime
 
 from handlers import campaigns
@@ -147,7 +146,8 @@ async def _change(act: Act) -> bool:
     elif not await _change_local(act, dialogue, days):
         return False
     await act.audit("chien_dich", detail=f"{act.settings.key} dialogue={dialogue} days={days}")
-    notify(act.seams.campaign_listeners, act.settings.campaign)  # the scheduler moves the reminders
+    campaign = act.settings.campaign  # the scheduler moves the reminders, once the change is committed
+    act.uow.after_commit(lambda: notify(act.seams.campaign_listeners, campaign))
     act.say(texts.CAMPAIGN_DONE)
     return True
 

@@ -32,7 +32,7 @@ class Announcer(Protocol):
 
 
 CampaignListener = Callable[[Campaign], None]
-RoleListener = Callable[[Address, str], None]  # (chat, its role now): the app republishes its menu
+RoleListener = Callable[[Address, str, bool], None]  # (chat, its role now, province-wide): the app republishes its menu
 
 
 @dataclass

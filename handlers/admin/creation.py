@@ -49,7 +49,8 @@ async def create_command(act: Act) -> None:
         return
     created = province.for_campaign(spec)
     await act.audit("tao_chien_dich", detail=f"{spec.key} {spec.receipt_prefix} {spec.dialogue_date}")
-    notify(act.seams.campaign_listeners, created.campaign)  # reminders and digests without a restart
+    campaign = created.campaign  # reminders and digests without a restart, once it is committed
+    act.uow.after_commit(lambda: notify(act.seams.campaign_listeners, campaign))
     base = act.seams.desk_url() if act.seams.desk_url is not None else None
     campaign = created.campaign
     act.say(texts.CREATE_DONE.format(

@@ -16,7 +16,8 @@ log = logging.getLogger(__name__)
 
 async def _role_changed(act: Act, address: Address) -> None:
     """Tell the app the chat's role now (config wins over a stored grant): it republishes the menu."""
-    notify(act.seams.role_listeners, address, (await resolve(act.settings.province, act.uow, address)).role)
+    actor = await resolve(act.settings.province, act.uow, address)
+    notify(act.seams.role_listeners, address, actor.role, actor.province_wide)
 
 
 def _grant_campaign(act: Act) -> str | None:

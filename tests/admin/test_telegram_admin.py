@@ -127,6 +127,31 @@ async def test_a_granted_or_revoked_role_changes_that_chats_menu(
         await app.stop()
 
 
+async def test_an_admin_granted_in_a_local_campaign_gets_no_province_only_command(
+    api: FakeTelegramWithFiles, tmp_path: Path, clock: FakeClock
+) -> None:
+    app = await started(api, tmp_path / "bot.db", clock)
+    admin = TelegramUser(api, ADMIN_ID)
+    local_admin, province_admin = 9020, 9021
+
+    def menu_of(chat_id: int) -> list[str] | None:
+        found = [commands for key, commands in api.commands.items() if f"('chat_id', {chat_id})" in key]
+        return [c["command"] for c in found[-1]] if found else None
+
+    try:
+        await api.wait_until(lambda: len(api.commands) >= 3)
+        await admin.say(f"/cap_quyen telegram:{province_admin} admin Văn phòng Tỉnh đoàn")
+        await api.wait_until(lambda: menu_of(province_admin) is not None)
+        assert "tao_chien_dich" in menu_of(province_admin)
+        await admin.say('/tao_chien_dich ma=phuong1 ten="Đối thoại phường 1" ngay=20/06/2023 han=10 tien_to=P1')
+        await admin.say("/chien_dich phuong1")
+        await admin.say(f"/cap_quyen telegram:{local_admin} admin Đoàn phường 1")
+        await api.wait_until(lambda: menu_of(local_admin) is not None)
+        assert "thongbao" in menu_of(local_admin) and "tao_chien_dich" not in menu_of(local_admin)
+    finally:
+        await app.stop()
+
+
 @pytest.mark.parametrize("library", ["aiogram", "ptb"])
 async def test_an_admin_imports_a_csv_sent_as_a_document(
     api: FakeTelegramWithFiles, tmp_path: Path, clock: FakeClock, library: str

@@ -1,10 +1,15 @@
 """SQLite units take turns, also for a task started from inside a unit (it copies the context)."""
 
 import asyncio
+from datetime import datetime, timezone
 from pathlib import Path
+
+import pytest
 
 from storage import Store, create_all, create_engine
 from tests.support import FakeClock
+
+NOW = datetime(2023, 5, 10, 2, 0, tzinfo=timezone.utc)
 
 
 async def test_a_task_started_inside_a_unit_waits_for_its_own_turn(tmp_path: Path, clock: FakeClock) -> None:
@@ -38,5 +43,24 @@ async def test_a_unit_inside_a_unit_of_the_same_task_does_not_wait(tmp_path: Pat
             async with asyncio.timeout(5):  # it would wait for its own turn for ever
                 async with store.unit() as inner:
                     await inner.youth.create("memory", "inner", clock.now())
+    finally:
+        await store.close()
+
+
+async def test_after_commit_callbacks_run_once_committed_and_never_after_a_rollback(tmp_path: Path) -> None:
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'after.db'}")
+    await create_all(engine)
+    store, seen = Store(engine), []
+    try:
+        async with store.unit() as uow:
+            await uow.admin.save_campaign("phuong1", {"key": "phuong1"}, "telegram:1", NOW)
+            uow.after_commit(lambda: seen.append("committed"))
+            assert seen == []  # not while the transaction is open
+        assert seen == ["committed"]
+        with pytest.raises(RuntimeError):
+            async with store.unit() as uow:
+                uow.after_commit(lambda: seen.append("rolled back"))
+                raise RuntimeError("the command failed")
+        assert seen == ["committed"]
     finally:
         await store.close()
