@@ -7,6 +7,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 import yaml
+from playwright.async_api import Page, async_playwright, expect
 from sqlmodel import select
 
 from bot.app import App, build_app
@@ -14,10 +15,11 @@ from bot.config import load_config
 from handlers import texts
 from storage import Youth
 from tests.campaigns.conftest import LOCAL_KEY, local_spec
-from tests.conftest import ROOT
+from tests.conftest import ROOT, skip_or_fail
 from tests.support import FakeClock, local
 
 SECRET = b"campaign-links-web-test-secret-0123456789"
+CHROMIUM = Path("/usr/bin/chromium")
 
 
 @pytest.fixture
@@ -73,3 +75,35 @@ async def test_the_linked_chat_joins_that_campaign(app: App) -> None:
     async with app.store.unit() as uow:
         youth = (await uow.session.exec(select(Youth))).one()
     assert (youth.channel, youth.campaign, youth.unit_code) == ("web", LOCAL_KEY, "ANMY")
+
+
+@pytest.fixture
+async def phone() -> AsyncIterator[Page]:
+    """A phone-sized page in headless Chromium (as tests/bot/conftest.py's `page`)."""
+    if not CHROMIUM.exists():
+        skip_or_fail(f"{CHROMIUM} is missing: install Debian's chromium to run the browser tests")
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                           args=["--no-sandbox", "--disable-gpu", "--no-first-run"])
+        try:
+            context = await browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, locale="vi-VN")
+            yield await context.new_page()
+            await context.close()
+        finally:
+            await browser.close()
+
+
+async def test_the_page_starts_the_linked_campaign_and_keeps_it_when_the_unit_changes(phone: Page, app: App) -> None:
+    await phone.goto(f"http://127.0.0.1:{app.web_port}/?campaign={LOCAL_KEY}&unit=ANMY")
+    bar = phone.locator("#unitbar")
+    await expect(bar).to_contain_text("Xã An Mỹ")
+    await expect(phone.locator(".msg.bot").first).to_contain_text("huyện Kế Sách")
+    await phone.get_by_role("button", name=texts.BTN_CONSENT_YES, exact=True).click()
+    await expect(phone.locator(".msg.bot").last).to_contain_text(texts.ASK_NAME)
+    await phone.locator("#changeunit").click()
+    await expect(bar).to_be_hidden()
+    await expect(phone.get_by_role("button", name="Thị trấn Kế Sách")).to_be_visible()  # the campaign's units
+    assert "unit=" not in phone.url and f"campaign={LOCAL_KEY}" in phone.url
+    async with app.store.unit() as uow:
+        youth = (await uow.session.exec(select(Youth))).one()
+    assert (youth.campaign, youth.unit_code) == (LOCAL_KEY, "ANMY")
