@@ -15,8 +15,7 @@ from datetime import datetime
 
 from handlers import asking, choices, joining, prompts, publication, steps, texts
 from handlers.admin import AdminDesk, Seams, effective_settings
-from handlers.campaigns import is_open, open_ones, parse_link
-from handlers.campaigns import of as campaign_settings
+from handlers.campaigns import of as campaign_settings, parse_link
 from handlers.sanitize import clean_text, collapse_spaces
 from handlers.coordination import optin
 from handlers.clock import Clock
@@ -223,17 +222,9 @@ class Conversation:
             where = await joining.greet(turn, payload)
             self.links.put(turn.chat_key, where.payload)
             return
-        key, unit_code = parse_link(payload, every := await turn.campaigns()) if payload else (None, None)
+        key, unit_code = parse_link(payload, await turn.campaigns()) if payload else (None, None)
         if key is not None and key != turn.settings.key:
-            opens = open_ones(every, turn.now)
-            if not is_open(every[key], turn.now) and opens:
-                target = every[key].campaign
-                turn.say(texts.CAMPAIGN_CLOSED.format(campaign=target.name, dialogue=target.dialogue_date.strftime("%d/%m/%Y")))
-                joining.offer(turn, opens)
-                return
-            await joining.switch(turn, every[key], unit_code)
-            await asking.fill_kept(turn)
-            await steps.flow_next(turn)
+            await steps.join(turn, key, unit_code)
             return
         unit = turn.settings.unit(unit_code) if unit_code else None
         if unit is not None:

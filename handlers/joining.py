@@ -68,8 +68,7 @@ def _payload(settings: Settings, unit: Unit | None, name_province: bool) -> str:
 async def greet(turn: Turn, payload: str) -> Arrival:
     """The first screen for a link (or none): the campaign's greeting and the consent choice."""
     where = await arrival(turn, payload)
-    note = texts.CAMPAIGN_CLOSED.format(campaign=where.closed.campaign.name, dialogue=_date(where.closed)) \
-        if where.closed else None
+    note = closed_note(where.closed) if where.closed else None
     if where.settings is None:
         items = "\n".join(_item(c) for c in where.opens)
         organizer = turn.settings.province.campaign.organizer
@@ -80,6 +79,11 @@ async def greet(turn: Turn, payload: str) -> Arrival:
     turn.settings = where.settings  # its name, theme, organizer and dates, before consent too
     prompts.greeting(turn, where.unit, where.payload, note)
     return where
+
+
+def closed_note(campaign: Settings) -> str:
+    """«Buổi … đã diễn ra ngày … nên không nhận câu hỏi mới.»"""
+    return texts.CAMPAIGN_CLOSED.format(campaign=campaign.campaign.name, dialogue=_date(campaign))
 
 
 def _item(campaign: Settings) -> str:

@@ -43,8 +43,7 @@ async def consent(turn: Turn, data: str) -> None:
     turn.settings = target
     if where.settings is None:
         if where.closed is not None:
-            turn.say(texts.CAMPAIGN_CLOSED.format(campaign=where.closed.campaign.name,
-                                                  dialogue=where.closed.campaign.dialogue_date.strftime("%d/%m/%Y")))
+            turn.say(joining.closed_note(where.closed))
         joining.offer(turn, where.opens)
         return
     unit = where.unit
@@ -82,19 +81,23 @@ async def choose_campaign(turn: Turn, _data: str = "") -> None:
 
 
 async def campaign_chosen(turn: Turn, data: str) -> None:
-    """camp:KEY: the youth's questions go to that campaign from now on (a closed one is refused)."""
+    """camp:KEY: the youth's questions go to that campaign from now on."""
+    await join(turn, data.split(":", 1)[1], None)
+
+
+async def join(turn: Turn, key: str, unit_code: str | None) -> None:
+    """Switch to the campaign `key` (a link's unit too) and go on; a closed one is refused while others are open."""
     every = await turn.campaigns()
-    target = every.get(data.split(":", 1)[1])
+    target = every.get(key)
     if turn.youth is None or target is None:
         await stale(turn)
         return
     opens = campaigns.open_ones(every, turn.now)
     if not campaigns.is_open(target, turn.now) and opens:
-        turn.say(texts.CAMPAIGN_CLOSED.format(campaign=target.campaign.name,
-                                              dialogue=target.campaign.dialogue_date.strftime("%d/%m/%Y")))
+        turn.say(joining.closed_note(target))
         joining.offer(turn, opens)
         return
-    await joining.switch(turn, target, None)
+    await joining.switch(turn, target, unit_code)
     await asking.fill_kept(turn)
     await flow_next(turn)
 
