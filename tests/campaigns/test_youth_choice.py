@@ -179,3 +179,13 @@ async def test_a_removed_campaign_falls_back_to_the_provinces(
     youth = await youth_of(store, "ks")
     assert (youth.campaign, youth.unit_code, youth.name) == ("tinh", None, "Lê Thị Hoa")
     assert "/doithoai" not in texts_of(await shipped.text("ks", "/trogiup"))  # one campaign: as before
+
+
+async def test_one_campaign_in_the_deployment_looks_as_before(config: AppConfig, store: Store, clock: FakeClock) -> None:
+    chat = chat_on(config, store, clock)
+    await consented(chat, "u", "KESACH")
+    receipt = texts_of(await chat.text("u", QUESTION))
+    assert "ST2023-0001" in receipt and "Buổi đối thoại: «" not in receipt
+    assert "/doithoai" not in texts_of(await chat.text("u", "/trogiup"))
+    assert texts.CAMPAIGN_ONLY.format(campaign=PROVINCE_NAME) in texts_of(await chat.text("u", "/doithoai"))
+    assert "Buổi «" not in texts_of(await chat.text("u", "/cauhoi"))

@@ -3,6 +3,7 @@ puts them in it, and their questions follow its dates and receipt prefix."""
 
 from bot.config import AppConfig
 from handlers import texts
+from handlers.joining import LinkMemo
 from storage import Store
 from tests.campaigns.conftest import LOCAL_KEY
 from tests.campaigns.youth import LOCAL_NAME, PROVINCE_NAME, QUESTION, chat_on, questions_of, youth_of
@@ -98,3 +99,18 @@ async def test_a_greeting_without_the_link_forgets_it(two_campaigns: AppConfig, 
     replies = await zalo.text("z1", "1")
     assert texts.ASK_CAMPAIGN in texts_of(replies)
     assert buttons_of(replies) == ["camp:tinh", f"camp:{LOCAL_KEY}"]
+
+
+def test_the_link_memo_forgets_after_an_hour_and_holds_a_bounded_number() -> None:
+    moment = [0.0]
+    memo = LinkMemo(size=2, seconds=3600, now=lambda: moment[0])
+    memo.put("a", "kesach2023-ANMY")
+    assert memo.get("a") == "kesach2023-ANMY"
+    moment[0] = 3601
+    assert memo.get("a") == ""
+    for chat in ("a", "b", "c"):
+        memo.put(chat, "kesach2023")
+    assert (memo.get("a"), memo.get("c")) == ("", "kesach2023")  # the oldest went
+    memo.put("c", "")  # a greeting without a link
+    memo.forget("b")
+    assert (memo.get("b"), memo.get("c")) == ("", "")
