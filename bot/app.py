@@ -14,6 +14,7 @@ from bot.announce import BroadcastAnnouncer, announcer_for
 from bot.channels.base import MayUpload, OutboundChannel, RunnableChannel
 from bot.channels.registry import Wiring, build_channels
 from bot.channels.web import WebChannel
+from bot.channels.web_links import campaign_unit_names
 from bot.channels.web_outbox import WebOutbox
 from bot.channels.web_redis import RedisWindowCounter, redis_counters
 from bot.config import AppConfig
@@ -218,6 +219,7 @@ async def build_app(
         dispatcher.handle, secret=secret, frame_ancestors=web_config.frame_ancestors, outbox=WebOutbox(store, clock.now),
         limits=web_config.limits(), known=_youth_known(store), counters=_web_counters(config, dispatcher, clock, secret),
         organizer=config.campaign.organizer, units={u.code.upper(): u.name for u in config.units},
+        unit_name=campaign_unit_names(store, config),
     )
     files = FileLinks(
         store, secret, clock, lifetime=timedelta(minutes=web_config.file_link_minutes), zone=config.campaign.zone,

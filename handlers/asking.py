@@ -8,7 +8,7 @@ one (see handlers/followups.py); whatever they do next, nothing they sent is los
 import logging
 from typing import Any
 
-from handlers import followups, prompts, texts
+from handlers import followups, joining, prompts, texts
 from handlers.coordination import optin
 from handlers.followups import PENDING, RECENT
 from handlers.smalltalk import SmallTalk, small_talk
@@ -54,7 +54,7 @@ async def question_text(turn: Turn, text: str) -> None:
     if problem:
         log.info("question rejected on %s: %s", turn.msg.address.channel, problem[:40])
         turn.say(problem)
-        if turn.step not in (Step.UNIT, Step.NAME):
+        if turn.step not in (Step.UNIT, Step.NAME, Step.CAMPAIGN):
             turn.step = Step.QUESTION
         return
     await store(turn, text.strip())
@@ -139,8 +139,10 @@ async def settle_here(turn: Turn) -> None:
 
 
 def next_step(turn: Turn) -> Step:
-    """Where the youth goes after a question: a unit or a name still missing, else IDLE."""
+    """Where the youth goes after a question: still choosing a campaign, a unit or a name missing, else IDLE."""
     assert turn.youth is not None
+    if turn.step is Step.CAMPAIGN:  # a question typed while choosing: stored, the choice still offered
+        return Step.CAMPAIGN
     if not turn.youth.unit_code:
         return Step.UNIT
     return Step.IDLE if turn.data.get("name_done") else Step.NAME
@@ -166,22 +168,30 @@ async def store(turn: Turn, text: str) -> Question:
         created_at=to_db(turn.now),
     )
     await turn.uow.questions.add(question, turn.settings.campaign.receipt_prefix)
-    log.info("question %s stored (topic %s, late %s)", question.code, question.topic, question.late)
+    log.info("question %s stored in %s (topic %s, late %s)", question.code, question.campaign, question.topic,
+             question.late)
     turn.data[RECENT] = {"id": question.id, "code": question.code, "at": followups.stamp(turn.now)}
     turn.step = next_step(turn)
     if turn.step is not Step.IDLE:
         turn.data[KEPT] = [*turn.data.get(KEPT, []), question.id]
-    _receipt(turn, question, result.secondary if result else None)
+    several = len(await turn.campaigns()) > 1
+    others = await joining.others_open(turn)  # its dialogue is over: say where it went, offer the open ones
+    _receipt(turn, question, result.secondary if result else None, several=several, closed=bool(others))
+    if others:
+        joining.say_closed(turn, others, stored=True)
     return question
 
 
-def _receipt(turn: Turn, question: Question, secondary: str | None) -> None:
-    """The receipt, the phase's note, then what comes next (one message where the channel allows)."""
+def _receipt(turn: Turn, question: Question, secondary: str | None, *, several: bool = False,
+             closed: bool = False) -> None:
+    """The receipt (naming its campaign when there are several), the phase's note, then what comes next
+    (one message where the channel allows). `closed`: the note is the closed campaign's offer, said after."""
     topic = prompts.topic_label(turn, question.topic) if question.topic else texts.TOPIC_NONE
     if secondary and question.topic:
         topic = texts.TOPIC_WITH_SECONDARY.format(topic=topic, secondary=prompts.topic_label(turn, secondary))
-    receipt = texts.RECEIPT.format(code=question.code, topic=topic)
-    note = _phase_note(turn)
+    campaign = texts.RECEIPT_CAMPAIGN.format(campaign=turn.settings.campaign.name) + "\n" if several else ""
+    receipt = texts.RECEIPT.format(code=question.code, topic=topic, campaign=campaign)
+    note = None if closed else _phase_note(turn)
     buttons = prompts.receipt_buttons(question.id)
     if question.topic is None or turn.step is not Step.IDLE:
         turn.say(receipt)
@@ -255,7 +265,8 @@ async def fill_kept(turn: Turn) -> None:
         question = await _own_question(turn, str(question_id))
         if question is None:
             continue
-        question.unit_code = question.unit_code or turn.youth.unit_code
+        if question.campaign == turn.youth.campaign:  # another campaign's unit list is not this one's
+            question.unit_code = question.unit_code or turn.youth.unit_code
         question.asker_name = question.asker_name or turn.youth.name
         turn.uow.session.add(question)
     if turn.youth.unit_code and turn.data.get("name_done"):

@@ -1,7 +1,9 @@
 """The intake conversation as a table of steps, and the engine that runs one message through it.
 
 Flow (also drawn in README.md):
-  /start → greeting + notice → [Đồng ý] → UNIT → NAME → QUESTION → stored at once, receipt → IDLE
+  /start [campaign[-unit]] → greeting + notice → [Đồng ý] → (CAMPAIGN when several are open and no link)
+    → UNIT → NAME → QUESTION → stored at once, receipt → IDLE
+  /doithoai, a new link or a closed campaign's offer → CAMPAIGN → the chosen campaign's next step
   receipt «Đổi chủ đề» → PICK_TOPIC → IDLE;  a text soon after a question → FOLLOWUP → added or new → IDLE
   notice «Xem chi tiết» → the full notice (nothing stored);  /donvi or «Đổi đơn vị» → UNIT
 """
@@ -11,9 +13,9 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from handlers import asking, choices, prompts, publication, steps, texts
+from handlers import asking, choices, joining, prompts, publication, steps, texts
 from handlers.admin import AdminDesk, Seams, effective_settings
-from handlers.campaigns import of as campaign_settings
+from handlers.campaigns import of as campaign_settings, parse_link
 from handlers.sanitize import clean_text, collapse_spaces
 from handlers.coordination import optin
 from handlers.clock import Clock
@@ -21,7 +23,7 @@ from handlers.settings import Settings
 from handlers.tagging import Tagger
 from handlers.turn import Step, Turn
 from handlers.types import IncomingMessage, Kind, Reply
-from storage import UnitOfWork
+from storage import UnitOfWork, Youth
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +40,7 @@ class StepSpec:
 
 
 TABLE: dict[Step, StepSpec] = {
+    Step.CAMPAIGN: StepSpec(on_text=steps.campaign_text, buttons={"camp": steps.campaign_chosen}),
     Step.UNIT: StepSpec(on_text=steps.unit_text, buttons={"unit": steps.unit_chosen}),
     Step.NAME: StepSpec(on_text=steps.name_text, buttons={"name": steps.name_anonymous}),  # no name is a number
     Step.QUESTION: StepSpec(on_text=asking.question_text),
@@ -50,7 +53,7 @@ TABLE: dict[Step, StepSpec] = {
 GLOBAL_BUTTONS: dict[str, ButtonHandler] = {
     "again": steps.again, "mine": steps.mine, "remind": optin.answer, "retopic": asking.retopic,
     "more": asking.followup_button, "notice": steps.notice_again, "reunit": steps.change_unit,
-    publication.PREFIX: publication.toggle,
+    publication.PREFIX: publication.toggle, "camp": steps.campaign_chosen,
 }
 # Typed answers to the first screen's choices, before anything is stored (same order as its buttons).
 NOTICE_CHOICES = [
@@ -75,6 +78,7 @@ class Conversation:
         self.clock = clock
         self.normalise = normalise or collapse_spaces
         self.admin = AdminDesk(Seams(tagger=tagger, normalise=self.normalise))  # staff commands, ratings, blocks
+        self.links = joining.LinkMemo()  # a deep link until consent, in memory only (typed «Đồng ý» on Zalo)
 
     async def handle(self, msg: IncomingMessage, uow: UnitOfWork) -> list[Reply]:
         """The replies to `msg`; state and data changes go into `uow`."""
@@ -96,7 +100,7 @@ class Conversation:
                 return handled
         youth = await uow.youth.get(address.channel, address.chat_id)
         if youth is not None and youth.campaign != settings.key:  # a local campaign's youth: its dates and units
-            settings = await campaign_settings(self.settings, uow, youth.campaign) or settings
+            settings = await campaign_settings(self.settings, uow, youth.campaign) or await _gone(uow, youth, settings)
         turn = Turn(
             msg=msg,
             uow=uow,
@@ -155,20 +159,25 @@ class Conversation:
             turn.data.pop(asking.RECENT, None)
 
     async def _before_consent(self, turn: Turn) -> None:
-        """Nothing is stored until the youth presses «Đồng ý»."""
+        """Nothing is stored until the youth presses «Đồng ý» (a link's campaign rides on its buttons)."""
         msg = turn.msg
         data = msg.button_data or ""
+        link = self.links.get(turn.chat_key)
         if msg.kind is Kind.TEXT:
             data = choices.match_choice(msg.text, NOTICE_CHOICES) or ""  # nothing is stored before consent
+            if link and data in ("consent:yes", "notice:full"):  # typed: the greeting's link, kept in memory
+                data = f"{data}:{link}"
         if data.startswith("consent:"):
+            self.links.forget(turn.chat_key)
             await steps.consent(turn, data)
             return
         if data.startswith("notice:full"):  # «Xem chi tiết»: the whole notice, then the choice again
-            prompts.full_notice(turn, data.split(":")[2] if data.count(":") == 2 else None, ask=True)
+            where = await joining.arrival(turn, data.split(":", 2)[2] if data.count(":") >= 2 else "")
+            prompts.full_notice(turn, where.payload, ask=True)
             return
         if msg.kind is Kind.TEXT:
             turn.say(texts.CONSENT_REQUIRED)
-        prompts.greeting(turn, None)
+        await joining.greet(turn, link)
 
     async def _button(self, turn: Turn, data: str) -> None:
         prefix = data.split(":", 1)[0]
@@ -197,25 +206,39 @@ class Conversation:
                 self._cancel(turn)
             case "donvi":
                 await steps.change_unit(turn)
+            case "doithoai":
+                await steps.choose_campaign(turn)
             case "trogiup" | "help":
                 campaign = turn.settings.campaign
-                turn.say(texts.HELP.format(time=prompts.time_text(turn), campaign=campaign.name, theme=campaign.theme))
+                more = texts.HELP_CAMPAIGNS if len(await turn.campaigns()) > 1 else ""
+                turn.say(texts.HELP.format(time=prompts.time_text(turn), campaign=campaign.name, theme=campaign.theme,
+                                           more=more))
             case _:
                 turn.say(texts.UNKNOWN_COMMAND.format(command=command[:32]))
 
     async def _start(self, turn: Turn, payload: str) -> None:
+        """/start [KEY[-UNIT] | UNIT]: the greeting; for a consented youth a link to another campaign switches."""
         if turn.youth is None:
-            prompts.greeting(turn, payload or None)
+            where = await joining.greet(turn, payload)
+            self.links.put(turn.chat_key, where.payload)
             return
-        unit = self.settings.unit(payload) if payload else None
+        key, unit_code = parse_link(payload, await turn.campaigns()) if payload else (None, None)
+        if key is not None and key != turn.settings.key:
+            await steps.join(turn, key, unit_code)
+            return
+        unit = turn.settings.unit(unit_code) if unit_code else None
         if unit is not None:
             turn.youth.unit_code = unit.code
             await turn.uow.youth.save(turn.youth)
         prompts.greeting_short(turn)
+        others = await joining.others_open(turn)
+        if others:
+            joining.say_closed(turn, others, stored=False)
         await steps.flow_next(turn)
 
     async def _delete(self, turn: Turn) -> None:
         if turn.youth is None or turn.youth.id is None:  # a blocked chat that never consented may have kept messages
+            self.links.forget(turn.chat_key)
             address = turn.msg.address
             kept = await turn.uow.youth.erase_chat(address.channel, address.chat_id)
             turn.say(texts.DELETED_KEPT_MESSAGES.format(count=kept) if kept else texts.DELETE_NOTHING)
@@ -235,6 +258,17 @@ class Conversation:
         turn.data.pop(asking.RETOPIC, None)
         turn.step = Step.IDLE
         turn.say(texts.CANCELLED)
+
+
+async def _gone(uow: UnitOfWork, youth: Youth, province: Settings) -> Settings:
+    """The youth's campaign is no longer in the registry (removed from the file, or left out): they
+    take part in the province's from now on, their unit asked again if it is not one of its units."""
+    log.warning("campaign %s of a youth on %s no longer exists: moved to the province's", youth.campaign, youth.channel)
+    youth.campaign = province.key
+    if youth.unit_code and province.unit(youth.unit_code) is None:
+        youth.unit_code = None
+    await uow.youth.save(youth)
+    return province
 
 
 async def _end_append_window(uow: UnitOfWork, chat_key: str, now: datetime) -> None:

@@ -2,7 +2,7 @@
 
 from collections.abc import Sequence
 
-from handlers import texts, units
+from handlers import followups, texts, units
 from handlers.settings import Unit
 from handlers.turn import Phase, Step, Turn
 from handlers.types import Button
@@ -16,29 +16,53 @@ def rows_of(buttons: list[Button], per_row: int) -> Rows:
     return tuple(tuple(buttons[i : i + per_row]) for i in range(0, len(buttons), per_row))
 
 
-def greeting(turn: Turn, unit_code: str | None) -> None:
-    """The first screen: who asks and why, the dates, then the short notice and the consent choice."""
-    lines = [_campaign_text(turn)]
-    unit = turn.settings.unit(unit_code) if unit_code else None
+def greeting(turn: Turn, unit: Unit | None, payload: str, note: str | None = None) -> None:
+    """The first screen: who asks and why, the dates, then the short notice and the consent choice.
+
+    `payload` (a deep link's campaign and unit, handlers/joining.py) rides on the consent buttons."""
+    lines = [note] if note else []
+    lines.append(_campaign_text(turn))
     if unit:
         lines.append(texts.GREETING_UNIT.format(unit=unit.name))
     turn.say("\n\n".join(lines))
-    suffix = f":{unit.code}" if unit else ""
+    notice(turn, payload)
+
+
+def notice(turn: Turn, payload: str) -> None:
+    """The short notice with «Đồng ý», «Không đồng ý» and «Xem chi tiết», each carrying the link."""
+    suffix = f":{payload}" if payload else ""
     more = (Button(texts.BTN_NOTICE_FULL, f"notice:full{suffix}"),)
     turn.say(texts.NOTICE_SHORT.format(controller=turn.settings.privacy.controller), (*consent_rows(suffix), more))
 
 
 def consent_rows(suffix: str = "") -> Rows:
-    """«Đồng ý» (carrying a deep link's unit) and «Không đồng ý»."""
+    """«Đồng ý» (carrying a deep link's campaign and unit) and «Không đồng ý»."""
     return ((Button(texts.BTN_CONSENT_YES, f"consent:yes{suffix}"), Button(texts.BTN_CONSENT_NO, "consent:no")),)
 
 
-def full_notice(turn: Turn, unit_code: str | None, *, ask: bool) -> None:
+def full_notice(turn: Turn, payload: str, *, ask: bool) -> None:
     """Everything Law 91/2025 asks the notice to say; with the consent buttons while not yet given."""
     privacy = turn.settings.privacy
     text = texts.PRIVACY.format(controller=privacy.controller, months=privacy.retention_months, contact=privacy.contact)
-    unit = turn.settings.unit(unit_code) if unit_code else None
-    turn.say(text, consent_rows(f":{unit.code}" if unit else "") if ask else ())
+    turn.say(text, consent_rows(f":{payload}" if payload else "") if ask else ())
+
+
+OFFERED = "campaigns"  # state data: [[key, name], …] of the campaigns offered at the CAMPAIGN step
+
+
+def campaign_rows(offered: Sequence[Sequence[str]]) -> Rows:
+    """One button per campaign, named (typed: its number, or words of its name)."""
+    return tuple((Button(name, f"camp:{key}"),) for key, name in offered)
+
+
+def ask_campaign(turn: Turn) -> None:
+    """Which open campaign the questions go to (after a question typed here: the next ones)."""
+    recent = turn.data.get(followups.RECENT)
+    if recent and recent.get("at") == followups.stamp(turn.now):  # one was stored just now, in this campaign
+        text = texts.ASK_CAMPAIGN_AFTER_QUESTION.format(campaign=turn.settings.campaign.name)
+    else:
+        text = texts.ASK_CAMPAIGN
+    turn.say(text, campaign_rows(turn.data.get(OFFERED, [])))
 
 
 def ask_unit(turn: Turn) -> None:
@@ -151,6 +175,8 @@ def confirm_delete(turn: Turn, items: str) -> None:
 def prompt(turn: Turn) -> None:
     """Say again what the current step waits for."""
     match turn.step:
+        case Step.CAMPAIGN:
+            ask_campaign(turn)
         case Step.UNIT:
             ask_unit(turn)
         case Step.NAME:

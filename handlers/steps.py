@@ -1,14 +1,16 @@
 """What each step does with the input it receives."""
 
 import logging
+from collections.abc import Sequence
 
-from handlers import asking, prompts, publication, texts, units
+from handlers import asking, campaigns, joining, prompts, publication, texts, units
 from handlers.admin import texts as admin_texts
 from handlers.admin.answers import answers_for_youth
 from handlers.sanitize import collapse_spaces
 from handlers.settings import Unit
 from handlers.smalltalk import small_talk
 from handlers.turn import Step, Turn
+from storage import Question
 
 log = logging.getLogger(__name__)
 
@@ -26,16 +28,25 @@ async def flow_next(turn: Turn) -> None:
 
 
 async def consent(turn: Turn, data: str) -> None:
-    """consent:yes[:UNIT] creates the youth; consent:no stores nothing."""
-    parts = data.split(":")
+    """consent:yes[:LINK] creates the youth in the link's campaign (or the only open one; with several
+    open and no link they choose next); consent:no stores nothing. LINK is a /start payload."""
+    parts = data.split(":", 2)
     if parts[1] != "yes":
         turn.say(texts.CONSENT_DECLINED)
         return
+    where = await joining.arrival(turn, parts[2] if len(parts) > 2 else "")
+    target = where.settings or where.opens[0]  # choosing: the province's (or first open) until they choose
     if turn.youth is None:
         address = turn.msg.address
-        turn.youth = await turn.uow.youth.create(address.channel, address.chat_id, turn.now)
-        log.info("consent recorded on %s", address.channel)
-    unit = turn.settings.unit(parts[2]) if len(parts) > 2 else None
+        turn.youth = await turn.uow.youth.create(address.channel, address.chat_id, turn.now, campaign=target.key)
+        log.info("consent recorded on %s (campaign %s)", address.channel, target.key)
+    turn.settings = target
+    if where.settings is None:
+        if where.closed is not None:
+            turn.say(joining.closed_note(where.closed))
+        joining.offer(turn, where.opens)
+        return
+    unit = where.unit
     if unit:
         turn.youth.unit_code = unit.code
         await turn.uow.youth.save(turn.youth)
@@ -47,7 +58,7 @@ async def consent(turn: Turn, data: str) -> None:
 async def change_unit(turn: Turn, _data: str = "") -> None:
     """/donvi or «Đổi đơn vị»: back to the unit step (before consent: the greeting without a unit)."""
     if turn.youth is None:
-        prompts.greeting(turn, None)
+        await joining.greet(turn, "")
         return
     turn.data.pop("linked_unit", None)
     turn.data.pop("return_step", None)
@@ -55,9 +66,62 @@ async def change_unit(turn: Turn, _data: str = "") -> None:
     prompts.prompt(turn)
 
 
+async def choose_campaign(turn: Turn, _data: str = "") -> None:
+    """/doithoai: offer the open campaigns (or say there is no other to choose)."""
+    if turn.youth is None:
+        await joining.greet(turn, "")
+        return
+    opens = campaigns.open_ones(await turn.campaigns(), turn.now)
+    if not [c for c in opens if c.key != turn.settings.key]:
+        only = opens[0].campaign.name if opens else None
+        turn.say(texts.CAMPAIGN_ONLY.format(campaign=only) if only else texts.CAMPAIGN_NONE_OPEN)
+        prompts.prompt(turn)
+        return
+    joining.offer(turn, opens)
+
+
+async def campaign_chosen(turn: Turn, data: str) -> None:
+    """camp:KEY: the youth's questions go to that campaign from now on."""
+    await join(turn, data.split(":", 1)[1], None)
+
+
+async def join(turn: Turn, key: str, unit_code: str | None) -> None:
+    """Switch to the campaign `key` (a link's unit too) and go on; a closed one is refused while others are open."""
+    every = await turn.campaigns()
+    target = every.get(key)
+    if turn.youth is None or target is None:
+        await stale(turn)
+        return
+    opens = campaigns.open_ones(every, turn.now)
+    if not campaigns.is_open(target, turn.now) and opens:
+        turn.say(joining.closed_note(target))
+        joining.offer(turn, opens)
+        return
+    await joining.switch(turn, target, unit_code)
+    await asking.fill_kept(turn)
+    await flow_next(turn)
+
+
+async def campaign_text(turn: Turn, text: str) -> None:
+    """A text at the campaign choice: a campaign named (key or name words), else a question kept, else asked again."""
+    if small_talk(text) is not None:
+        turn.say(texts.HELLO)
+        prompts.prompt(turn)
+        return
+    key = joining.typed(turn, text) if not looks_like_question(turn, text) else None
+    if key is not None:
+        await campaign_chosen(turn, f"camp:{key}")
+        return
+    if await keep_probable_question(turn, text):  # stored in the youth's current campaign; the receipt names it
+        return
+    log.info("no campaign matches a typed text on %s", turn.msg.address.channel)
+    turn.say(texts.CAMPAIGN_UNKNOWN)
+    prompts.prompt(turn)
+
+
 async def notice_again(turn: Turn, _data: str = "") -> None:
     """«Xem chi tiết» after consent: the full notice again, without the consent buttons."""
-    prompts.full_notice(turn, None, ask=False)
+    prompts.full_notice(turn, "", ask=False)
     prompts.prompt(turn)
 
 
@@ -173,7 +237,14 @@ async def mine(turn: Turn, _data: str = "") -> None:
     total = await turn.uow.questions.count_of_youth(turn.youth.id)
     lines = [texts.MY_QUESTIONS_HEAD.format(count=total)]
     answers = await answers_for_youth(turn.uow, questions)  # kept here when delivery failed
+    named = await _campaign_names(turn, questions)
+    if named:  # grouped by campaign, newest first within each (a stable sort)
+        questions = sorted(questions, key=lambda q: list(named).index(q.campaign))
+    heading = None
     for q in questions:
+        if named and q.campaign != heading:  # asked in several campaigns: grouped under each one's name
+            heading = q.campaign
+            lines.append(texts.MY_QUESTIONS_CAMPAIGN.format(campaign=named[q.campaign]))
         excerpt = q.text_raw if len(q.text_raw) <= 80 else q.text_raw[:77] + "…"
         lines.append(
             texts.MY_QUESTIONS_ITEM.format(
@@ -187,6 +258,16 @@ async def mine(turn: Turn, _data: str = "") -> None:
         if q.id in answers:
             lines.append(admin_texts.MY_ANSWER.format(text=answers[q.id]))
     turn.say("\n".join(lines), publication.mine_buttons(questions))
+
+
+async def _campaign_names(turn: Turn, questions: Sequence[Question]) -> dict[str, str]:
+    """Each campaign's name in the order its newest question comes, when the questions are in
+    several campaigns or not in the youth's current one (else empty: the list stays as it was)."""
+    keys = list(dict.fromkeys(q.campaign for q in questions))
+    if keys == [turn.settings.key]:
+        return {}
+    every = await turn.campaigns()
+    return {key: every[key].campaign.name if key in every else key for key in keys}
 
 
 async def delete_button(turn: Turn, data: str) -> None:

@@ -5,6 +5,36 @@ GREETING = (  # the first screen: who runs the bot, what it is for (the dates fo
     "nhận câu hỏi của thanh niên gửi buổi «{campaign}»."
 )
 GREETING_UNIT = "Bạn đang gửi câu hỏi qua đơn vị: {unit}."
+# Several campaigns (issue #18): the first screen when several are open and the youth came without a link.
+GREETING_SEVERAL = (
+    "Xin chào bạn! Mình là trợ lý tự động của {organizer} (không phải người thật), "
+    "nhận câu hỏi của thanh niên gửi các buổi đối thoại đang mở:\n{items}\n"
+    "Sau khi bạn đồng ý, bạn chọn buổi muốn gửi câu hỏi."
+)
+CAMPAIGN_ITEM = "• «{campaign}»: đối thoại ngày {dialogue}, hạn gửi hết ngày {deadline}"
+# A link to (or a youth in) a campaign whose dialogue day has passed, while others are open.
+CAMPAIGN_CLOSED = "Buổi «{campaign}» đã diễn ra ngày {dialogue} nên không nhận câu hỏi mới."
+CAMPAIGN_CLOSED_STORED = (
+    "Buổi «{campaign}» đã diễn ra ngày {dialogue}: câu hỏi trên được lưu vào buổi này và chuyển cơ quan "
+    "phụ trách trả lời.\nCác buổi đối thoại khác đang nhận câu hỏi. Nếu muốn gửi câu hỏi tiếp theo đến "
+    "một buổi đó, bạn chọn bên dưới nhé."
+)
+CAMPAIGN_CLOSED_OFFER = (
+    "Buổi «{campaign}» bạn đang gửi câu hỏi đã diễn ra ngày {dialogue}. Câu hỏi gửi tiếp vẫn được lưu vào buổi này "
+    "và chuyển cơ quan phụ trách trả lời.\nCác buổi đối thoại khác đang nhận câu hỏi, bạn chọn bên dưới nếu muốn "
+    "chuyển sang nhé."
+)
+ASK_CAMPAIGN = "Bạn gửi câu hỏi đến buổi đối thoại nào? Bạn chọn bên dưới (hoặc gõ số thứ tự) nhé."
+ASK_CAMPAIGN_AFTER_QUESTION = (
+    "Câu hỏi trên đã được gửi buổi «{campaign}».\n"
+    "Bạn gửi các câu hỏi tiếp theo đến buổi đối thoại nào? Bạn chọn bên dưới nhé."
+)
+CAMPAIGN_UNKNOWN = "Mình chưa nhận ra buổi đối thoại bạn chọn. Bạn bấm một nút, hoặc gõ số thứ tự nhé."
+CAMPAIGN_CHOSEN = "Bạn gửi câu hỏi đến buổi «{campaign}»."
+CAMPAIGN_ONLY = "Hiện chỉ có buổi «{campaign}» đang nhận câu hỏi, bạn đang gửi câu hỏi đến buổi này."
+CAMPAIGN_NONE_OPEN = "Hiện không có buổi đối thoại nào khác đang nhận câu hỏi."
+RECEIPT_CAMPAIGN = "Buổi đối thoại: «{campaign}»"  # on the receipt when the deployment runs several
+MY_QUESTIONS_CAMPAIGN = "Buổi «{campaign}»:"  # /cauhoi: a heading per campaign when they asked in several
 # What the dates mean today (greeting, /trogiup): one wording per phase of the campaign.
 TIME_OPEN = "📅 Buổi đối thoại: {dialogue}.\n⏰ Hạn gửi câu hỏi: hết ngày {deadline} (còn {days} ngày)."
 TIME_LAST_DAY = "📅 Buổi đối thoại: {dialogue}.\n⏰ Hôm nay ({deadline}) là ngày cuối nhận câu hỏi đúng hạn."
@@ -113,6 +143,7 @@ RECEIPT = (
     "✅ Mình đã nhận câu hỏi của bạn.\n"
     "Mã câu hỏi: {code}\n"
     "Chủ đề: {topic}\n"
+    "{campaign}"  # RECEIPT_CAMPAIGN and a new line when the deployment runs several campaigns
     "Bạn giữ mã này để theo dõi bằng lệnh /cauhoi. Nếu chủ đề chưa đúng, bạn bấm «Đổi chủ đề» nhé."
 )
 RECEIPT_LATE = (
@@ -194,10 +225,12 @@ HELP = (
     "/cauhoi — xem các câu hỏi bạn đã gửi và tình trạng\n"
     "/huy — hủy bước đang làm\n"
     "/donvi — đổi đơn vị của bạn\n"
+    "{more}"
     "/xoa — rút lại đồng ý và xóa dữ liệu của bạn\n"
     "/trogiup — xem hướng dẫn này\n\n"
     "{time}"
 )
+HELP_CAMPAIGNS = "/doithoai — chọn buổi đối thoại khác để gửi câu hỏi\n"  # HELP's {more} when several campaigns exist
 UNKNOWN_COMMAND = "Mình chưa hiểu lệnh /{command}. Bạn gõ /trogiup để xem các lệnh nhé."
 
 STALE_BUTTON = "Nút này đã hết hiệu lực. Mình nhắc lại bước hiện tại nhé:"

@@ -6,6 +6,7 @@ from datetime import datetime
 from enum import Enum
 from typing import Any
 
+from handlers import campaigns
 from handlers.sanitize import collapse_spaces
 from handlers.settings import Settings
 from handlers.tagging import Tagger
@@ -16,6 +17,7 @@ from storage import UnitOfWork, Youth
 class Step(str, Enum):
     """The conversation's steps (see the table in handlers/conversation.py)."""
 
+    CAMPAIGN = "campaign"  # choosing among the open campaigns (after consent, or /doithoai)
     UNIT = "unit"
     NAME = "name"
     QUESTION = "question"
@@ -57,6 +59,13 @@ class Turn:
     replies: list[Reply] = field(default_factory=list)
     erased: bool = False
     normalise: Callable[[str], str] = collapse_spaces
+    _registry: dict[str, Settings] | None = field(default=None, repr=False)
+
+    async def campaigns(self) -> dict[str, Settings]:
+        """Every campaign's settings by key (handlers/campaigns.every), read once per message."""
+        if self._registry is None:
+            self._registry = await campaigns.every(self.settings.province, self.uow)
+        return self._registry
 
     @property
     def chat_key(self) -> str:

@@ -3,6 +3,7 @@
 import html
 import json
 import logging
+import re
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from pathlib import Path
@@ -17,6 +18,7 @@ from bot.channels.web_api import (
 from bot.channels.web_guard import (
     Counter, Limits, WindowCounter, client_key, cross_site_refusal, origin_of, parse_networks,
 )
+from bot.channels.web_links import UnitName
 from bot.channels.web_session import SessionSigner
 from bot.errors import RecipientUnreachable
 from bot.files import FileLinks
@@ -29,6 +31,7 @@ logger = logging.getLogger(__name__)
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "web" / "static"
 MAX_AFTER = 10**18
+CODE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")  # a deep link's unit code (chat.js checks the same)
 
 Handle = Callable[[IncomingMessage], Awaitable[list[Reply]]]
 Known = Callable[[Address], Awaitable[bool]]  # whether the chat already has a youth (consented)
@@ -65,6 +68,7 @@ class WebChannel:
         static_dir: Path = STATIC_DIR,
         organizer: str = "",  # who runs the bot (campaign.organizer), in the page's heading
         units: Mapping[str, str] | None = None,  # unit code (upper case) → name, for a deep link's unit line
+        unit_name: UnitName | None = None,  # a campaign's unit by (key, code), for ?campaign=KEY&unit=CODE
     ) -> None:
         self.handle = handle
         self.outbox = outbox
@@ -85,13 +89,13 @@ class WebChannel:
             WindowCounter(limits.consents, limits.window_seconds, now, limits.max_addresses),
         )
         self.units = dict(units or {})
+        self.unit_name = unit_name
         self.page = _page_template((static_dir / "index.html").read_text(encoding="utf-8"), title, organizer)
-        self.index_html = self._page("")
+        self.index_html = self._page(None)
         self.app = self._build_app()
 
-    def _page(self, unit_code: str) -> str:
-        """The page, with the line naming a deep link's unit (?unit=CODE) when the code is known."""
-        name = self.units.get(unit_code.upper()) if unit_code else None
+    def _page(self, name: str | None) -> str:
+        """The page, with the line naming a deep link's unit when it is known."""
         page_texts = dict(texts.WEB_PAGE, unitLine=texts.GREETING_UNIT.format(unit=name)) if name else texts.WEB_PAGE
         return self.page.replace("{{texts}}", json.dumps(page_texts, ensure_ascii=False).replace("<", "\\u003c"))
 
@@ -155,8 +159,14 @@ class WebChannel:
 
     async def index(self, request: web.Request) -> web.Response:
         """The chat page."""
-        unit = request.query.get("unit", "")
-        page = self._page(unit) if unit and len(unit) <= 32 else self.index_html
+        unit, campaign = request.query.get("unit", ""), request.query.get("campaign", "")
+        name = None
+        if unit and len(unit) <= 32 and CODE.match(unit):
+            if campaign and len(campaign) <= 16 and self.unit_name is not None:
+                name = await self.unit_name(campaign.lower(), unit)  # that campaign's unit (KESACH may be in several)
+            elif not campaign:
+                name = self.units.get(unit.upper())
+        page = self._page(name) if name else self.index_html
         return web.Response(text=page, content_type="text/html", charset="utf-8", headers=NO_STORE)
 
     async def healthz(self, request: web.Request) -> web.Response:

@@ -18,6 +18,7 @@
   var DELAYS = [1000, 2000, 4000, 8000, 15000]; // about 30 s in all
   var SESSION_RE = /^[A-Za-z0-9_-]{22}\.[0-9a-f]{32}$/; // <id>.<signature>, issued by /api/session
   var UNIT_RE = /^[A-Za-z0-9_-]{1,32}$/;
+  var CAMPAIGN_RE = /^[A-Za-z][A-Za-z0-9]{1,15}$/;
 
   var messages = document.getElementById('messages');
   var statusEl = document.getElementById('status');
@@ -330,13 +331,18 @@
     input.style.height = Math.min(input.scrollHeight + 2, 140) + 'px';
   }
 
-  function unitCode() {
-    var m = /[?&]unit=([^&#]*)/.exec(window.location.search);
+  function queryValue(name, re) {
+    var m = new RegExp('[?&]' + name + '=([^&#]*)').exec(window.location.search);
     if (!m) { return ''; }
-    var code = '';
-    try { code = decodeURIComponent(m[1]); } catch (e) { return ''; }
-    return UNIT_RE.test(code) ? code : '';
+    var value = '';
+    try { value = decodeURIComponent(m[1]); } catch (e) { return ''; }
+    return re.test(value) ? value : '';
   }
+
+  function unitCode() { return queryValue('unit', UNIT_RE); }
+
+  // ?campaign=KEY&unit=CODE starts the chat with /start KEY-CODE (the campaign's unit), like a Telegram link.
+  function campaignKey() { return queryValue('campaign', CAMPAIGN_RE); }
 
   // The deep link's unit, named by the page (T.unitLine) and changeable: «Đổi đơn vị» sends /donvi.
   function showUnit() {
@@ -348,8 +354,9 @@
   function hideUnit() {
     unitBar.hidden = true;
     if (!unitCode()) { return; }
-    try { // a later «Bắt đầu lại» or reload must not bring the old unit back
-      window.history.replaceState(null, '', window.location.pathname);
+    try { // a later «Bắt đầu lại» or reload must not bring the old unit back (the campaign stays)
+      var key = campaignKey();
+      window.history.replaceState(null, '', window.location.pathname + (key ? '?campaign=' + key : ''));
     } catch (e) { /* ignore */ }
   }
 
@@ -363,8 +370,9 @@
   }
 
   function sendStart() {
-    var unit = unitCode();
-    send({ text: unit ? '/start ' + unit : '/start' });
+    var unit = unitCode(), key = campaignKey();
+    var payload = key ? (unit ? key + '-' + unit : key) : unit;
+    send({ text: payload ? '/start ' + payload : '/start' });
   }
 
   function newSession(n, then) {
