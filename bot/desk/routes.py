@@ -13,21 +13,24 @@ from aiohttp import BodyPartReader, web
 from sqlalchemy.exc import IntegrityError
 
 from bot.desk import announce_pages, campaign_pages, pages
+from bot.desk.campaign_routes import CampaignRoutes
 from bot.desk.question_pages import question_list, question_page
+from bot.desk.responses import AFTER, CSRF, FORM, NO_STORE, REAL, WHERE, html as _html, missing as _missing
+from bot.desk.responses import where as _where
 from bot.dispatcher import duplicate_update
 from bot.errors import ChannelError
 from handlers.admin.campaign import effective_settings
 from handlers.admin.args import looks_like_code
-from handlers.admin.context import Act, Seams, notify
+from handlers.admin.context import Act, Seams
 from handlers.admin.stats import scoped_questions
 from handlers.clock import Clock
 from handlers.coordination.chart import render_chart
 from bot.desk.admin_pages import admin_page
 from handlers.admin import texts as admin_texts
-from handlers.admin.roles import ADMIN, Actor
+from handlers.admin.roles import ADMIN
 from handlers.desk import actions, admin as desk_admin, announcements as desk_announcements, listing, sessions, texts
 from handlers.desk import campaigns as desk_campaigns
-from handlers.desk.campaigns import CHOICE, Where
+from handlers.desk.campaigns import CHOICE
 from handlers.types import Attachment
 from handlers.scope import covers
 from handlers.settings import Settings
@@ -37,22 +40,12 @@ from storage.secret import pseudonym
 
 COOKIE = "desk_session"
 STATIC = Path(__file__).resolve().parent / "static"
-NO_STORE = {"Cache-Control": "no-store"}
 Deliver = Callable[[Address, Reply], Awaitable[None]]
 Page = Callable[[web.Request, Act], Awaitable[web.StreamResponse]]
 PUBLICATION = {"cong-khai": "cong_khai", "bo-cong-khai": "bo_cong_khai"}  # actions of handlers/admin/publication.py
-CSRF = web.RequestKey("desk_csrf", str)
 DESK = "desk"  # the "channel" of desk form tokens among the processed updates
 ONCE_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
-FORM = web.RequestKey("desk_form", object)
-WHERE = web.RequestKey("desk_where", object)  # the campaign the page works on (handlers/desk/campaigns.Where)
-REAL = web.RequestKey("desk_person", object)  # the signed-in Actor before narrowing to that campaign
-AFTER = web.RequestKey("desk_after", list)  # hooks run once the page's transaction committed
 log = logging.getLogger(__name__)
-
-
-def _html(text: str, status: int = 200) -> web.Response:
-    return web.Response(text=text, status=status, content_type="text/html", charset="utf-8", headers=NO_STORE)
 
 
 def _once(form: Any) -> str | None:
@@ -99,11 +92,6 @@ def _said(act: Act) -> list[Reply]:
     return said
 
 
-def _where(request: web.Request) -> Where | None:
-    found = request.get(WHERE)
-    return found if isinstance(found, Where) else None
-
-
 def _no_campaign(refused: str) -> web.Response:
     """403 for a campaign not the person's, 404 for a key no campaign has."""
     if refused == "forbidden":
@@ -116,13 +104,6 @@ async def _question(uow: UnitOfWork, request: web.Request) -> Question | None:
     """The question a /desk/cau-hoi/{code} page is about (its campaign is the page's), if any."""
     code = request.match_info.get("code", "")
     return await uow.questions.by_code(code) if looks_like_code(code) else None
-
-
-def _missing(forbidden: bool) -> web.Response:
-    """403 for a question out of the person's scope, 404 for none."""
-    if forbidden:
-        return _html(pages.message(texts.FORBIDDEN_TITLE, [texts.FORBIDDEN], "error"), 403)
-    return _html(pages.message(texts.NOT_FOUND, [texts.NOT_FOUND], "error"), 404)
 
 
 class Desk:
@@ -153,9 +134,10 @@ class Desk:
         add("POST", "/desk/quan-tri/nhap", self._page(self.admin_import, post=True))
         add("GET", announce_pages.PATH, self._page(self.announcements))
         add("POST", announce_pages.RESUME_PATH, self._page(self.announce_resume, post=True))
-        add("GET", campaign_pages.PATH, self._page(self.campaigns))
-        add("GET", campaign_pages.CREATE_PATH, self._page(self.create_form))
-        add("POST", campaign_pages.CREATE_PATH, self._page(self.create, post=True))
+        campaigns = CampaignRoutes(self.seams)
+        add("GET", campaign_pages.PATH, self._page(campaigns.overview))
+        add("GET", campaign_pages.CREATE_PATH, self._page(campaigns.form))
+        add("POST", campaign_pages.CREATE_PATH, self._page(campaigns.create, post=True))
         app.router.add_static("/desk/static", STATIC)
 
     def csrf(self, token: str) -> str:
@@ -383,48 +365,3 @@ class Desk:
         else:
             act.say(admin_texts.IMPORT_NEED_FILE)
         return await self.admin(request, act)
-
-    # --- the province's admins: every campaign, «Tạo chiến dịch» ------------------------
-
-    def _links(self, key: str, units: tuple[str, ...] = ()) -> list[tuple[str, str]]:
-        base = self.seams.desk_url() if self.seams.desk_url is not None else None
-        return desk_campaigns.deep_links(key, base, units)
-
-    async def campaigns(self, request: web.Request, act: Act) -> web.StreamResponse:
-        """One row per campaign with its counts and links (403 for anyone but the province's admins)."""
-        found = await desk_campaigns.overview(act, _real(request))
-        if found is None:
-            return _missing(True)
-        links = {row.key: self._links(row.key) for row in found}
-        return _html(campaign_pages.overview_page(found, links, act.actor, request[CSRF], _where(request)))
-
-    async def create_form(self, request: web.Request, act: Act) -> web.StreamResponse:
-        """The empty «Tạo chiến dịch» form."""
-        real = _real(request)
-        if not (real.province_wide and real.role == ADMIN):
-            await act.audit("tao_chien_dich", detail="desk", allowed=False)
-            return _missing(True)
-        return _html(campaign_pages.create_page({}, [], act.actor, request[CSRF], _where(request)))
-
-    async def create(self, request: web.Request, act: Act) -> web.StreamResponse:
-        """Create the campaign (handlers.campaigns.create validates); then its jobs are scheduled."""
-        real = _real(request)
-        if not (real.province_wide and real.role == ADMIN):
-            await desk_campaigns.create(act, real, {})  # audited as refused
-            return _missing(True)
-        form: Any = request[FORM]
-        typed = {k: str(form.get(k, ""))[:4000] for k in desk_campaigns.FORM_FIELDS}
-        spec, problems = await desk_campaigns.create(act, real, typed)
-        if spec is None:
-            return _html(campaign_pages.create_page(typed, problems, act.actor, request[CSRF], _where(request)), 422)
-        campaign = act.settings.province.for_campaign(spec).campaign
-        request[AFTER].append(lambda: notify(self.seams.campaign_listeners, campaign))
-        links = self._links(spec.key, tuple(u.code for u in spec.units))
-        return _html(campaign_pages.created_page(spec.key, spec.name, links, act.actor, request[CSRF],
-                                                 _where(request)))
-
-
-def _real(request: web.Request) -> Actor:
-    found = request[REAL]
-    assert isinstance(found, Actor)
-    return found

@@ -117,6 +117,9 @@ async def overview(act: Act, real: Actor) -> list[Row] | None:
 def deep_links(key: str, base: str | None, units: tuple[str, ...] = ()) -> list[tuple[str, str]]:
     """(label, link) a campaign is reached by: the chat's /start payload, the web chat, the public page."""
     root = (base or "").rstrip("/")
+    if key == campaigns.PRIMARY:  # the province's: the links printed before there were several
+        links = [(texts.LINK_TELEGRAM, "/start"), (texts.LINK_TELEGRAM_URL, "https://t.me/<bot>")]
+        return links + ([(texts.LINK_WEB, f"{root}/"), (texts.LINK_PUBLIC, f"{root}/cong-khai")] if root else [])
     links = [(texts.LINK_TELEGRAM, f"/start {key}"), (texts.LINK_TELEGRAM_URL, f"https://t.me/<bot>?start={key}")]
     if root:
         links += [(texts.LINK_WEB, f"{root}/?campaign={key}"), (texts.LINK_PUBLIC, f"{root}/cong-khai/{key}")]

@@ -196,6 +196,6 @@ CREATE_BAD_UNIT = "Dòng đơn vị {line} không đúng dạng «MÃ: Tên: ch�
 CREATE_TOO_MANY_UNITS = "Nhiều nhất {count} đơn vị"
 LINK_TELEGRAM = "Lệnh trong khung chat"
 LINK_TELEGRAM_URL = "Telegram"
-LINK_WEB = "Trang hỏi đáp trên web"
+LINK_WEB = "Khung chat trên web"
 LINK_PUBLIC = "Trang công khai câu trả lời"
 LINK_UNIT = "Đơn vị {unit}"
