@@ -16,7 +16,7 @@ from bot.desk import announce_pages, campaign_pages, pages
 from bot.desk.campaign_routes import CampaignRoutes
 from bot.desk.question_pages import question_list, question_page
 from bot.desk.responses import AFTER, CSRF, FORM, NO_STORE, REAL, WHERE, html as _html, missing as _missing
-from bot.desk.responses import where as _where
+from bot.desk.responses import person, where as _where
 from bot.dispatcher import duplicate_update
 from bot.errors import ChannelError
 from handlers.admin.campaign import effective_settings
@@ -324,7 +324,7 @@ class Desk:
             await act.audit("desk_quan_tri", allowed=False)
             return _missing(True)
         said = _said(act)
-        audit = await desk_admin.audit_log(act)
+        audit = await desk_admin.audit_log(act, staff=await desk_campaigns.own_staff(act, person(request)))
         return _html(admin_page(act.settings, act.actor, request[CSRF], said, audit, announced, _where(request)))
 
     async def announcements(self, request: web.Request, act: Act) -> web.StreamResponse:
@@ -333,7 +333,7 @@ class Desk:
             await act.audit("desk_thong_bao", allowed=False)
             return _missing(True)
         said = [r.text for r in _said(act)]
-        items = await desk_announcements.announcements(act, self.lease)
+        items = await desk_announcements.announcements(act, self.lease, await desk_campaigns.own_staff(act, person(request)))
         return _html(announce_pages.announcements_page(act.settings, items, act.actor, request[CSRF], said,
                                                        _where(request)))
 
@@ -342,7 +342,8 @@ class Desk:
         if act.actor.role != ADMIN:
             await act.audit(desk_announcements.RESUMED, allowed=False)
             return _missing(True)
-        await desk_announcements.resume(act, str(request[FORM].get("run", ""))[:64], self.lease)  # type: ignore[attr-defined]
+        run = str(request[FORM].get("run", ""))[:64]  # type: ignore[attr-defined]
+        await desk_announcements.resume(act, run, self.lease, await desk_campaigns.own_staff(act, person(request)))
         return await self.announcements(request, act)
 
     async def admin_command(self, request: web.Request, act: Act) -> web.StreamResponse:

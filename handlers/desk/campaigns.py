@@ -14,9 +14,9 @@ from datetime import datetime
 from handlers import campaigns
 from handlers.admin.args import parse_date
 from handlers.admin.context import Act
-from handlers.admin.roles import ADMIN, Actor
+from handlers.admin.roles import ADMIN, Actor, admins
 from handlers.desk import texts
-from handlers.scope import within
+from handlers.scope import coordinators, within
 from handlers.settings import CampaignSpec, Settings
 from storage import Question, UnitOfWork
 
@@ -70,6 +70,23 @@ async def choose(province: Settings, uow: UnitOfWork, actor: Actor, wanted: str 
     choices = tuple((k, s.campaign.name) for k, s in every.items()) if len(every) > 1 else ()
     wide = actor.role == ADMIN
     return Chosen(found, narrowed, Where(key, found.campaign.name, choices, wide))
+
+
+async def own_staff(act: Act, real: Actor) -> set[str] | None:
+    """Whose audit lines and announcements the admin pages show ("channel:chat_id"): the page's
+    campaign's own admins and coordinators; None (everyone's) for the province's admins on the
+    province's campaign, as before there were several. Those rows name no campaign, so their
+    author decides."""
+    if real.province_wide and act.settings.key == campaigns.PRIMARY:
+        return None
+    people = [a.address for a in await admins(act.settings, act.uow) if a.campaign == act.settings.key]
+    people += [c.address for c in await coordinators(act.settings, act.uow)]
+    return {str(address) for address in people}
+
+
+def mine(code: str | None, actor: str, settings: Settings, staff: set[str]) -> bool:
+    """Whether an audit line belongs to the campaign: its question's, or its staff's own line naming none."""
+    return (code or "").startswith(settings.campaign.receipt_prefix + "-") or (not code and actor in staff)
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from storage.models_admin import AuditEntry
 from tests.admin.telegram_files import FakeTelegramWithFiles
 from tests.bot.telegram_user import TelegramUser
 from tests.bot.test_telegram_aiogram import QUESTION, app_config
-from tests.campaigns.conftest import LOCAL_COORDINATOR, LOCAL_KEY
+from tests.campaigns.conftest import LOCAL_ADMIN, LOCAL_COORDINATOR, LOCAL_KEY
 from tests.desk.conftest import ADMIN_ID, COORDINATOR_ID, api, client, csrf_of, login_link, sign_in  # noqa: F401
 from tests.support import FakeClock, local
 
@@ -95,12 +95,11 @@ async def both_campaigns(app: App, api: FakeTelegramWithFiles, clock: FakeClock)
     }
 
 
-async def local_login(app: App, clock: FakeClock) -> str:  # noqa: F811
-    """The link /dangnhap gives Kế Sách's coordinator (telegram:ks-yte, not a chat the fake Telegram has)."""
+async def local_login(app: App, clock: FakeClock, person: dict[str, str] = LOCAL_COORDINATOR) -> str:  # noqa: F811
+    """The link /dangnhap gives Kế Sách's people (telegram:ks-yte and zalo:ks-admin, not chats the fake Telegram has)."""
     token = secrets.token_urlsafe(32)
     async with app.store.unit() as uow:
-        await uow.desk.add_login(token, LOCAL_COORDINATOR["channel"], LOCAL_COORDINATOR["chat_id"], clock.now(),
-                                 clock.now() + timedelta(minutes=10))
+        await uow.desk.add_login(token, person["channel"], person["chat_id"], clock.now(), clock.now() + timedelta(minutes=10))
     return f"{base(app)}/desk/login?token={token}"
 
 
@@ -256,3 +255,29 @@ async def test_the_create_form_creates_a_campaign_and_refuses_a_bad_one_with_rea
     async with app.store.unit() as uow:
         lines = (await uow.session.exec(select(AuditEntry).where(AuditEntry.action == "tao_chien_dich"))).all()
     assert [a.allowed for a in lines] == [False, False, False, True, False]
+
+
+async def test_a_local_admin_sees_their_campaign_s_audit_lines_only(
+    api: FakeTelegramWithFiles, app: App, clock: FakeClock  # noqa: F811
+) -> None:
+    await both_campaigns(app, api, clock)
+    admin = TelegramUser(api, ADMIN_ID)
+    await admin.say("/xem ST2023-0002")  # the province's admin reads a province question in the chat
+    async with client() as browser:
+        await sign_in(browser, await local_login(app, clock))  # Kế Sách's coordinator reads theirs
+        async with browser.get(f"{base(app)}/desk/cau-hoi/KS2023-0001") as page:
+            assert page.status == 200
+    async with client() as browser:
+        overview = await sign_in(browser, await local_login(app, clock, LOCAL_ADMIN))
+        assert texts.NAV_CAMPAIGNS not in overview
+        async with browser.get(f"{base(app)}/desk/quan-tri") as page:
+            html = await page.text()
+        assert page.status == 200 and texts.CREATE_TITLE not in html  # creating is the province's
+        audit = html.split(texts.ADMIN_AUDIT, 1)[1]
+        assert "KS2023-0001" in audit and "zalo:ks-admin" in audit
+        assert "ST2023" not in audit and f"telegram:{ADMIN_ID}" not in audit
+    async with client() as browser:
+        await sign_in(browser, await login_link(api, ADMIN_ID))
+        async with browser.get(f"{base(app)}/desk/quan-tri") as page:
+            html = await page.text()  # the province's admins on the province's campaign: every line, as before
+        assert texts.CREATE_TITLE in html and "ST2023-0002" in html and "KS2023-0001" in html
