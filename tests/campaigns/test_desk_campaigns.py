@@ -36,13 +36,17 @@ def clock() -> FakeClock:
     return FakeClock(local(2023, 4, 5))
 
 
-async def start_app(api: FakeTelegramWithFiles, db: Path, clock: FakeClock, campaigns: AppConfig) -> App:  # noqa: F811
+async def start_app(api: FakeTelegramWithFiles, db: Path, clock: FakeClock, campaigns: AppConfig,  # noqa: F811
+                    public_url: str | None = None) -> App:
     """The whole bot with both campaigns: a province admin and coordinator on Telegram, Kế Sách's people."""
     roles = Roles(
         admins=(Person(name="Tỉnh đoàn", channel="telegram", chat_id=str(ADMIN_ID)),),
         coordinators=(Person(name="Sở KH&ĐT", channel="telegram", chat_id=str(COORDINATOR_ID), scope=("khoi_nghiep",)),),
     )
-    config = app_config(api, db).model_copy(update={"roles": roles, "campaigns": campaigns.campaigns})
+    config = app_config(api, db)
+    web = config.channels.web.model_copy(update={"public_url": public_url})
+    channels = config.channels.model_copy(update={"web": web})
+    config = config.model_copy(update={"roles": roles, "campaigns": campaigns.campaigns, "channels": channels})
     started = await build_app(config, clock=clock)
     await create_all(started.store.engine)
     await started.start()

@@ -1,20 +1,34 @@
 """The desk's campaigns in headless Chromium, phone-sized: the switcher, every campaign at a glance, «Tạo chiến dịch»."""
 
+from collections.abc import AsyncIterator
 from pathlib import Path
 
+import pytest
 from playwright.async_api import Page, expect
 
 from bot.app import App
+from bot.config import AppConfig
 from handlers.desk import texts
 from tests.admin.telegram_files import FakeTelegramWithFiles
 from tests.bot.conftest import page  # noqa: F401 - the phone-sized Chromium page
 from tests.campaigns.conftest import LOCAL_KEY
-from tests.campaigns.test_desk_campaigns import app, both_campaigns, clock  # noqa: F401
+from tests.campaigns.test_desk_campaigns import both_campaigns, clock, start_app  # noqa: F401
 from tests.desk.conftest import ADMIN_ID, api, login_link  # noqa: F401
 from tests.support import FakeClock
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 LOCAL_NAME = "Đối thoại giữa lãnh đạo huyện Kế Sách với thanh niên năm 2023"
+PUBLIC = "https://hoidap.tinhdoan.example.vn"  # the links the pages print: the same on every run (the screenshot)
+
+
+@pytest.fixture
+async def app(api: FakeTelegramWithFiles, tmp_path: Path, clock: FakeClock, two_campaigns: AppConfig  # noqa: F811
+              ) -> AsyncIterator[App]:
+    started = await start_app(api, tmp_path / "bot.db", clock, two_campaigns, PUBLIC)
+    try:
+        yield started
+    finally:
+        await started.stop()
 
 
 async def test_a_province_admin_switches_sees_every_campaign_and_creates_one(
@@ -23,7 +37,7 @@ async def test_a_province_admin_switches_sees_every_campaign_and_creates_one(
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     await both_campaigns(app, api, clock)
-    await page.goto(await login_link(api, ADMIN_ID))
+    await page.goto((await login_link(api, ADMIN_ID)).replace(PUBLIC, f"http://127.0.0.1:{app.web_port}"))
     await page.get_by_role("button", name=texts.LOGIN_BUTTON).click()
     await expect(page.get_by_role("heading", level=1)).to_have_text(texts.NAV_OVERVIEW)
 
