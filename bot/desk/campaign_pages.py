@@ -2,6 +2,7 @@
 
 from collections.abc import Mapping
 
+from handlers.admin.args import parse_date
 from handlers.admin.roles import Actor
 from handlers.desk import texts
 from handlers.desk.campaigns import CHOICE, Row, Where
@@ -47,6 +48,12 @@ def _field(name: str, label: str, value: str, kind: str = "text", extra: str = "
             f'<input id="c-{name}" name="{name}" type="{kind}" value="{e(value)}"{extra}>')
 
 
+def _iso(typed: str) -> str:
+    """A typed date as the date field shows it (yyyy-mm-dd); as typed when it is no date."""
+    day = parse_date(typed) if typed.strip() else None
+    return day.isoformat() if day is not None else typed
+
+
 def create_page(typed: Mapping[str, str], problems: list[str], actor: Actor, csrf: str, where: Where | None) -> str:
     """The form, refilled with what was typed and the reasons above it after a refusal."""
     refused = notes([texts.CREATE_REFUSED, *problems], "error") if problems else ""
@@ -55,7 +62,7 @@ def create_page(typed: Mapping[str, str], problems: list[str], actor: Actor, csr
         + _field("key", texts.CREATE_KEY, typed.get("key", ""), extra=' required maxlength="16" autocapitalize="none"')
         + _field("name", texts.CREATE_NAME, typed.get("name", ""), extra=' required maxlength="200"')
         + _field("theme", texts.CREATE_THEME, typed.get("theme", ""), extra=' maxlength="300"')
-        + _field("dialogue_date", texts.CREATE_DIALOGUE, typed.get("dialogue_date", ""), "date", " required")
+        + _field("dialogue_date", texts.CREATE_DIALOGUE, _iso(typed.get("dialogue_date", "")), "date", " required")
         + _field("deadline_days_before", texts.CREATE_DEADLINE, typed.get("deadline_days_before", "20"), "number",
                  ' min="0" max="365" inputmode="numeric"')
         + _field("receipt_prefix", texts.CREATE_PREFIX, typed.get("receipt_prefix", ""),
