@@ -108,7 +108,7 @@ class PublicView:
 async def public_view(uow: UnitOfWork, settings: Settings, query: str = "") -> PublicView:
     """Consented, approved, answered questions grouped by topic (in the configured order), searched
     without diacritics in the question and the answer."""
-    pairs = await repo.published(uow.session)
+    pairs = await repo.published(uow.session, settings.key)  # the campaign's own: each has its page
     needle = " ".join(fold_fast(query).split())
     answerers = {str(c.address): c.scope.entries for c in await coordinators(settings, uow)}
     by_topic: dict[str, list[Entry]] = {}

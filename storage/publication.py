@@ -51,8 +51,9 @@ async def names_of(session: AsyncSession, question: Question) -> list[str]:
     return [name for name in names if name.strip()]
 
 
-async def published(session: AsyncSession) -> list[tuple[Question, Answer]]:
-    """Every consented, approved, answered question with its latest answer, newest answer first."""
+async def published(session: AsyncSession, campaign: str | None = None) -> list[tuple[Question, Answer]]:
+    """Every consented, approved, answered question (of one campaign, when given) with its latest
+    answer, newest answer first."""
     query = (
         select(Question, Answer)
         .join(Answer, col(Answer.question_id) == col(Question.id))
@@ -60,6 +61,8 @@ async def published(session: AsyncSession) -> list[tuple[Question, Answer]]:
                col(Question.public_text).is_not(None), col(Question.status).in_(ANSWERED))
         .order_by(col(Answer.id))
     )
+    if campaign is not None:
+        query = query.where(col(Question.campaign) == campaign)
     latest: dict[int, tuple[Question, Answer]] = {}
     for question, answer in (await session.exec(query)).all():
         latest[question.id or 0] = (question, answer)  # ordered by id: the last one wins

@@ -6,9 +6,11 @@ from html import escape
 from urllib.parse import urlencode
 
 from handlers.admin.roles import ADMIN, Actor
+from handlers.campaigns import PRIMARY
 from handlers.admin.stats import Overview
 from handlers.admin.texts import ROLE_NAMES
 from handlers.desk import texts
+from handlers.desk.campaigns import CHOICE, Where
 
 
 def e(value: object) -> str:
@@ -21,22 +23,49 @@ def url(path: str, params: dict[str, str] | None = None) -> str:
     return e(path + ("?" + urlencode(params) if params else ""))
 
 
-def layout(title: str, body: str, actor: Actor | None = None, csrf: str = "", head: str = "") -> str:
+def link(path: str, where: Where | None, params: dict[str, str] | None = None) -> str:
+    """A desk URL that stays on the page's campaign (its `chien_dich` parameter), escaped."""
+    return url(path, {**(where.params() if where is not None else {}), **(params or {})})
+
+
+def switcher(where: Where | None, path: str) -> str:
+    """The campaign in use and, for the province's admins when there are several, a form to change it."""
+    if where is None or not where.choices:
+        return ""
+    options = "".join(f'<option value="{e(k)}"{" selected" if k == where.key else ""}>{e(n)}</option>'
+                      for k, n in where.choices)
+    return (
+        f'<form method="get" action="{e(path)}" class="switch"><label for="campaign">{e(texts.CAMPAIGN_SWITCH)}</label>'
+        f'<select id="campaign" name="{CHOICE}">{options}</select>'
+        f'<button type="submit">{e(texts.CAMPAIGN_SWITCH_GO)}</button></form>'
+        f'<a href="/desk/chien-dich">{e(texts.NAV_CAMPAIGNS)}</a>'
+    )
+
+
+def layout(title: str, body: str, actor: Actor | None = None, csrf: str = "", head: str = "",
+           where: Where | None = None, path: str = "/desk") -> str:
     """The page around `body`: header with navigation and Đăng xuất for a signed-in person.
 
     `head` adds trusted markup to <head> (a page's <meta> refresh), never a value from a request.
+    `where` is the campaign the page works on: its links keep it, and the header names it and
+    offers the others (at `path`) when the person may switch.
     """
     header = ""
     if actor is not None:
         who = texts.SIGNED_IN_AS.format(name=actor.label, role=ROLE_NAMES.get(actor.role, actor.role))
+        campaign = (f'<p class="campaign">{e(texts.CAMPAIGN_NOW.format(name=where.name))}</p>'
+                    if where is not None and (where.choices or where.key != PRIMARY) else "")
         header = (
-            f'<header><a href="/desk">{e(texts.NAV_OVERVIEW)}</a>'
-            f'<a href="/desk/cau-hoi">{e(texts.NAV_QUESTIONS)}</a>'
-            + (f'<a href="/desk/quan-tri">{e(texts.NAV_ADMIN)}</a>'
-               f'<a href="/desk/quan-tri/thong-bao">{e(texts.NAV_ANNOUNCEMENTS)}</a>' if actor.role == ADMIN else "")
+            f'<header><a href="{link("/desk", where)}">{e(texts.NAV_OVERVIEW)}</a>'
+            f'<a href="{link("/desk/cau-hoi", where)}">{e(texts.NAV_QUESTIONS)}</a>'
+            + (f'<a href="{link("/desk/quan-tri", where)}">{e(texts.NAV_ADMIN)}</a>'
+               f'<a href="{link("/desk/quan-tri/thong-bao", where)}">{e(texts.NAV_ANNOUNCEMENTS)}</a>'
+               if actor.role == ADMIN else "")
             + f'<span>{e(who)}</span>'
             f'<form method="post" action="/desk/logout">{csrf_field(csrf)}'
-            f'<button type="submit">{e(texts.LOGOUT)}</button></form></header>'
+            f'<button type="submit">{e(texts.LOGOUT)}</button></form>'
+            + (f'<div class="campaigns">{campaign}{switcher(where, path)}</div>' if campaign else "")
+            + "</header>"
         )
     return (
         '<!doctype html><html lang="vi"><head><meta charset="utf-8">'
@@ -84,7 +113,7 @@ def _table(caption: str, head: tuple[str, ...], rows: Iterable[tuple[object, ...
     return f"<table><caption><h2>{e(caption)}</h2></caption><thead><tr>{heading}</tr></thead><tbody>{cells}</tbody></table>"
 
 
-def overview(view: Overview, actor: Actor, csrf: str) -> str:
+def overview(view: Overview, actor: Actor, csrf: str, where: Where | None = None) -> str:
     """The campaign at a glance."""
     scope = texts.OVERVIEW_SCOPE.format(scope=view.scope or texts.OVERVIEW_ALL)
     cards = [(texts.TOTAL, view.total), (texts.REVIEW, view.review), (texts.LATE, view.late),
@@ -101,6 +130,6 @@ def overview(view: Overview, actor: Actor, csrf: str) -> str:
         + _table(texts.BY_DAY, (texts.COL_TIME, texts.COL_COUNT), view.days)
         + "</div>"
         + _table(texts.BY_UNIT, (texts.COL_NAME, texts.COL_COUNT, texts.COL_ALLOCATION), units)
-        + f'<h2>{e(texts.CHART)}</h2><img class="chart" src="/desk/chart.png" alt="{e(texts.CHART)}">'
+        + f'<h2>{e(texts.CHART)}</h2><img class="chart" src="{link("/desk/chart.png", where)}" alt="{e(texts.CHART)}">'
     )
-    return layout(texts.NAV_OVERVIEW, body, actor, csrf)
+    return layout(texts.NAV_OVERVIEW, body, actor, csrf, where=where, path="/desk")

@@ -5,10 +5,12 @@ from handlers.admin.roles import Actor
 from handlers.coordination.routing import departments_for
 from handlers.desk import texts
 from handlers.desk.actions import Detail
+from handlers.desk.campaigns import CHOICE, Where
 from handlers.desk.listing import Filters, Group, Page, stamp
 from handlers.settings import Settings
 from handlers.texts import STATUS
-from bot.desk.pages import csrf_field, e, layout, notes, url
+from bot.public.routes import public_path
+from bot.desk.pages import csrf_field, e, layout, link, notes
 
 
 def _select(name: str, label: str, options: list[tuple[str, str]], chosen: str) -> str:
@@ -27,7 +29,7 @@ def _check(name: str, label: str, on: bool) -> str:
     return f'<div><label class="inline"><input type="checkbox" name="{name}" value="1"{checked}>{e(label)}</label></div>'
 
 
-def filter_form(settings: Settings, filters: Filters) -> str:
+def filter_form(settings: Settings, filters: Filters, where: Where | None = None) -> str:
     """The filters as a GET form (bookmarkable, no CSRF needed: it changes nothing)."""
     v = filters.values
     fields = [
@@ -42,6 +44,7 @@ def filter_form(settings: Settings, filters: Filters) -> str:
         _check("tre", texts.F_LATE, filters.late),
         f'<div><button type="submit">{e(texts.F_APPLY)}</button></div>',
     ]
+    fields += [f'<input type="hidden" name="{CHOICE}" value="{e(v)}">' for v in (where.params() if where else {}).values()]
     return f'<form method="get" action="/desk/cau-hoi" class="filters" aria-label="{e(texts.FILTERS)}">{"".join(fields)}</form>'
 
 
@@ -61,14 +64,15 @@ def _row(settings: Settings, group: Group) -> str:
     )
 
 
-def question_list(settings: Settings, filters: Filters, page: Page, actor: Actor, csrf: str) -> str:
+def question_list(settings: Settings, filters: Filters, page: Page, actor: Actor, csrf: str,
+                  where: Where | None = None) -> str:
     """The filtered, grouped, paginated list with its export links."""
     bad = notes([texts.F_BAD.format(names=", ".join(filters.bad))], "error") if filters.bad else ""
     params = dict(filters.values)
     exports = (
         f'<p>{e(texts.FOUND.format(count=len(page.matched)))} · '
-        f'<a href="{url("/desk/cau-hoi/xuat.xlsx", params)}">{e(texts.EXPORT_XLSX)}</a> · '
-        f'<a href="{url("/desk/cau-hoi/xuat.csv", params)}">{e(texts.EXPORT_CSV)}</a></p>'
+        f'<a href="{link("/desk/cau-hoi/xuat.xlsx", where, params)}">{e(texts.EXPORT_XLSX)}</a> · '
+        f'<a href="{link("/desk/cau-hoi/xuat.csv", where, params)}">{e(texts.EXPORT_CSV)}</a></p>'
     )
     if page.groups:
         head = "".join(f'<th scope="col"{w}>{e(h)}</th>' for h, w in (
@@ -80,12 +84,12 @@ def question_list(settings: Settings, filters: Filters, page: Page, actor: Actor
         table = f"<p>{e(texts.NONE_FOUND)}</p>"
     links = []
     if page.number > 1:
-        links.append(f'<a href="{url("/desk/cau-hoi", {**params, "trang": str(page.number - 1)})}">{e(texts.PREVIOUS)}</a>')
+        links.append(f'<a href="{link("/desk/cau-hoi", where, {**params, "trang": str(page.number - 1)})}">{e(texts.PREVIOUS)}</a>')
     links.append(f"<span>{e(texts.PAGE.format(page=page.number, pages=page.pages))}</span>")
     if page.number < page.pages:
-        links.append(f'<a href="{url("/desk/cau-hoi", {**params, "trang": str(page.number + 1)})}">{e(texts.NEXT)}</a>')
-    body = filter_form(settings, filters) + bad + exports + table + f'<nav class="pages">{"".join(links)}</nav>'
-    return layout(texts.NAV_QUESTIONS, body, actor, csrf)
+        links.append(f'<a href="{link("/desk/cau-hoi", where, {**params, "trang": str(page.number + 1)})}">{e(texts.NEXT)}</a>')
+    body = filter_form(settings, filters, where) + bad + exports + table + f'<nav class="pages">{"".join(links)}</nav>'
+    return layout(texts.NAV_QUESTIONS, body, actor, csrf, where=where, path="/desk/cau-hoi")
 
 
 def _history(settings: Settings, detail: Detail) -> str:
@@ -159,12 +163,14 @@ def _publication(settings: Settings, detail: Detail, csrf: str) -> str:
             f'<form method="post" action="/desk/cau-hoi/{code}/cong-khai">{csrf_field(csrf)}'
             f'<label for="public">{e(texts.P_TEXT)}</label><textarea id="public" name="noi_dung_cong_khai" required '
             f'maxlength="3500">{e(q.public_text or q.text_raw)}</textarea>'
-            f'<p><button type="submit">{e(texts.P_APPROVE)}</button> <a href="/cong-khai">{e(texts.P_PAGE)}</a></p></form>'
+            f'<p><button type="submit">{e(texts.P_APPROVE)}</button> <a href="{e(public_path(settings.key))}">'
+            f'{e(texts.P_PAGE)}</a></p></form>'
         )
     return f'<section><h2>{e(texts.P_TITLE)}</h2>{"".join(lines)}</section>'
 
 
-def question_page(settings: Settings, detail: Detail, actor: Actor, csrf: str, said: list[str]) -> str:
+def question_page(settings: Settings, detail: Detail, actor: Actor, csrf: str, said: list[str],
+                  where: Where | None = None) -> str:
     """One question: text, details, the tagger's scores, answer and rating, history, actions."""
     q = detail.question
     unit = settings.unit(q.unit_code or "")
@@ -195,4 +201,4 @@ def question_page(settings: Settings, detail: Detail, actor: Actor, csrf: str, s
         + _actions(settings, detail, csrf) + _publication(settings, detail, csrf)
         + f"<h2>{e(texts.Q_HISTORY)}</h2>{_history(settings, detail)}"
     )
-    return layout(texts.Q_TITLE.format(code=q.code), body, actor, csrf)
+    return layout(texts.Q_TITLE.format(code=q.code), body, actor, csrf, where=where)

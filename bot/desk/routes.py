@@ -12,11 +12,15 @@ from typing import Any
 from aiohttp import BodyPartReader, web
 from sqlalchemy.exc import IntegrityError
 
-from bot.desk import announce_pages, pages
+from bot.desk import announce_pages, campaign_pages, pages
+from bot.desk.campaign_routes import CampaignRoutes
 from bot.desk.question_pages import question_list, question_page
+from bot.desk.responses import AFTER, CSRF, FORM, NO_STORE, REAL, WHERE, html as _html, missing as _missing
+from bot.desk.responses import person, where as _where
 from bot.dispatcher import duplicate_update
 from bot.errors import ChannelError
 from handlers.admin.campaign import effective_settings
+from handlers.admin.args import looks_like_code
 from handlers.admin.context import Act, Seams
 from handlers.admin.stats import scoped_questions
 from handlers.clock import Clock
@@ -25,28 +29,23 @@ from bot.desk.admin_pages import admin_page
 from handlers.admin import texts as admin_texts
 from handlers.admin.roles import ADMIN
 from handlers.desk import actions, admin as desk_admin, announcements as desk_announcements, listing, sessions, texts
+from handlers.desk import campaigns as desk_campaigns
+from handlers.desk.campaigns import CHOICE
 from handlers.types import Attachment
 from handlers.scope import covers
 from handlers.settings import Settings
 from handlers.types import Address, Reply
-from storage import Store
+from storage import Question, Store, UnitOfWork
 from storage.secret import pseudonym
 
 COOKIE = "desk_session"
 STATIC = Path(__file__).resolve().parent / "static"
-NO_STORE = {"Cache-Control": "no-store"}
 Deliver = Callable[[Address, Reply], Awaitable[None]]
 Page = Callable[[web.Request, Act], Awaitable[web.StreamResponse]]
 PUBLICATION = {"cong-khai": "cong_khai", "bo-cong-khai": "bo_cong_khai"}  # actions of handlers/admin/publication.py
-CSRF = web.RequestKey("desk_csrf", str)
 DESK = "desk"  # the "channel" of desk form tokens among the processed updates
 ONCE_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
-FORM = web.RequestKey("desk_form", object)
 log = logging.getLogger(__name__)
-
-
-def _html(text: str, status: int = 200) -> web.Response:
-    return web.Response(text=text, status=status, content_type="text/html", charset="utf-8", headers=NO_STORE)
 
 
 def _once(form: Any) -> str | None:
@@ -93,11 +92,18 @@ def _said(act: Act) -> list[Reply]:
     return said
 
 
-def _missing(forbidden: bool) -> web.Response:
-    """403 for a question out of the person's scope, 404 for none."""
-    if forbidden:
+def _no_campaign(refused: str) -> web.Response:
+    """403 for a campaign not the person's, 404 for a key no campaign has."""
+    if refused == "forbidden":
+        log.info("desk: a page of another campaign refused")
         return _html(pages.message(texts.FORBIDDEN_TITLE, [texts.FORBIDDEN], "error"), 403)
-    return _html(pages.message(texts.NOT_FOUND, [texts.NOT_FOUND], "error"), 404)
+    return _html(pages.message(texts.NOT_FOUND, [texts.CAMPAIGN_UNKNOWN], "error"), 404)
+
+
+async def _question(uow: UnitOfWork, request: web.Request) -> Question | None:
+    """The question a /desk/cau-hoi/{code} page is about (its campaign is the page's), if any."""
+    code = request.match_info.get("code", "")
+    return await uow.questions.by_code(code) if looks_like_code(code) else None
 
 
 class Desk:
@@ -128,6 +134,10 @@ class Desk:
         add("POST", "/desk/quan-tri/nhap", self._page(self.admin_import, post=True))
         add("GET", announce_pages.PATH, self._page(self.announcements))
         add("POST", announce_pages.RESUME_PATH, self._page(self.announce_resume, post=True))
+        campaigns = CampaignRoutes(self.seams)
+        add("GET", campaign_pages.PATH, self._page(campaigns.overview))
+        add("GET", campaign_pages.CREATE_PATH, self._page(campaigns.form))
+        add("POST", campaign_pages.CREATE_PATH, self._page(campaigns.create, post=True))
         app.router.add_static("/desk/static", STATIC)
 
     def csrf(self, token: str) -> str:
@@ -216,8 +226,13 @@ class Desk:
                     return response
                 if once is not None and await uow.updates.replies_for(DESK, once) is not None:
                     return _already_done()
-                act = actions.desk_act(uow, settings, now, actor, self.seams)
-                request[CSRF], request[FORM] = self.csrf(token), form
+                wanted = request.query.get(CHOICE, "")[:32] or None
+                chosen = await desk_campaigns.choose(settings, uow, actor, wanted, await _question(uow, request))
+                if chosen.settings is None:
+                    return _no_campaign(chosen.refused)
+                act = actions.desk_act(uow, chosen.settings, now, chosen.actor, self.seams)
+                request[CSRF], request[FORM], request[WHERE], request[REAL] = self.csrf(token), form, chosen.where, actor
+                request[AFTER] = []
                 response = await page(request, act)
                 if once is not None:
                     await uow.updates.record(DESK, once, str(actor.address), [], now)
@@ -226,6 +241,8 @@ class Desk:
                 raise
             return _already_done()  # its twin committed first; this one was rolled back whole
         await self._deliver([r for r in act.replies if r.address is not None and r.address != actor.address])
+        for hook in request[AFTER]:
+            hook()
         return response
 
     async def _deliver(self, replies: list[Reply]) -> None:
@@ -240,7 +257,7 @@ class Desk:
     async def overview(self, request: web.Request, act: Act) -> web.StreamResponse:
         """The campaign overview of the person's scope."""
         view = await actions.campaign(act)
-        return _html(pages.overview(view, act.actor, request[CSRF]))
+        return _html(pages.overview(view, act.actor, request[CSRF], _where(request)))
 
     async def chart(self, request: web.Request, act: Act) -> web.StreamResponse:
         """The digest's chart of the person's scope, as PNG."""
@@ -254,7 +271,7 @@ class Desk:
         number = int(request.query["trang"]) if request.query.get("trang", "").isdigit() else 1
         page = listing.page(act.settings, filters, await scoped_questions(act), number)
         await act.audit("desk_danh_sach", detail=" ".join(f"{k}={v}" for k, v in filters.values.items())[:200])
-        return _html(question_list(act.settings, filters, page, act.actor, request[CSRF]))
+        return _html(question_list(act.settings, filters, page, act.actor, request[CSRF], _where(request)))
 
     async def export(self, request: web.Request, act: Act) -> web.StreamResponse:
         """The filtered view as .xlsx or .csv (the /xuat builders)."""
@@ -272,7 +289,7 @@ class Desk:
         if found is None:
             return _missing(forbidden)
         detail = await actions.detail(act, found)
-        return _html(question_page(act.settings, detail, act.actor, request[CSRF], said or []))
+        return _html(question_page(act.settings, detail, act.actor, request[CSRF], said or [], _where(request)))
 
     async def act_on(self, request: web.Request, act: Act) -> web.StreamResponse:
         """Retag, answer or mark reviewed; the page shows what the handler said."""
@@ -295,7 +312,8 @@ class Desk:
         said, _ = actions.outcome(act)
         act.replies = [r for r in act.replies if r.address is not None and r.address != act.actor.address]
         if not covers(act.actor.scope, found):  # retagged out of this person's scope: say so, no 403
-            return _html(pages.layout(texts.NAV_QUESTIONS, pages.notes(said), act.actor, request[CSRF]))
+            return _html(pages.layout(texts.NAV_QUESTIONS, pages.notes(said), act.actor, request[CSRF],
+                                      where=_where(request)))
         return await self.question(request, act, said)
 
     # --- admins --------------------------------------------------------------------
@@ -306,8 +324,8 @@ class Desk:
             await act.audit("desk_quan_tri", allowed=False)
             return _missing(True)
         said = _said(act)
-        audit = await desk_admin.audit_log(act)
-        return _html(admin_page(act.settings, act.actor, request[CSRF], said, audit, announced))
+        audit = await desk_admin.audit_log(act, staff=await desk_campaigns.own_staff(act, person(request)))
+        return _html(admin_page(act.settings, act.actor, request[CSRF], said, audit, announced, _where(request)))
 
     async def announcements(self, request: web.Request, act: Act) -> web.StreamResponse:
         """Each /thongbao with its progress (403 for coordinators)."""
@@ -315,15 +333,17 @@ class Desk:
             await act.audit("desk_thong_bao", allowed=False)
             return _missing(True)
         said = [r.text for r in _said(act)]
-        items = await desk_announcements.announcements(act, self.lease)
-        return _html(announce_pages.announcements_page(act.settings, items, act.actor, request[CSRF], said))
+        items = await desk_announcements.announcements(act, self.lease, await desk_campaigns.own_staff(act, person(request)))
+        return _html(announce_pages.announcements_page(act.settings, items, act.actor, request[CSRF], said,
+                                                       _where(request)))
 
     async def announce_resume(self, request: web.Request, act: Act) -> web.StreamResponse:
         """«Tiếp tục gửi» of a paused announcement (admins only)."""
         if act.actor.role != ADMIN:
             await act.audit(desk_announcements.RESUMED, allowed=False)
             return _missing(True)
-        await desk_announcements.resume(act, str(request[FORM].get("run", ""))[:64], self.lease)  # type: ignore[attr-defined]
+        run = str(request[FORM].get("run", ""))[:64]  # type: ignore[attr-defined]
+        await desk_announcements.resume(act, run, self.lease, await desk_campaigns.own_staff(act, person(request)))
         return await self.announcements(request, act)
 
     async def admin_command(self, request: web.Request, act: Act) -> web.StreamResponse:

@@ -53,13 +53,15 @@ async def campaign(act: Act) -> Overview:
 
 
 async def in_scope(act: Act, code: str, action: str) -> tuple[Question | None, bool]:
-    """(the question, False) when the actor covers it; (None, True) when it is out of scope (audited)."""
+    """(the question, False) when the actor covers it; (None, True) when it is out of scope (audited);
+    (None, False) when there is none, or it is another campaign's (its existence is not shown)."""
     question = await act.uow.questions.by_code(code) if looks_like_code(code) else None
     if question is None:
         return None, False
     if not covers(act.actor.scope, question):
         await act.audit(action, code=question.code, detail="desk: out of scope", allowed=False)
-        return None, True
+        campaigns = act.actor.scope.campaigns
+        return None, campaigns is None or question.campaign in campaigns  # another campaign's: not found, as for none
     return question, False
 
 
@@ -84,7 +86,7 @@ async def _names(act: Act, written: list[str]) -> dict[str, str]:
     for text in dict.fromkeys(written):
         address = roles.parse_address(text)
         if address is not None:
-            actor = await roles.resolve(act.settings, act.uow, address)
+            actor = await roles.resolve(act.settings.province, act.uow, address)
             if actor.name:
                 names[text] = actor.name
     return names

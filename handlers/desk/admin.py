@@ -4,6 +4,7 @@ from handlers.admin import importing, texts as admin_texts
 from handlers.admin.commands import BUTTONS, COMMANDS
 from handlers.admin.context import Act
 from handlers.admin.desk import refuse
+from handlers.desk.campaigns import mine
 from handlers.types import Attachment, IncomingMessage, Kind
 from storage.models_admin import AuditEntry
 
@@ -47,7 +48,11 @@ async def upload(act: Act, attachment: Attachment) -> None:
     await run_command(act, "nhap", "", (attachment,))
 
 
-async def audit_log(act: Act, limit: int = 200) -> list[AuditEntry]:
-    """The latest audit lines (admins only; the page checks), itself audited."""
+async def audit_log(act: Act, limit: int = 200, staff: set[str] | None = None) -> list[AuditEntry]:
+    """The latest audit lines (admins only; the page checks), itself audited; with `staff`, only the
+    campaign's lines (handlers/desk/campaigns.own_staff)."""
     await act.audit("nhat_ky", detail="desk")
-    return list(await act.uow.admin.audit_log(limit))
+    if staff is None:
+        return list(await act.uow.admin.audit_log(limit))
+    lines = await act.uow.admin.audit_log(limit * 5)
+    return [a for a in lines if mine(a.question_code, a.actor, act.settings, staff)][:limit]

@@ -58,21 +58,23 @@ def _view(act: Act, run: AnnouncementRun, names: dict[str, str], lease: timedelt
                         run.started_at, sent, failed, waiting, state)
 
 
-async def _latest(act: Act, lease: timedelta) -> list[Announcement]:
+async def _latest(act: Act, lease: timedelta, staff: set[str] | None) -> list[Announcement]:
+    """With `staff`, only the runs they started (a run names no campaign: handlers/desk/campaigns.own_staff)."""
     names = {str(a.address): a.label for a in await admins(act.settings, act.uow)}
-    return [_view(act, run, names, lease) for run in await AnnouncementRepo(act.uow.session).latest()]
+    runs = await AnnouncementRepo(act.uow.session).latest()
+    return [_view(act, run, names, lease) for run in runs if staff is None or run.started_by in staff]
 
 
-async def announcements(act: Act, lease: timedelta) -> list[Announcement]:
+async def announcements(act: Act, lease: timedelta, staff: set[str] | None = None) -> list[Announcement]:
     """The latest announcements, newest first (admins only: the page checks), the viewing audited."""
-    found = await _latest(act, lease)
+    found = await _latest(act, lease, staff)
     await act.audit("desk_thong_bao", detail=f"{len(found)} announcements")
     return found
 
 
-async def resume(act: Act, run: str, lease: timedelta) -> None:
+async def resume(act: Act, run: str, lease: timedelta, staff: set[str] | None = None) -> None:
     """«Tiếp tục gửi»: a paused run goes back to the announcer's own resumption (audited)."""
-    found = next((a for a in await _latest(act, lease) if a.run == run), None)
+    found = next((a for a in await _latest(act, lease, staff) if a.run == run), None)
     if found is None or found.status != PAUSED:
         await act.audit(RESUMED, code=run[:32], detail="not paused", allowed=False)
         act.say(texts.ANN_NOT_PAUSED)
