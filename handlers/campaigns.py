@@ -7,6 +7,7 @@ the province's with its own name, dates, receipt prefix, units and people (Setti
 """
 
 import logging
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -163,11 +164,15 @@ def _vietnamese(problem: str) -> str:
     return f"{subject}: {reason}"
 
 
+TAKEN = "Mã chiến dịch: đã được dùng"
+IN_FILE = "Chiến dịch này khai báo trong config.yaml: sửa trong tệp cấu hình"
+
+
 async def create(settings: Settings, uow: UnitOfWork, raw: dict[str, object], by: str, now: datetime,
-                 ) -> tuple[CampaignSpec | None, list[str]]:
-    """Validate and store a new local campaign (or replace a stored one with the same key when
-    `raw["key"]` is one): the spec, or the Vietnamese reasons it was refused. Validated exactly as
-    the file's `campaigns:` are; the caller audits and tells the scheduler (Seams.campaign_listeners)."""
+                 *, replace: bool = False) -> tuple[CampaignSpec | None, list[str]]:
+    """Validate and store a new local campaign (`replace`: change a stored one under its key): the
+    spec, or the Vietnamese reasons it was refused. Validated exactly as the file's `campaigns:` are;
+    the caller audits and tells the scheduler once committed (Seams.campaign_listeners)."""
     try:
         spec = CampaignSpec.model_validate(raw)
     except ValidationError as exc:
@@ -177,10 +182,44 @@ async def create(settings: Settings, uow: UnitOfWork, raw: dict[str, object], by
             problems.append(f"Sai {FIELD_NAMES.get(field, field or 'dữ liệu')}")
         return None, list(dict.fromkeys(problems))
     if spec.key in {s.key for s in settings.campaigns}:
-        return None, ["Chiến dịch này khai báo trong config.yaml: sửa trong tệp cấu hình"]
-    stored = [s for s in await specs(settings, uow) if s.key != spec.key]
-    problems = [_vietnamese(p) for p in campaign_conflicts(settings, stored, spec)]
+        return None, [IN_FILE if replace else TAKEN]
+    known = await specs(settings, uow)
+    if not replace and any(s.key == spec.key for s in known):  # creating never replaces a campaign
+        return None, [TAKEN]
+    problems = [_vietnamese(p) for p in campaign_conflicts(settings, [s for s in known if s.key != spec.key], spec)]
     if problems:
         return None, problems
     await uow.admin.save_campaign(spec.key, spec.model_dump(mode="json"), by, now)
     return spec, []
+
+
+def parse_units(text: str) -> tuple[list[dict[str, object]], list[str]]:
+    """Units typed as `MÃ:Tên[:chỉ tiêu]`, one a line or separated by commas (the desk's form and
+    /tao_chien_dich): the units, and the items that are not of that form."""
+    units: list[dict[str, object]] = []
+    bad: list[str] = []
+    for item in (i.strip() for i in re.split(r"[\n,]", text)):
+        if not item:
+            continue
+        parts = [part.strip() for part in item.split(":")]
+        allocation = parts[2] if len(parts) == 3 else "0"
+        if len(parts) not in (2, 3) or not parts[0] or not parts[1] or not allocation.isdigit():
+            bad.append(item[:60])
+            continue
+        units.append({"code": parts[0].upper(), "name": parts[1], "allocation": int(allocation)})
+    return units, bad
+
+
+def links(key: str, web_base: str | None, units: tuple[str, ...] = ()) -> list[tuple[str, str]]:
+    """(kind, link) a campaign is reached by: `start` (typed or sent by Telegram and Zalo), `web`
+    (the web chat), `public` (its published answers), `unit:CODE` (a unit's own). The province's
+    are the links printed before there were several campaigns."""
+    root = (web_base or "").rstrip("/")
+    if key == PRIMARY:
+        return [("start", "/start")] + ([("web", f"{root}/"), ("public", f"{root}/cong-khai")] if root else [])
+    found = [("start", f"/start {key}")]
+    if root:
+        found += [("web", f"{root}/?campaign={key}"), ("public", f"{root}/cong-khai/{key}")]
+    found += [(f"unit:{code}", f"/start {key}-{code}" + (f" · {root}/?campaign={key}&unit={code}" if root else ""))
+              for code in units]
+    return found

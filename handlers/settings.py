@@ -122,7 +122,7 @@ class CampaignSpec(Frozen):
     dialogue_date: date
     deadline_days_before: int = Field(20, ge=0, le=365)
     receipt_prefix: str = Field(pattern=PREFIX_PATTERN)
-    units: tuple[Unit, ...] = ()  # empty: the province's units
+    units: tuple[Unit, ...] = Field((), max_length=500)  # empty: the province's units
     roles: Roles = Roles()
 
 

@@ -119,3 +119,21 @@ async def webhook_json(request: web.Request, channel: str, limit: int) -> dict[s
 def _refused(channel: str, why: str) -> None:
     log.warning("%s webhook: malformed body refused (%s)", channel, why)
     return None
+
+
+Menus = list[tuple[Address | None, list[tuple[str, str]]]]
+
+
+def menu_chats(menus: Menus, channel: str) -> list[tuple[int | None, list[tuple[str, str]]]]:
+    """The menus a numeric-id channel (Telegram) publishes: None is the default scope, then each of
+    its staff chats; a configured chat id that is not a number is logged and left out, not a crash."""
+    found: list[tuple[int | None, list[tuple[str, str]]]] = []
+    for address, commands in menus:
+        if address is None:
+            found.append((None, commands))
+        elif address.channel == channel:
+            try:
+                found.append((int(address.chat_id), commands))
+            except ValueError:
+                log.warning("%s: a staff chat id that is not a number has no command menu", channel)
+    return found

@@ -37,6 +37,7 @@ from aiohttp import ClientError, web
 from pydantic import ValidationError
 
 from bot.channels.base import (
+    menu_chats,
     MAX_TELEGRAM_WEBHOOK_BYTES,
     TELEGRAM_WEBHOOK_CONNECTIONS,
     Document,
@@ -207,10 +208,8 @@ class AiogramChannel:
 
     async def set_menus(self, menus: list[tuple[Address | None, list[tuple[str, str]]]]) -> None:
         """setMyCommands: the default scope for youth, one chat scope per Telegram staff chat."""
-        for address, commands in menus:
-            if address is not None and address.channel != CHANNEL:
-                continue
-            scope = BotCommandScopeDefault() if address is None else BotCommandScopeChat(chat_id=int(address.chat_id))
+        for chat_id, commands in menu_chats(menus, CHANNEL):
+            scope = BotCommandScopeDefault() if chat_id is None else BotCommandScopeChat(chat_id=chat_id)
             listed = [BotCommand(command=name, description=text) for name, text in commands]
             await call_with_retry(lambda scope=scope, listed=listed: self.bot.set_my_commands(listed, scope=scope), sleep=self._sleep)
 

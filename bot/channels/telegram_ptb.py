@@ -33,6 +33,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from telegram.ext import Application  # noqa: E402
 
 from bot.channels.base import (  # noqa: E402
+    menu_chats,
     MAX_TELEGRAM_WEBHOOK_BYTES,
     TELEGRAM_WEBHOOK_CONNECTIONS,
     Document,
@@ -321,10 +322,8 @@ class PtbChannel:
 
     async def set_menus(self, menus: list[tuple[Address | None, list[tuple[str, str]]]]) -> None:
         """setMyCommands: the default scope for youth, one chat scope per Telegram staff chat."""
-        for address, commands in menus:
-            if address is not None and address.channel != CHANNEL:
-                continue
-            scope = BotCommandScopeDefault() if address is None else BotCommandScopeChat(int(address.chat_id))
+        for chat_id, commands in menu_chats(menus, CHANNEL):
+            scope = BotCommandScopeDefault() if chat_id is None else BotCommandScopeChat(chat_id)
             listed = [BotCommand(name, text) for name, text in commands]
             await call_with_retry(
                 lambda scope=scope, listed=listed: self.application.bot.set_my_commands(listed, scope=scope),

@@ -169,7 +169,7 @@ async def _change_local(act: Act, dialogue: date | None, days: int | None) -> bo
         raw["dialogue_date"] = dialogue.isoformat()
     if days is not None:
         raw["deadline_days_before"] = days
-    spec, problems = await campaigns.create(province, act.uow, raw, str(act.actor.address), act.now)
+    spec, problems = await campaigns.create(province, act.uow, raw, str(act.actor.address), act.now, replace=True)
     if spec is None:
         act.say(texts.CAMPAIGN_REFUSED.format(reasons="\n".join(f"• {p}" for p in problems)))
         return False

@@ -37,12 +37,7 @@ async def create_command(act: Act) -> None:
         act.say(texts.CREATE_BAD_UNIT.format(item=fields["don_vi"][:60]))
         return
     province = act.settings.province
-    stored = {s.key for s in await campaigns.specs(province, act.uow)} - {s.key for s in province.campaigns}
-    if raw.get("key") in stored:  # create() replaces a stored campaign: creating never does
-        problems = [texts.CREATE_KEY_TAKEN]
-        spec = None
-    else:
-        spec, problems = await campaigns.create(province, act.uow, raw, str(act.actor.address), act.now)
+    spec, problems = await campaigns.create(province, act.uow, raw, str(act.actor.address), act.now)
     if spec is None:
         await act.audit("tao_chien_dich", detail="; ".join(problems)[:300], allowed=False)
         act.say(texts.CREATE_REFUSED.format(reasons="\n".join(f"• {p}" for p in problems)))
@@ -57,7 +52,7 @@ async def create_command(act: Act) -> None:
         name=campaign.name, key=spec.key, dialogue=campaign.dialogue_date.strftime("%d/%m/%Y"),
         deadline=campaign.deadline_date.strftime("%d/%m/%Y"), prefix=campaign.receipt_prefix,
         units=", ".join(u.code for u in created.units),
-        web=f"{base.rstrip('/')}/?campaign={spec.key}" if base else texts.CREATE_WEB_PATH.format(key=spec.key),
+        web=dict(campaigns.links(spec.key, base)).get("web") or texts.CREATE_WEB_PATH.format(key=spec.key),
     ))
 
 
@@ -71,25 +66,8 @@ def _raw(fields: dict[str, str]) -> dict[str, object] | None:
     if "dialogue_date" in raw and (day := parse_date(str(raw["dialogue_date"]))) is not None:
         raw["dialogue_date"] = day.isoformat()
     if "don_vi" in fields:
-        units = _units(fields["don_vi"])
-        if units is None:
+        units, bad = campaigns.parse_units(fields["don_vi"])
+        if bad or not units:
             return None
         raw["units"] = units
     return raw
-
-
-def _units(text: str) -> list[dict[str, object]] | None:
-    """`KP1:Khóm 1,KP2:Khóm 2[:allocation]` as units; None when one has no code or name."""
-    units: list[dict[str, object]] = []
-    for item in (i.strip() for i in text.split(",")):
-        if not item:
-            continue
-        code, sep, rest = item.partition(":")
-        name, _, allocation = rest.rpartition(":") if rest.count(":") else (rest, "", "")
-        if not sep or not code.strip() or not name.strip():
-            return None
-        unit: dict[str, object] = {"code": code.strip().upper(), "name": name.strip()}
-        if allocation.strip():
-            unit["allocation"] = allocation.strip()
-        units.append(unit)
-    return units or None

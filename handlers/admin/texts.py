@@ -181,14 +181,12 @@ CREATE_USAGE = (
 )
 CREATE_UNKNOWN_KEY = "Không hiểu «{item}». Các mục dùng được: ma, ten, ngay, han, tien_to, chu_de, to_chuc, don_vi."
 CREATE_BAD_UNIT = "Đơn vị «{item}» cần ghi dạng MÃ:Tên (ví dụ KP1:Khóm 1), các đơn vị cách nhau bằng dấu phẩy."
-CREATE_KEY_TAKEN = "Mã chiến dịch: đã được dùng (đổi ngày của chiến dịch đó bằng /chien_dich MÃ rồi /chien_dich ngay=…)"
 CREATE_REFUSED = "❌ Chưa tạo được chiến dịch:\n{reasons}"
 CREATE_DONE = (
     "✅ Đã tạo chiến dịch «{name}» (mã {key}): đối thoại {dialogue}, hạn gửi câu hỏi hết ngày {deadline}, "
     "mã câu hỏi {prefix}-…; đơn vị: {units}.\n"
     "Thanh niên vào chiến dịch bằng:\n"
-    "• Telegram: gửi /start {key} cho bot (liên kết t.me/TÊN_BOT?start={key})\n"
-    "• Zalo: nhắn /start {key}\n"
+    "• Telegram, Zalo: gửi /start {key} cho bot\n"
     "• Web: {web}\n"
     "Làm việc với chiến dịch này: /chien_dich {key}, rồi /cap_quyen để giao quyền quản trị, điều phối."
 )

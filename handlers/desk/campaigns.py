@@ -131,33 +131,19 @@ async def overview(act: Act, real: Actor) -> list[Row] | None:
     return found
 
 
+LINK_LABELS = {"start": texts.LINK_TELEGRAM, "web": texts.LINK_WEB, "public": texts.LINK_PUBLIC}
+
+
 def deep_links(key: str, base: str | None, units: tuple[str, ...] = ()) -> list[tuple[str, str]]:
-    """(label, link) a campaign is reached by: the chat's /start payload, the web chat, the public page."""
-    root = (base or "").rstrip("/")
-    if key == campaigns.PRIMARY:  # the province's: the links printed before there were several
-        links = [(texts.LINK_TELEGRAM, "/start"), (texts.LINK_TELEGRAM_URL, "https://t.me/<bot>")]
-        return links + ([(texts.LINK_WEB, f"{root}/"), (texts.LINK_PUBLIC, f"{root}/cong-khai")] if root else [])
-    links = [(texts.LINK_TELEGRAM, f"/start {key}"), (texts.LINK_TELEGRAM_URL, f"https://t.me/<bot>?start={key}")]
-    if root:
-        links += [(texts.LINK_WEB, f"{root}/?campaign={key}"), (texts.LINK_PUBLIC, f"{root}/cong-khai/{key}")]
-    links += [(texts.LINK_UNIT.format(unit=code), f"/start {key}-{code}" + (f" · {root}/?campaign={key}&unit={code}"
-                                                                           if root else "")) for code in units[:20]]
-    return links
+    """(label, link) a campaign is reached by (handlers.campaigns.links), labelled for the desk."""
+    return [(LINK_LABELS.get(kind) or texts.LINK_UNIT.format(unit=kind.partition(":")[2]), link)
+            for kind, link in campaigns.links(key, base, units[:20])]
 
 
 def units_of(text: str) -> tuple[list[dict[str, object]], list[str]]:
-    """Units typed one a line as `MÃ: Tên: chỉ tiêu` (the number may be left out); the reasons a line is refused."""
-    units: list[dict[str, object]] = []
-    problems: list[str] = []
-    for number, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
-        parts = [p.strip() for p in line.split(":")]
-        allocation = parts[2] if len(parts) == 3 else "0"
-        if len(parts) not in (2, 3) or not parts[0] or not parts[1] or not allocation.isdigit():
-            problems.append(texts.CREATE_BAD_UNIT.format(line=number))
-            continue
-        units.append({"code": parts[0].upper(), "name": parts[1], "allocation": int(allocation)})
+    """The form's units (handlers.campaigns.parse_units); the reasons an item is refused."""
+    units, bad = campaigns.parse_units(text)
+    problems = [texts.CREATE_BAD_UNIT.format(item=item) for item in bad]
     if len(units) > MAX_UNITS:
         problems.append(texts.CREATE_TOO_MANY_UNITS.format(count=MAX_UNITS))
     return units, problems
@@ -189,8 +175,6 @@ async def create(act: Act, real: Actor, form: Mapping[str, str]) -> tuple[Campai
         return None, [texts.FORBIDDEN]
     raw, problems = raw_spec(form)
     province = act.settings.province
-    if raw["key"] in await campaigns.every(province, act.uow):
-        problems.insert(0, texts.CREATE_KEY_TAKEN)
     if problems:
         await act.audit("tao_chien_dich", detail=f"desk refused: {'; '.join(problems)}"[:200], allowed=False)
         return None, problems

@@ -13,6 +13,7 @@ from sqlmodel import select
 
 from bot.app import App, build_app
 from bot.config import AppConfig
+from handlers import campaigns
 from handlers.campaigns import FIELD_NAMES
 from handlers.desk import texts
 from handlers.settings import Campaign, Person, Roles
@@ -68,17 +69,11 @@ def base(app: App) -> str:
 
 
 async def asks(app: App, youth: TelegramUser, text: str, campaign: str | None = None) -> list[str]:
-    """Consent, (a deep link's campaign: the youth's row, as /start KEY sets it), unit, anonymous, the
-    question; the receipt's buttons."""
-    await youth.say("/start")
-    await youth.press("consent:yes")
-    if campaign is not None:
-        async with app.store.unit() as uow:
-            found = await uow.youth.get("telegram", str(youth.user_id))
-            assert found is not None
-            found.campaign = campaign
-            await uow.youth.save(found)
-    await youth.press("unit:KESACH")
+    """The youth comes by a unit's deep link (the province's `KESACH`, or `KEY-KESACH`), consents,
+    stays anonymous and asks; the receipt's buttons."""
+    link = f"{campaign}-KESACH" if campaign is not None else "KESACH"
+    await youth.say(f"/start {link}")  # the greeting with the notice and «Đồng ý»
+    await youth.press(f"consent:yes:{link}")
     await youth.press("name:anon")
     [receipt] = await youth.say(text)
     return youth.buttons(receipt)
@@ -236,7 +231,7 @@ async def test_the_create_form_creates_a_campaign_and_refuses_a_bad_one_with_rea
                  "units": "ANMY: Xã An Mỹ: 5\nkhông đúng"}
         async with browser.post(f"{base(app)}/desk/chien-dich/tao", data=with_units) as refused:
             html = await refused.text()
-        assert refused.status == 422 and texts.CREATE_BAD_UNIT.format(line=2) in html
+        assert refused.status == 422 and texts.CREATE_BAD_UNIT.format(item="không đúng") in html
         fixed = {**with_units, "csrf": csrf_of(html), "units": "ANMY: Xã An Mỹ: 5\nKHAC: Khác"}
         async with browser.post(f"{base(app)}/desk/chien-dich/tao", data=fixed) as taken:
             html = await taken.text()
@@ -250,7 +245,7 @@ async def test_the_create_form_creates_a_campaign_and_refuses_a_bad_one_with_rea
         assert [(c.key, c.dialogue_date.isoformat(), c.deadline_days_before) for c in heard] == [("anmy2026", "2026-04-25", 10)]
 
         async with browser.post(f"{base(app)}/desk/chien-dich/tao", data={**good, "csrf": csrf_of(html)}) as again:
-            assert again.status == 422 and texts.CREATE_KEY_TAKEN in await again.text()  # never replaced
+            assert again.status == 422 and campaigns.TAKEN in await again.text()  # never replaced
         async with browser.get(f"{base(app)}/desk/chien-dich") as page:
             assert ">anmy2026<" in await page.text()
         async with browser.get(f"{base(app)}/desk", params={"chien_dich": "anmy2026"}) as page:

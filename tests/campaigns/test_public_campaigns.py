@@ -40,11 +40,13 @@ async def test_each_campaign_shows_only_its_approved_questions(
     await allowed(app, TelegramUser(api, 604), SHY, LOCAL_KEY, allow=False)  # KS2023-0003: never allowed
     await allowed(app, TelegramUser(api, 605), UNAPPROVED, LOCAL_KEY)  # KS2023-0004: allowed, not approved
     admin = TelegramUser(api, ADMIN_ID)
-    for code in ("ST2023-0001", "KS2023-0001", "KS2023-0002", "KS2023-0003", "KS2023-0004"):
-        await admin.say(f"/tra_loi {code}")
-        await admin.say(f"Trả lời cho {code}: liên hệ Huyện đoàn để được hướng dẫn.")
-    for code in ("ST2023-0001", "KS2023-0001", "KS2023-0002", "KS2023-0003"):
-        await admin.say(f"/cong_khai {code}")  # KS2023-0003 is refused: its youth did not allow it
+    for campaign, codes in (("tinh", ("ST2023-0001",)), (LOCAL_KEY, ("KS2023-0001", "KS2023-0002", "KS2023-0003"))):
+        await admin.say(f"/chien_dich {campaign}")  # a province admin works on one campaign at a time
+        for code in (*codes, "KS2023-0004") if campaign == LOCAL_KEY else codes:
+            await admin.say(f"/tra_loi {code}")
+            await admin.say(f"Trả lời cho {code}: liên hệ Huyện đoàn để được hướng dẫn.")
+        for code in codes:
+            await admin.say(f"/cong_khai {code}")  # KS2023-0003 is refused: its youth did not allow it
 
     await page.goto(f"{base(app)}/cong-khai/{LOCAL_KEY}")
     await expect(page).to_have_title(texts.PUBLIC_PAGE_TITLE.format(campaign=LOCAL_NAME))

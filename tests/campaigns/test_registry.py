@@ -130,11 +130,15 @@ async def test_creating_a_campaign_validates_as_the_file_does_and_tells_why_in_v
         assert spec is None and "Mã chiến dịch: trùng mã một đơn vị của tỉnh" in problems
         assert "Tiền tố mã câu hỏi: đã được dùng" in problems  # KS2023 is the file campaign's
         spec, problems = await campaigns.create(two_campaigns, uow, local_spec(), "a", now)
+        assert spec is None and problems == [campaigns.TAKEN]  # the file's campaign has that key
+        spec, problems = await campaigns.create(two_campaigns, uow, local_spec(), "a", now, replace=True)
         assert spec is None and problems == ["Chiến dịch này khai báo trong config.yaml: sửa trong tệp cấu hình"]
         spec, problems = await campaigns.create(two_campaigns, uow, local_spec(key="phuong1", receipt_prefix="P1"), "a", now)
         assert problems == [] and spec is not None
     async with store.unit() as uow:  # stored: every worker sees it (after the lookup cache's few seconds)
         assert "phuong1" in await campaigns.every(two_campaigns, uow)
-        spec, problems = await campaigns.create(  # a stored campaign may be changed under its key
-            two_campaigns, uow, local_spec(key="phuong1", receipt_prefix="P1", dialogue_date="2023-05-02"), "a", now)
+        changed = local_spec(key="phuong1", receipt_prefix="P1", dialogue_date="2023-05-02")
+        spec, problems = await campaigns.create(two_campaigns, uow, changed, "a", now)
+        assert spec is None and problems == [campaigns.TAKEN]  # creating never replaces a campaign
+        spec, problems = await campaigns.create(two_campaigns, uow, changed, "a", now, replace=True)
         assert problems == [] and spec is not None and spec.dialogue_date == date(2023, 5, 2)

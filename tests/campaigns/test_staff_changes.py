@@ -4,6 +4,7 @@
 import pytest
 
 from bot.config import AppConfig
+from handlers import campaigns
 from handlers.admin import texts
 from handlers.settings import Person, Roles
 from handlers.types import Address, Attachment, IncomingMessage, Kind
@@ -60,13 +61,13 @@ async def test_a_bad_campaign_is_refused_with_every_reason_in_vietnamese(
     clash = texts_of(await zalo.text(ZALO_ADMIN, '/tao_chien_dich ma=kesach ten="Phường Một" ngay=20/04/2027 tien_to=ST2023'))
     assert "Mã chiến dịch: trùng mã một đơn vị của tỉnh" in clash and "Tiền tố mã câu hỏi: đã được dùng" in clash
     in_file = texts_of(await zalo.text(ZALO_ADMIN, f'/tao_chien_dich ma={LOCAL_KEY} ten="Kế Sách" ngay=20/04/2027 tien_to=KS9'))
-    assert "config.yaml" in in_file
+    assert campaigns.TAKEN in in_file  # the file's campaign has that key
     assert "Không hiểu «ngay_doi_thoai=»" in texts_of(await zalo.text(ZALO_ADMIN, "/tao_chien_dich ngay_doi_thoai=1/1/2027"))
     assert "MÃ:Tên" in texts_of(await zalo.text(ZALO_ADMIN, f"/tao_chien_dich {NEW.replace('KP1:Khóm 1', 'KP1')}"))
     assert texts.CREATE_USAGE in texts_of(await zalo.text(ZALO_ADMIN, "/tao_chien_dich"))
     assert "Đã tạo" in texts_of(await zalo.text(ZALO_ADMIN, f"/tao_chien_dich {NEW}"))
     again = texts_of(await zalo.text(ZALO_ADMIN, f"/tao_chien_dich {NEW.replace('p1', 'p2')}"))
-    assert texts.CREATE_KEY_TAKEN in again  # creating never replaces a campaign
+    assert campaigns.TAKEN in again  # creating never replaces a campaign
     assert [c.key for c in heard] == ["phuong1"] and len(await rows(store, StoredCampaign)) == 1
 
 
