@@ -26,6 +26,8 @@ replies.
     .venv/bin/python bench/pipeline.py --youth 600 --concurrency 300 --no-latency --bots doithoai \
         --databases sqlite postgres --warmup 100   # one worker: PostgreSQL against SQLite
     .venv/bin/python bench/pipeline.py --youth 1000 --rate 100 200 300 500   # open loop, 1,000 youth at once
+    .venv/bin/python bench/pipeline.py --youth 600 --concurrency 300 --no-latency --bots doithoai \
+        --databases postgres --profile /tmp/prof && .venv/bin/python bench/profile.py /tmp/prof/*.txt   # py-spy
 """
 
 import argparse

@@ -22,8 +22,8 @@ INSIDE = {
     "dispatcher's unit (bot/dispatcher.py _handle)": r"Dispatcher\._handle \(",
     "SQLAlchemy anywhere": r"\(sqlalchemy/",
     "asyncpg anywhere": r"\(asyncpg/",
-    "the Bot API client (aiogram, aiohttp)": r"\((aiogram|aiohttp)/",
 }
+CLIENT = ("aiogram", "aiohttp", "pydantic", "yarl", "multidict")  # the Bot API client, counted by leaf frame
 _FRAME = re.compile(r"^(?P<function>.*?) \((?P<file>[^:]*):\d+\)$")
 
 
@@ -50,6 +50,8 @@ def summarise(path: Path) -> None:
             if re.search(pattern, stack):
                 inside[name] += n
     print(f"{path}: {total} samples")
+    client = sum(n for p, n in leaves.items() if p in CLIENT)
+    print(f"  leaf frame in the Bot API client ({', '.join(CLIENT)}): {client * 100 / total:.1f} %")
     print("  leaf frame by package: " + ", ".join(f"{p} {n * 100 / total:.1f} %" for p, n in leaves.most_common(12)))
     for name in INSIDE:
         print(f"  inside {name}: {inside[name] * 100 / total:.1f} %")
