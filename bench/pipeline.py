@@ -26,6 +26,8 @@ replies.
     .venv/bin/python bench/pipeline.py --youth 600 --concurrency 300 --no-latency --bots doithoai \
         --databases sqlite postgres --warmup 100   # one worker: PostgreSQL against SQLite
     .venv/bin/python bench/pipeline.py --youth 1000 --rate 100 200 300 500   # open loop, 1,000 youth at once
+    .venv/bin/python bench/pipeline.py --youth 600 --concurrency 300 --no-latency --bots doithoai \
+        --databases postgres --profile /tmp/prof && .venv/bin/python bench/profile.py /tmp/prof/*.txt   # py-spy
 """
 
 import argparse
@@ -143,10 +145,11 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 
 async def run(
     bot: str, youth_count: int, concurrency: int, paced: bool = False, think: tuple[float, float] | None = None,
-    database: tuple[str, str] | None = None, warmup: int = 0,
+    database: tuple[str, str] | None = None, warmup: int = 0, profile: Path | None = None,
 ) -> dict[str, float]:
     """One bot through `youth_count` conversations; `database` is doithoai's PostgreSQL (name, URL),
-    else SQLite; `warmup` youth run first, not counted (connection pools open, caches full)."""
+    else SQLite; `warmup` youth run first, not counted (connection pools open, caches full);
+    `profile`: py-spy records the bot during the counted run into that file (collapsed stacks)."""
     async with FakeTelegramAPI(TOKEN) as api:
         waiter = Waiter(api)
         with tempfile.TemporaryDirectory() as tmp:
@@ -168,10 +171,14 @@ async def run(
                 if backends:
                     await backends.start()
                 memory = RssTrail(process.pid, lambda: len(latencies) / len(steps(bot, 0)))
+                spy = record(process.pid, profile) if profile else None
                 cpu_before, own_before = cpu_seconds(process.pid), cpu_seconds(os.getpid())
                 began = time.perf_counter()
                 await asyncio.gather(*(one(10_000 + i, latencies) for i in range(youth_count)))
                 elapsed = time.perf_counter() - began
+                if spy is not None:
+                    spy.send_signal(signal.SIGINT)  # py-spy writes its file on SIGINT
+                    spy.wait(30)
                 cpu, own = cpu_seconds(process.pid) - cpu_before, cpu_seconds(os.getpid()) - own_before
                 server = await backends.stop() if backends else 0.0
                 trail = memory.stop()
@@ -189,6 +196,13 @@ async def run(
             "p50": pct(0.50), "p95": pct(0.95), "p99": pct(0.99), "mean": statistics.fmean(latencies) * 1000,
             "rss": rss, "cpu_ms": cpu * 1000 / len(latencies), "bench_ms": own * 1000 / len(latencies),
             "postgres_ms": server * 1000 / len(latencies), "trail": trail}  # type: ignore[dict-item]
+
+
+def record(pid: int, path: Path) -> subprocess.Popen[bytes]:
+    """py-spy sampling `pid` (100 samples/s, idle frames left out) until SIGINT, into `path`."""
+    spy = Path(sys.executable).with_name("py-spy")
+    return subprocess.Popen([str(spy), "record", "--pid", str(pid), "--rate", "100", "--format", "raw",
+                             "--output", str(path), "--nonblocking"], stdout=subprocess.DEVNULL)
 
 
 class RssTrail:
@@ -238,6 +252,8 @@ def arguments() -> argparse.Namespace:
                         help="doithoai's databases in the closed loop, run back to back (postgres: a scratch "
                              "database on the local server, see tests/pg.py)")
     parser.add_argument("--warmup", type=int, default=0, help="youth run before each counted closed loop")
+    parser.add_argument("--profile", type=Path, metavar="DIR", help="py-spy (installed in the venv) records "
+                        "doithoai during each counted closed loop into DIR/<bot>.txt, collapsed stacks")
     parser.add_argument("--rate", type=float, nargs="+", help="open loop instead: doithoai at these offered "
                         "updates/s, --youth in conversation at once (bench/openloop.py)")
     parser.add_argument("--webhook", action="store_true", help="open loop over a webhook instead of long polling")
@@ -260,12 +276,14 @@ async def main() -> None:
     for bot in args.bots:
         for database in args.databases if bot == "doithoai" else ["sqlite"]:
             name = bot if database == "sqlite" else f"{bot}/pg"
+            profile = args.profile / f"{name.replace('/', '-')}.txt" if args.profile else None
             if database == "postgres":
                 async with scratch_database() as scratch:
-                    results[name] = await run(bot, args.youth, args.concurrency, args.paced, None, scratch, args.warmup)
+                    results[name] = await run(bot, args.youth, args.concurrency, args.paced, None, scratch,
+                                              args.warmup, profile)
             else:
                 paced = args.paced and bot == "doithoai"
-                results[name] = await run(bot, args.youth, args.concurrency, paced, None, None, args.warmup)
+                results[name] = await run(bot, args.youth, args.concurrency, paced, None, None, args.warmup, profile)
             show(name, results[name])
     summarise(results)
     if args.no_latency:

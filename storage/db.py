@@ -1,12 +1,14 @@
 """Async engine and session factory: SQLite (WAL) by default, PostgreSQL via DATABASE_URL."""
 
+import logging
 import sqlite3
+import time
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 import aiosqlite
-from sqlalchemy import event
+from sqlalchemy import event, exc
 from sqlalchemy.dialects.sqlite.aiosqlite import SQLiteDialect_aiosqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
@@ -14,6 +16,9 @@ from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage import tables  # noqa: F401  (registers every table)
+
+log = logging.getLogger(__name__)
+_RETURNED = "doithoai.returned_at"  # a pooled connection's record: when it was last given back
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -61,12 +66,13 @@ def _sqlite_creator(parsed: Any) -> Any:
     return connect
 
 
-def create_engine(url: str, *, pool_size: int = 20, max_overflow: int = 0) -> AsyncEngine:
+def create_engine(url: str, *, pool_size: int = 20, max_overflow: int = 0, ping_idle: float = 5.0) -> AsyncEngine:
     """An async engine for `url`; creates the SQLite file's folder when needed.
 
     On PostgreSQL the pool keeps `pool_size` connections open. SQLAlchemy's default (5, plus 10
     overflow connections that are closed as soon as they are returned) made a busy worker open and
-    close PostgreSQL connections all the time: each one a new server process.
+    close PostgreSQL connections all the time: each one a new server process. A connection idle in
+    the pool for `ping_idle` seconds or more is pinged when it is taken (see `_ping_when_idle`).
     """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
@@ -76,7 +82,39 @@ def create_engine(url: str, *, pool_size: int = 20, max_overflow: int = 0) -> As
         engine = create_async_engine(url, async_creator=_sqlite_creator(parsed))
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
-    return create_async_engine(url, pool_pre_ping=True, pool_size=pool_size, max_overflow=max_overflow)
+    engine = create_async_engine(url, pool_size=pool_size, max_overflow=max_overflow)
+    _ping_when_idle(engine, ping_idle)
+    return engine
+
+
+def _ping_when_idle(engine: AsyncEngine, seconds: float) -> None:
+    """Ping a pooled connection at checkout only if it sat idle for `seconds`, instead of every time.
+
+    `pool_pre_ping` pinged every checkout: on asyncpg three round trips (BEGIN, an empty query,
+    ROLLBACK), 9 % of a busy worker's CPU. A busy worker takes its connections back within
+    milliseconds; a server restart or a dropped connection is found in two ways instead: after a
+    quiet spell (when restarts are done) the ping finds the connection dead and the pool opens a
+    new one, so nothing fails; on a busy worker the first statement on a dead connection fails
+    (that one update gets the polite error reply) and SQLAlchemy, seeing a disconnect, discards
+    every connection of the pool opened before it, so the next units reconnect.
+    (tests/storage/test_pool.py kills the server's connections both ways.)
+    """
+    def returned(_dbapi: Any, record: Any) -> None:
+        record.info[_RETURNED] = time.monotonic()
+
+    def taken(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.pop(_RETURNED, None)
+        if since is None or time.monotonic() - since < seconds:
+            return
+        try:
+            dbapi_connection.ping()
+        except Exception as error:  # noqa: BLE001 - any failure: the pool replaces the connection
+            log.info("a pooled database connection idle for %.0f s was lost (%s): reconnecting",
+                     time.monotonic() - since, type(error).__name__)
+            raise exc.DisconnectionError() from error
+
+    event.listen(engine.sync_engine.pool, "checkin", returned)
+    event.listen(engine.sync_engine.pool, "checkout", taken)
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -9,12 +9,10 @@ process never leaves it behind. SQLite needs nothing: its units of work take tur
 
 import hashlib
 
-from sqlalchemy import text
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.states import forget
-
-_LOCK = text("SELECT pg_advisory_xact_lock(:key)")
+from storage.statements import advisory_lock
 
 
 def lock_key(*parts: str) -> int:
@@ -31,8 +29,10 @@ def chat_lock_key(channel: str, chat_id: str) -> int:
 async def lock_chat(session: AsyncSession, channel: str, chat_id: str) -> None:
     """Wait for this chat's lock until the session's transaction ends (PostgreSQL only).
 
-    A state of the chat read earlier in the transaction is read again after it (storage/states.py)."""
+    A state of the chat read earlier in the transaction is read again after it (storage/states.py).
+    Taken first thing in a transaction, the lock goes to the server with its BEGIN: no round trip
+    of its own. It cannot ride on the redelivery read that follows, whose snapshot would be taken
+    before the lock is granted (it would miss what the twin holding the lock commits)."""
     forget(session, f"{channel}:{chat_id}")
     if session.get_bind().dialect.name == "postgresql":
-        connection = await session.connection()  # the transaction's own connection
-        await connection.execute(_LOCK, {"key": chat_lock_key(channel, chat_id)})
+        await advisory_lock(session, chat_lock_key(channel, chat_id))

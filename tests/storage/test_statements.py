@@ -1,18 +1,24 @@
 """Statements run without the ORM (storage/statements.py) read and write what the ORM would, on each backend."""
 
 import asyncio
+from collections.abc import AsyncIterator
 from datetime import datetime, timezone
 
 import pytest
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncEngine
-from sqlmodel import select
+from sqlalchemy import BigInteger, bindparam, func, update
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlmodel import col, select
 
-from storage import Question, Store, Youth
+from bot.dispatcher import duplicate_update
+from storage import Question, Store, Youth, create_engine
 from storage.clock import from_db
-from storage.locks import lock_chat
+from storage.locks import chat_lock_key, lock_chat
 from storage.migrate import upgrade
 from storage.models_admin import Answer
+from storage.postgres import Direct
+from storage.statements import _CONNECTION, Statement, _connection
+from tests.pg import throwaway_database
 
 NOW = datetime(2023, 5, 10, 2, 0, tzinfo=timezone.utc)
 
@@ -178,3 +184,115 @@ async def test_taking_a_chats_lock_reads_its_state_again(engine: AsyncEngine) ->
         assert (await uow.states.get("telegram:15")).step == "idle"  # type: ignore[union-attr]  # read once
         await lock_chat(uow.session, "telegram", "15")
         assert (await uow.states.get("telegram:15")).step == "followup"  # type: ignore[union-attr]
+
+
+@pytest.fixture
+async def pg_url() -> AsyncIterator[str]:
+    """A throw-away PostgreSQL database, migrated."""
+    async with throwaway_database("doithoai_test") as url:
+        engine = create_engine(url)
+        await upgrade(engine)
+        await engine.dispose()
+        yield url
+
+
+async def test_on_postgresql_statements_run_on_the_asyncpg_connection_of_the_transaction(pg_url: str) -> None:
+    engine = create_engine(pg_url)
+    store = Store(engine)
+    try:
+        async with store.unit() as uow:
+            youth = await uow.youth.create("telegram", "20", NOW)
+            connection, _ = await _connection(uow.session)
+            assert isinstance(connection, Direct)
+            assert connection.adapter._transaction is not None  # the adapter's own transaction, begun for it
+            ids = []
+            for text, review in (("A", True), ("B", False), ("C", None)):
+                q = await uow.questions.add(Question(
+                    youth_id=youth.id, channel="telegram", text_raw=text, text_norm=text, created_at=NOW,
+                    topic_scores={"viec_lam": 0.5, "list": [1, "hai"]}, needs_review=bool(review)), "ST")
+                ids.append(q.id or 0)
+            await uow.session.exec(select(Youth))  # the ORM in the same unit: the same transaction
+        async with store.unit() as uow:
+            found = await uow.questions.of_youth(youth.id or 0)
+            assert [(q.needs_review, q.topic_scores, from_db(q.created_at)) for q in reversed(found)] == [
+                (flag, {"viec_lam": 0.5, "list": [1, "hai"]}, NOW) for flag in (True, False, False)]
+            # An IN list between two other parameters, numbered after them as SQLAlchemy numbers them.
+            between = Statement(select(Question.id).where(
+                col(Question.channel) == bindparam("channel"), col(Question.id).in_(bindparam("ids", expanding=True)),
+                col(Question.text_raw) != bindparam("text")).order_by(col(Question.id)))
+            assert await between.all(uow.session, {"channel": "telegram", "ids": ids, "text": "B"}) == [
+                (ids[0],), (ids[2],)]
+            assert await between.all(uow.session, {"channel": "telegram", "ids": [], "text": "B"}) == []
+            changed = Statement(update(Question).where(col(Question.youth_id) == bindparam("youth_id")), keys=["status"])
+            assert await changed.run(uow.session, {"youth_id": youth.id, "status": "answered"}) == 3
+        async with store.unit() as uow:
+            assert {q.status for q in await uow.questions.of_youth(youth.id or 0)} == {"answered"}
+    finally:
+        await store.close()
+
+
+async def test_on_postgresql_the_chat_lock_goes_with_begin_and_holds_until_the_unit_ends(pg_url: str) -> None:
+    engine = create_engine(pg_url)
+    store = Store(engine)
+    key = chat_lock_key("telegram", "21")
+    probe = Statement(select(func.pg_try_advisory_xact_lock(bindparam("key", type_=BigInteger))))
+
+    async def free() -> bool:
+        async with store.unit() as other:
+            return bool(await probe.scalar(other.session, {"key": key}))
+
+    try:
+        async with store.unit() as uow:
+            await lock_chat(uow.session, "telegram", "21")
+            assert uow.session.info[_CONNECTION][1].adapter._transaction is not None
+            assert not await free()
+            await uow.youth.create("telegram", "21", NOW)
+        assert await free()
+        with pytest.raises(RuntimeError):
+            async with store.unit() as uow:
+                await lock_chat(uow.session, "telegram", "21")
+                await uow.youth.create("telegram", "22", NOW)
+                raise RuntimeError("the handler failed")
+        assert await free()
+        async with store.unit() as uow:
+            assert await uow.youth.get("telegram", "21") is not None
+            assert await uow.youth.get("telegram", "22") is None
+    finally:
+        await store.close()
+
+
+async def test_on_postgresql_a_lock_that_fails_with_begin_leaves_the_connection_usable(pg_url: str) -> None:
+    engine = create_async_engine(pg_url, pool_size=1, max_overflow=1,
+                                 connect_args={"server_settings": {"lock_timeout": "200"}})
+    store = Store(engine)
+    try:
+        async with store.unit() as holder:
+            await lock_chat(holder.session, "telegram", "23")
+            with pytest.raises(DBAPIError, match="lock timeout"):  # the exception SQLAlchemy raised before
+                async with store.unit() as waiter:
+                    await lock_chat(waiter.session, "telegram", "23")
+        for chat in ("23", "24"):  # both pooled connections still work
+            async with store.unit() as uow:
+                await lock_chat(uow.session, "telegram", chat)
+                await uow.youth.create("telegram", chat, NOW)
+        async with store.unit() as uow:
+            assert await uow.youth.get("telegram", "24") is not None
+    finally:
+        await store.close()
+
+
+async def test_on_postgresql_a_duplicate_update_is_an_integrity_error_naming_its_table(pg_url: str) -> None:
+    store = Store(create_engine(pg_url))
+    try:
+        async with store.unit() as uow:
+            await lock_chat(uow.session, "telegram", "25")
+            await uow.updates.record("telegram", "u9", "telegram:25", [{"text": "a"}], NOW)
+        with pytest.raises(IntegrityError) as caught:
+            async with store.unit() as uow:
+                await lock_chat(uow.session, "telegram", "25")
+                assert await uow.updates.replies_for("telegram", "u9") == [{"text": "a"}]
+                await uow.updates.record("telegram", "u9", "telegram:25", [], NOW)
+        assert duplicate_update(caught.value)  # the dispatcher's test for a redelivered twin
+        assert "$1" in (caught.value.statement or "")  # raised by the direct path
+    finally:
+        await store.close()
