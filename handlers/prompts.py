@@ -7,6 +7,7 @@ from handlers.settings import Unit
 from handlers.turn import Phase, Step, Turn
 from handlers.types import Button
 from storage import Youth
+from storage.models import PRIMARY_CAMPAIGN
 
 Rows = tuple[tuple[Button, ...], ...]
 
@@ -119,7 +120,7 @@ def ask_name(turn: Turn) -> None:
 
 def ask_question(turn: Turn) -> None:
     """Ask for the question text."""
-    turn.say(texts.ASK_QUESTION)
+    turn.say(_invitation(turn))
 
 
 def topic_label(turn: Turn, topic_id: str | None) -> str:
@@ -144,7 +145,7 @@ def followup(turn: Turn) -> None:
 
 def idle(turn: Turn) -> None:
     """Between questions: invite another one."""
-    turn.say(texts.ASK_QUESTION, after_receipt_buttons())
+    turn.say(_invitation(turn), after_receipt_buttons())
 
 
 def after_receipt_buttons() -> Rows:
@@ -215,3 +216,8 @@ def time_text(turn: Turn) -> str:
     }[turn.phase]
     line = template.format(dialogue=turn.dialogue_text, deadline=turn.deadline_text, days=turn.days_left)
     return f"{line}\n\n{note}" if note else line
+
+
+def _invitation(turn: Turn) -> str:
+    """The invitation to type a question, naming whose dialogue it is."""
+    return texts.ASK_QUESTION if turn.settings.key == PRIMARY_CAMPAIGN else texts.ASK_QUESTION_LOCAL

@@ -125,6 +125,7 @@ ASK_QUESTION = (
     "Mời bạn nhập câu hỏi hoặc kiến nghị gửi lãnh đạo tỉnh (một câu hỏi mỗi lần). "
     "Bạn có thể gõ có dấu hoặc không dấu."
 )
+ASK_QUESTION_LOCAL = ASK_QUESTION.replace("lãnh đạo tỉnh", "lãnh đạo địa phương")  # a commune's or district's dialogue
 QUESTION_EMPTY = "Mình chưa thấy nội dung câu hỏi. Bạn nhập câu hỏi bằng chữ nhé."
 QUESTION_TOO_SHORT = "Câu hỏi hơi ngắn ({length} ký tự). Bạn viết rõ hơn một chút (ít nhất {min} ký tự) nhé."
 QUESTION_TOO_LONG = (

@@ -84,7 +84,7 @@ async def test_switching_keeps_the_name_and_asks_the_unit_only_when_the_new_camp
     replies = await chat.text("u", "/doithoai")
     assert buttons_of(replies) == ["camp:tinh", f"camp:{LOCAL_KEY}"]
     replies = await chat.text("u", "2")  # typed: KESACH is one of Kế Sách's units too
-    assert texts.ASK_QUESTION in texts_of(replies) and texts.ASK_UNIT not in texts_of(replies)
+    assert texts.ASK_QUESTION_LOCAL in texts_of(replies) and texts.ASK_UNIT not in texts_of(replies)
     youth = await youth_of(store, "u")
     assert (youth.campaign, youth.unit_code, youth.name) == (LOCAL_KEY, "KESACH", "Lê Thị Hoa")
     assert "KS2023-0001" in texts_of(await chat.text("u", SECOND))
