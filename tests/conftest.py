@@ -10,6 +10,7 @@ from bot.config import AppConfig, load_config
 from bot.dispatcher import Dispatcher
 from handlers.conversation import Conversation
 from storage import Store, create_all, create_engine
+from tests.admin.conftest import Outbox, RecordingAnnouncer
 from tests.support import FakeClock, MemoryChannel, ScriptedTagger, local
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -60,3 +61,15 @@ def dispatcher(store: Store, config: AppConfig, clock: FakeClock, tagger: Script
 @pytest.fixture
 def chat(dispatcher: Dispatcher) -> MemoryChannel:
     return MemoryChannel(dispatcher.handle)
+
+
+@pytest.fixture
+def outbox() -> Outbox:
+    """What the dispatcher delivers to chats other than the sender (tests/admin/conftest.py)."""
+    return Outbox()
+
+
+@pytest.fixture
+def announcer() -> RecordingAnnouncer:
+    """The Announcer seam, recording instead of sending."""
+    return RecordingAnnouncer()

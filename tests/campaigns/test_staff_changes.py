@@ -14,8 +14,7 @@ from storage.models_admin import RoleGrant
 from tests.admin.conftest import RecordingAnnouncer, rows
 from tests.campaigns.conftest import LOCAL_KEY
 from tests.campaigns.test_staff_views import (  # noqa: F401 - fixtures
-    LOCAL_ADMIN, PROVINCE_ADMIN, PROVINCE_HEALTH, announcer, codes, heard, outbox, staff_dispatcher, telegram,
-    zalo,
+    LOCAL_ADMIN, PROVINCE_ADMIN, PROVINCE_HEALTH, codes, heard, staff_dispatcher, telegram, zalo,
 )
 from tests.support import FakeClock, MemoryChannel, texts_of
 

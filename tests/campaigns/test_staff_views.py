@@ -30,14 +30,6 @@ def staffed(two_campaigns: AppConfig) -> AppConfig:
     return two_campaigns.model_copy(update={"roles": roles})
 
 
-@pytest.fixture
-def outbox() -> Outbox:
-    return Outbox()
-
-
-@pytest.fixture
-def announcer() -> RecordingAnnouncer:
-    return RecordingAnnouncer()
 
 
 @pytest.fixture

@@ -33,14 +33,6 @@ def config(config: AppConfig) -> AppConfig:
     return config.model_copy(update={"roles": roles})
 
 
-@pytest.fixture
-def announcer() -> RecordingAnnouncer:
-    return RecordingAnnouncer()
-
-
-@pytest.fixture
-def outbox() -> Outbox:
-    return Outbox()
 
 
 @pytest.fixture
