@@ -1,3 +1,3 @@
 """Privacy tests reuse the admin fixtures: configured staff, a recording outbound seam."""
 
-from tests.admin.conftest import announcer, config, dispatcher, outbox  # noqa: F401
+from tests.admin.conftest import config, dispatcher  # noqa: F401

@@ -3,7 +3,7 @@
 from sqlmodel import select
 
 from storage import Question, Store
-from tests.admin.conftest import ADMIN, announcer, ask, config, dispatcher, outbox  # noqa: F401 - fixtures
+from tests.admin.conftest import ADMIN, ask, config, dispatcher  # noqa: F401 - fixtures
 from tests.support import MemoryChannel
 
 __all__ = ["answered", "ask_named", "published", "question_of"]
