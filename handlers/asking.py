@@ -8,7 +8,7 @@ one (see handlers/followups.py); whatever they do next, nothing they sent is los
 import logging
 from typing import Any
 
-from handlers import followups, joining, prompts, texts
+from handlers import campaigns, followups, joining, prompts, texts
 from handlers.coordination import optin
 from handlers.followups import PENDING, RECENT
 from handlers.smalltalk import SmallTalk, small_talk
@@ -174,7 +174,7 @@ async def store(turn: Turn, text: str) -> Question:
     turn.step = next_step(turn)
     if turn.step is not Step.IDLE:
         turn.data[KEPT] = [*turn.data.get(KEPT, []), question.id]
-    several = len(await turn.campaigns()) > 1
+    several = await campaigns.several(turn.settings.province, turn.uow)
     others = await joining.others_open(turn)  # its dialogue is over: say where it went, offer the open ones
     _receipt(turn, question, result.secondary if result else None, several=several, closed=bool(others))
     if others:

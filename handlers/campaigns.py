@@ -8,13 +8,14 @@ the province's with its own name, dates, receipt prefix, units and people (Setti
 
 import logging
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from pydantic import ValidationError
 
 from handlers.settings import CampaignSpec, Settings, campaign_conflicts
-from storage import UnitOfWork
+from storage import Question, UnitOfWork
 from storage.models import PRIMARY_CAMPAIGN
 
 log = logging.getLogger(__name__)
@@ -89,6 +90,12 @@ async def specs(settings: Settings, uow: UnitOfWork) -> list[CampaignSpec]:
     return list((await _local(settings, uow)).specs)
 
 
+async def several(settings: Settings, uow: UnitOfWork) -> bool:
+    """Whether any local campaign runs beside the province's (receipts and help then name campaigns);
+    cheaper than `every`, which builds each campaign's settings."""
+    return bool((await _local(settings, uow)).specs)
+
+
 async def staff_campaign(settings: Settings, uow: UnitOfWork, channel: str, chat_id: str) -> Settings | None:
     """The local campaign whose configured admins or coordinators include this chat, if any."""
     spec = (await _local(settings, uow)).staff.get((channel, chat_id))
@@ -121,6 +128,22 @@ def open_ones(campaigns: dict[str, Settings], now: datetime) -> list[Settings]:
     """The campaigns taking questions now, the province's first, then by dialogue date."""
     found = [c for c in campaigns.values() if is_open(c, now)]
     return sorted(found, key=lambda c: (c.key != PRIMARY, c.campaign.dialogue_date, c.key))
+
+
+def by_campaign(questions: Iterable[Question]) -> dict[str, list[Question]]:
+    """The questions grouped by their campaign's key, in the order given."""
+    grouped: dict[str, list[Question]] = {}
+    for question in questions:
+        grouped.setdefault(question.campaign, []).append(question)
+    return grouped
+
+
+def tally(questions: Sequence[Question]) -> dict[str, int]:
+    """The counts every per-campaign line shows (/chien_dich, /thongke tatca, the desk's overview):
+    total, on_time, late and answered, answered counted as /thongke counts it."""
+    late = sum(q.late for q in questions)
+    return {"total": len(questions), "on_time": len(questions) - late, "late": late,
+            "answered": sum(q.status == "answered" for q in questions)}
 
 
 def parse_link(payload: str, campaigns: dict[str, Settings]) -> tuple[str | None, str | None]:

@@ -15,7 +15,7 @@ from datetime import datetime
 
 from handlers import asking, choices, joining, prompts, publication, steps, texts
 from handlers.admin import AdminDesk, Seams, effective_settings
-from handlers.campaigns import of as campaign_settings, parse_link
+from handlers.campaigns import of as campaign_settings, parse_link, several
 from handlers.sanitize import clean_text, collapse_spaces
 from handlers.coordination import optin
 from handlers.clock import Clock
@@ -210,7 +210,7 @@ class Conversation:
                 await steps.choose_campaign(turn)
             case "trogiup" | "help":
                 campaign = turn.settings.campaign
-                more = texts.HELP_CAMPAIGNS if len(await turn.campaigns()) > 1 else ""
+                more = texts.HELP_CAMPAIGNS if await several(self.settings, turn.uow) else ""
                 turn.say(texts.HELP.format(time=prompts.time_text(turn), campaign=campaign.name, theme=campaign.theme,
                                            more=more))
             case _:

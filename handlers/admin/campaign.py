@@ -60,7 +60,7 @@ async def _describe(act: Act) -> None:
         changed=texts.CAMPAIGN_CHANGED if override is not None else "",
         deadline=campaign.deadline_date.strftime("%d/%m/%Y"),
         days=campaign.deadline_days_before,
-        **_counts(mine),
+        **campaigns.tally(mine),
     ) + "\n" + countdown(campaign, act.now)
     if act.settings.key != campaigns.PRIMARY:
         text = texts.CAMPAIGN_KEY.format(key=act.settings.key) + "\n" + text
@@ -71,16 +71,12 @@ async def _describe(act: Act) -> None:
     if len(every) == 1:  # one campaign: exactly as before several campaigns existed
         act.say(text)
         return
+    grouped = campaigns.by_campaign(questions)
     lines = [text, "", texts.CAMPAIGN_LIST_HEAD]
     for key, one in every.items():
-        lines.append(_line(one, [q for q in questions if q.campaign == key], key == act.settings.key))
+        lines.append(_line(one, grouped.get(key, []), key == act.settings.key))
     lines.append(texts.CAMPAIGN_SWITCH_HINT)
     act.say("\n".join(lines), _picker(every))
-
-
-def _counts(questions: list[Question]) -> dict[str, int]:
-    return {"total": len(questions), "late": sum(q.late for q in questions),
-            "answered": sum(q.status == "answered" for q in questions)}
 
 
 def _line(one: Settings, questions: list[Question], current: bool) -> str:
@@ -88,7 +84,7 @@ def _line(one: Settings, questions: list[Question], current: bool) -> str:
     return texts.CAMPAIGN_LINE.format(
         mark=texts.CAMPAIGN_CURRENT if current else "•", key=one.key, name=campaign.name,
         dialogue=campaign.dialogue_date.strftime("%d/%m/%Y"), deadline=campaign.deadline_date.strftime("%d/%m/%Y"),
-        **_counts(questions),
+        **campaigns.tally(questions),
     )
 
 

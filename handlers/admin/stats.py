@@ -55,7 +55,7 @@ async def overview(act: Act, questions: list[Question]) -> Overview:
         total=len(questions),
         review=sum(q.needs_review for q in questions),
         late=sum(q.late for q in questions),
-        answered=sum(q.status == "answered" for q in questions),
+        answered=campaigns.tally(questions)["answered"],
         topics=[(t.short, topics.get(t.id, 0)) for t in act.settings.topics],
         units=[(u.name, units.get(u.code, 0), u.allocation) for u in act.settings.units],
         no_unit=units.get("", 0),
@@ -104,17 +104,13 @@ async def every_campaign(act: Act) -> None:
         return
     questions = await act.uow.questions.all()
     every = await campaigns.every(act.settings.province, act.uow)
+    grouped = campaigns.by_campaign(questions)
     lines = [texts.STATS_EVERY_HEAD]
     for key, one in every.items():
-        mine = [q for q in questions if q.campaign == key]
-        lines.append(texts.STATS_EVERY_LINE.format(key=key, name=one.campaign.name, **_tally(mine)))
-    lines.append(texts.STATS_EVERY_TOTAL.format(campaigns=len(every), **_tally(
+        lines.append(texts.STATS_EVERY_LINE.format(key=key, name=one.campaign.name,
+                                                   **campaigns.tally(grouped.get(key, []))))
+    lines.append(texts.STATS_EVERY_TOTAL.format(campaigns=len(every), **campaigns.tally(
         [q for q in questions if q.campaign in every])))
     await act.audit("thongke", detail=f"every campaign: {len(every)}")
     act.say("\n".join(lines))
 
-
-def _tally(questions: list[Question]) -> dict[str, int]:
-    late = sum(q.late for q in questions)
-    return {"total": len(questions), "on_time": len(questions) - late, "late": late,
-            "answered": sum(q.status == "answered" for q in questions)}

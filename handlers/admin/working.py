@@ -46,15 +46,10 @@ async def settings_for(province: Settings, uow: UnitOfWork, actor: Actor, chat_k
     A local campaign's staff: theirs. The province's admins: the one their chat selected, else the
     province's (a selected campaign that is gone falls back to the province's). Anyone else: the
     province's."""
-    if not actor.province_wide:
-        if actor.campaign == campaigns.PRIMARY:
-            return province
-        return await campaigns.of(province, uow, actor.campaign) or province
-    key = await selected(uow, chat_key)
+    key = await selected(uow, chat_key) if actor.province_wide else actor.campaign
     if key is None or key == campaigns.PRIMARY:
         return province
     found = await campaigns.of(province, uow, key)
     if found is None:
-        log.info("the selected campaign is gone: back to the province's")
-        return province
-    return found
+        log.info("the campaign %s is gone: back to the province's", key)
+    return found or province

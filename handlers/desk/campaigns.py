@@ -106,17 +106,14 @@ class Row:
 async def rows(uow: UnitOfWork, province: Settings, now: datetime) -> list[Row]:
     """Every campaign with its counts, the province's first (the overview's table)."""
     every = await campaigns.every(province, uow)
-    counted: dict[str, list[Question]] = {}
-    for question in await uow.questions.all():
-        counted.setdefault(question.campaign, []).append(question)
+    counted = campaigns.by_campaign(await uow.questions.all())
     found = []
     for key, settings in every.items():
-        mine, campaign = counted.get(key, []), settings.campaign
+        counts, campaign = campaigns.tally(counted.get(key, [])), settings.campaign
         found.append(Row(
             key=key, name=campaign.name, dialogue=campaign.dialogue_date.strftime("%d/%m/%Y"),
-            deadline=campaign.deadline_date.strftime("%d/%m/%Y"), questions=len(mine),
-            late=sum(q.late for q in mine), answered=sum(q.status in ("answered", "closed") for q in mine),
-            is_open=campaigns.is_open(settings, now),
+            deadline=campaign.deadline_date.strftime("%d/%m/%Y"), questions=counts["total"],
+            late=counts["late"], answered=counts["answered"], is_open=campaigns.is_open(settings, now),
         ))
     return found
 
