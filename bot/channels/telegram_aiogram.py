@@ -8,7 +8,6 @@ from typing import Any
 
 import bot.channels.aiogram_lazy  # noqa: F401 - before aiogram: its schemas built on first use
 from aiogram import Bot, Dispatcher, Router, methods
-from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import (
     TelegramAPIError,
@@ -46,6 +45,7 @@ from bot.channels.base import (
     webhook_json,
     with_staff_document,
 )
+from bot.channels.aiogram_session import JsonSession
 from bot.channels.polling import CONFIRM_SECONDS, ConfirmingPoller
 from bot.channels.textsplit import split_text
 from bot.pacing import Pacer
@@ -167,7 +167,7 @@ class AiogramChannel:
         self._secret = webhook_secret
         self.poller: ConfirmingPoller[Update] | None = None
         api = TelegramAPIServer.from_base(api_base) if api_base else None
-        session = AiohttpSession(api=api) if api else AiohttpSession()
+        session = JsonSession(api=api) if api else JsonSession()  # JSON bodies (bot/channels/aiogram_session.py)
         self.bot = Bot(token, session=session)
         self.handle = handle
         self._sleep = sleep
