@@ -10,6 +10,7 @@ aiogram's own `check_response`), and a call with a file goes through aiogram's m
 """
 
 import asyncio
+import json
 from http import HTTPStatus
 from typing import Any, cast
 
@@ -27,19 +28,24 @@ JSON_HEADERS = {"Content-Type": "application/json"}
 
 
 def _dumps(value: Any) -> str:
-    return orjson.dumps(value).decode()
+    """aiogram's codec for the form's nested values: orjson, or json for what orjson cannot write
+    (an integer past 64 bits, which aiogram's form would write as text)."""
+    try:
+        return orjson.dumps(value).decode()
+    except TypeError:
+        return json.dumps(value)
 
 
 class JsonSession(AiohttpSession):
     """`AiohttpSession` with a JSON request body and pydantic's JSON parsing of the answer."""
 
     def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("json_loads", orjson.loads)
-        kwargs.setdefault("json_dumps", _dumps)
+        kwargs.setdefault("json_dumps", _dumps)  # reading stays json.loads: it reads integers past 64 bits
         super().__init__(**kwargs)
 
-    def json_body(self, bot: Bot, method: TelegramMethod[Any]) -> bytes | None:
-        """The call's fields as a JSON object, or None when it carries a file (a form is needed).
+    def json_body(self, bot: Bot, method: "TelegramMethod[Any]") -> bytes | None:  # a string: pydantic would make a class
+        """The call's fields as a JSON object, or None when a form is needed (a file, or a value
+        orjson cannot write).
 
         The fields are the ones aiogram's form would carry: a field left out there (None, or an
         empty string) is left out here; nested objects stay objects instead of JSON strings."""
@@ -50,7 +56,12 @@ class JsonSession(AiohttpSession):
             if prepared is None or prepared == "":
                 continue
             body[key] = prepared
-        return None if files else orjson.dumps(body)
+        if files:
+            return None
+        try:
+            return orjson.dumps(body)
+        except TypeError:  # orjson cannot write it (an integer past 64 bits): aiogram's form can
+            return None
 
     async def make_request(
         self, bot: Bot, method: TelegramMethod[TelegramType], timeout: int | None = None,
@@ -73,7 +84,7 @@ class JsonSession(AiohttpSession):
             try:
                 response = Response[method.__returning__].model_validate_json(  # type: ignore[name-defined]
                     raw, context={"bot": bot})
-            except ValidationError:
+            except ValidationError:  # e.g. an integer past 64 bits, which pydantic's JSON parser refuses
                 response = None
             if response is not None and response.ok:
                 return cast(TelegramType, response.result)

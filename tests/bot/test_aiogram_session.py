@@ -138,3 +138,21 @@ async def test_a_file_goes_as_a_multipart_form(api: FakeTelegramAPI) -> None:
         await bot.session.close()
     assert sent.document is not None and sent.caption == "Danh sách"
     assert [upload.filename for upload in api.uploads] == ["cau_hoi.csv"]
+
+
+async def test_a_value_json_cannot_carry_goes_as_aiograms_form(api: FakeTelegramAPI) -> None:
+    """A chat id past 64 bits (a forged update): orjson cannot write it, so aiogram's form carries
+    it, and the answer (also past 64 bits) is read as aiogram reads it: the same outcome both ways."""
+    form_bot, json_bot = await _bots(api)
+    outcomes: list[object] = []
+    try:
+        for bot in (form_bot, json_bot):
+            try:
+                outcomes.append((await bot.send_message(10**20, "x")).chat.id)
+            except Exception as error:  # noqa: BLE001 - whatever aiogram's own session does, ours must too
+                outcomes.append(type(error))
+    finally:
+        await form_bot.session.close()
+        await json_bot.session.close()
+    assert outcomes[0] == outcomes[1] == 10**20
+    assert [call.params["chat_id"] for call in api.calls_to("sendMessage")] == [10**20, 10**20]
