@@ -18,6 +18,7 @@ from storage.desk import DeskRepo
 from storage.lookups import LookupCache
 from storage.questions import QuestionRepo
 from storage.erasure import ERASED
+from storage.inbox import InboxRepo
 from storage.secret import SESSION_KEY
 from storage.states import StateRepo
 from storage.statements import DIRECT
@@ -38,6 +39,7 @@ class UnitOfWork:
         self.updates = UpdateRepo(session)
         self.admin = AdminRepo(session, lookups)
         self.desk = DeskRepo(session)
+        self.inbox = InboxRepo(session)
         self.committed: list[Callable[[], None]] = []  # run once this unit's transaction has committed
 
     def after_commit(self, callback: Callable[[], None]) -> None:

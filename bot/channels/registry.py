@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.channels.base import MayUpload, RunnableChannel
+from bot.channels.polling import StoreInbox
 from bot.channels.telegram_aiogram import AiogramChannel, Handle
 from bot.channels.zalo import ZaloChannel
 from bot.channels.zalo_api import ZaloBotAPI
@@ -57,6 +58,7 @@ def build_telegram(wiring: Wiring) -> RunnableChannel | None:
         channel = AiogramChannel(tg.token.get_secret_value(), wiring.handle, **options)  # type: ignore[arg-type]
     channel.pacer = pacer_for(wiring.config)  # one send budget per bot token: replies and broadcasts
     channel.may_upload = wiring.may_upload
+    channel.inbox = StoreInbox(wiring.store, wiring.clock)  # polled updates kept until handled
     return channel
 
 

@@ -46,7 +46,7 @@ from bot.channels.base import (
     with_staff_document,
 )
 from bot.channels.aiogram_session import JsonSession
-from bot.channels.polling import CONFIRM_SECONDS, ConfirmingPoller
+from bot.channels.polling import CONFIRM_SECONDS, ConfirmingPoller, Inbox, Kept
 from bot.channels.textsplit import split_text
 from bot.pacing import Pacer
 from bot.errors import ChannelError, PermanentChannelError, RecipientUnreachable, TransientChannelError
@@ -94,6 +94,17 @@ def _incoming_from_message(message: Message, update_id: int, *, edited: bool = F
         command = head.split("@", 1)[0].lower()
         return IncomingMessage(kind=Kind.COMMAND, text=text, command=command, args=args.strip(), **common)
     return IncomingMessage(kind=Kind.TEXT, text=text, **common)
+
+
+def _chat_of(update: Update) -> int | None:
+    """The chat an update belongs to (the address its message or press is handled under)."""
+    message = update.message or update.edited_message
+    if message is not None:
+        return message.chat.id
+    callback = update.callback_query
+    if callback is not None:
+        return callback.message.chat.id if callback.message else callback.from_user.id
+    return None
 
 
 def _markup(reply: Reply) -> InlineKeyboardMarkup | None:
@@ -166,6 +177,7 @@ class AiogramChannel:
         self.mode, self.webhook_url, self.webhook_path = mode, webhook_url, webhook_path
         self._secret = webhook_secret
         self.poller: ConfirmingPoller[Update] | None = None
+        self.inbox: Inbox | None = None  # polled updates kept until handled (the app sets it; bot/channels/polling.py)
         api = TelegramAPIServer.from_base(api_base) if api_base else None
         session = JsonSession(api=api) if api else JsonSession()  # JSON bodies (bot/channels/aiogram_session.py)
         self.bot = Bot(token, session=session)
@@ -298,8 +310,13 @@ class AiogramChannel:
         async def prepare() -> object:
             return await call_with_retry(lambda: self.bot.delete_webhook(drop_pending_updates=False), sleep=self._sleep)
 
+        def load(body: str) -> Update:
+            return Update.model_validate_json(body, context={"bot": self.bot})
+
+        kept = None if self.inbox is None else Kept(
+            self.inbox, CHANNEL, lambda u: u.model_dump_json(exclude_unset=True), load, _chat_of)
         return ConfirmingPoller(fetch, handle, lambda u: u.update_id, confirm,
-                                (TelegramAPIError, ClientError, asyncio.TimeoutError), prepare=prepare)
+                                (TelegramAPIError, ClientError, asyncio.TimeoutError), prepare=prepare, kept=kept)
 
     def mount_webhook(self, app: web.Application, path: str, secret: str | None) -> None:
         """Serve Telegram's webhook on `app` at `path`, checking the secret header."""

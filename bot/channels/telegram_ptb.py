@@ -8,6 +8,7 @@ updater confirmed a batch while it was still queued), and updates go to our hand
 
 import asyncio
 import datetime as dtm
+import json
 import logging
 import os
 from collections.abc import Awaitable, Callable
@@ -42,7 +43,7 @@ from bot.channels.base import (  # noqa: E402
     webhook_json,
     with_staff_document,
 )
-from bot.channels.polling import ConfirmingPoller  # noqa: E402
+from bot.channels.polling import ConfirmingPoller, Inbox, Kept  # noqa: E402
 from bot.channels.retry import Sleep, with_retry  # noqa: E402
 from bot.pacing import Pacer  # noqa: E402
 from bot.channels.textsplit import split_text  # noqa: E402
@@ -212,6 +213,7 @@ class PtbChannel:
         self._sleep: Sleep = sleep or asyncio.sleep
         self._poll_timeout = poll_timeout
         self.poller: ConfirmingPoller[Update] | None = None
+        self.inbox: Inbox | None = None  # polled updates kept until handled (the app sets it; bot/channels/polling.py)
 
     def __repr__(self) -> str:
         return f"PtbChannel(mode={self.mode!r}, token=<redacted>)"
@@ -293,8 +295,22 @@ class PtbChannel:
         async def prepare() -> object:
             return await call_with_retry(lambda: bot.delete_webhook(), sleep=self._sleep)
 
+        def dump(update: Update) -> str:
+            return json.dumps(update.to_dict(), ensure_ascii=False)
+
+        def load(body: str) -> Update:
+            return Update.de_json(json.loads(body), bot)
+
+        def chat_of(update: Update) -> int | None:
+            chat = update.effective_chat
+            if chat is not None:
+                return int(chat.id)
+            user = update.effective_user
+            return None if user is None else int(user.id)
+
+        kept = None if self.inbox is None else Kept(self.inbox, CHANNEL, dump, load, chat_of)
         return ConfirmingPoller(fetch, self._on_polled, lambda u: u.update_id, confirm, (TelegramError,),
-                                prepare=prepare)
+                                prepare=prepare, kept=kept)
 
     # --- sending -----------------------------------------------------------------------
 

@@ -65,6 +65,9 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "delivery.occurrence": (EXEMPT, "a date"),
     "delivery.status": (EXEMPT, "a status word"),
     "delivery.error": (ERASED, "rows of the youth deleted"),
+    "polledupdate.channel": (EXEMPT, "a channel name"),
+    "polledupdate.body": (ERASED, "transient: each row is deleted within about a second of its update being "
+                                  "handled, and a chat's updates are handled in order, the erasure last"),
     "weboutboxmessage.chat_id": (ERASED, "rows of the web session deleted"),
     "weboutboxmessage.reply": (ERASED, "rows of the web session deleted"),
     "blockedmessage.channel": (ERASED, "rows of the chat deleted"),
