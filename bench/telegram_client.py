@@ -2,8 +2,9 @@
 
 The fake Bot API runs in a child process (so its CPU is not counted); this process makes the calls
 an intake step makes (sendMessage with an inline keyboard, editMessageReplyMarkup on it, a plain
-sendMessage), `--concurrency` at once, through aiogram's `Bot`, with each session in turn, and
-prints CPU milliseconds per call (process time, this process only).
+sendMessage), `--concurrency` at once, through aiogram's `Bot` with each session in turn, then as
+the adapter makes them (`JsonSession.send`: the result not read into aiogram's types), and prints
+CPU milliseconds per call (process time, this process only).
 
     .venv/bin/python bench/telegram_client.py --calls 6000 --rounds 3
 """
@@ -13,6 +14,7 @@ import asyncio
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -21,6 +23,7 @@ import bot.channels.aiogram_lazy  # noqa: E402,F401 - as the app imports it: sch
 from aiogram import Bot  # noqa: E402
 from aiogram.client.session.aiohttp import AiohttpSession  # noqa: E402
 from aiogram.client.telegram import TelegramAPIServer  # noqa: E402
+from aiogram.methods import EditMessageReplyMarkup, SendMessage  # noqa: E402
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup  # noqa: E402
 
 from bot.channels.aiogram_session import JsonSession  # noqa: E402
@@ -47,14 +50,29 @@ async def step(bot: Bot, chat: int) -> None:
     await bot.send_message(chat, TEXT)
 
 
-async def measure(session: AiohttpSession, calls: int, concurrency: int) -> float:
+SENT: dict[int, int] = {}  # chat → messages sent to it (step_unread's chats are its own)
+
+
+async def step_unread(bot: Bot, chat: int) -> None:
+    """The same calls as the adapter makes them: results not read (JsonSession.send)."""
+    session = bot.session
+    assert isinstance(session, JsonSession)
+    await session.send(bot, SendMessage(chat_id=chat, text=TEXT, reply_markup=KEYBOARD))
+    SENT[chat] = SENT.get(chat, 0) + 1  # the fake numbers each chat's messages 1, 2, …
+    await session.send(bot, EditMessageReplyMarkup(chat_id=chat, message_id=SENT[chat], reply_markup=None))
+    await session.send(bot, SendMessage(chat_id=chat, text=TEXT))
+    SENT[chat] += 1
+
+
+async def measure(session: AiohttpSession, calls: int, concurrency: int, step: Any = step) -> float:
     """CPU ms per call with `session`."""
     bot = Bot(TOKEN, session=session)
+    base = 1000 if step is not step_unread else 10_000_000  # chats of its own: the fake numbers messages per chat
     steps = calls // 3
-    await asyncio.gather(*(step(bot, 1000 + n) for n in range(concurrency)))  # warm: connections, schemas
+    await asyncio.gather(*(step(bot, base + n) for n in range(concurrency)))  # warm: connections, schemas
     began = time.process_time()
     for start in range(0, steps, concurrency):
-        await asyncio.gather(*(step(bot, 1000 + n) for n in range(start, min(steps, start + concurrency))))
+        await asyncio.gather(*(step(bot, base + n) for n in range(start, min(steps, start + concurrency))))
     spent = time.process_time() - began
     await bot.session.close()
     return spent * 1000 / (steps * 3)
@@ -75,12 +93,13 @@ async def main() -> None:
     assert child.stdout is not None and child.stdin is not None
     base = (await child.stdout.readline()).decode().strip()
     api = TelegramAPIServer.from_base(base)
-    sessions = {"aiogram's AiohttpSession": lambda: AiohttpSession(api=api),
-                "JsonSession (bot/channels/aiogram_session.py)": lambda: JsonSession(api=api)}
+    sessions = {"aiogram's AiohttpSession": (lambda: AiohttpSession(api=api), step),
+                "JsonSession": (lambda: JsonSession(api=api), step),
+                "JsonSession.send (result not read, as the adapter calls it)": (lambda: JsonSession(api=api), step_unread)}
     try:
         for _ in range(args.rounds):
-            figures = [f"{name} {await measure(make(), args.calls, args.concurrency):.3f}"
-                       for name, make in sessions.items()]
+            figures = [f"{name} {await measure(make(), args.calls, args.concurrency, how):.3f}"
+                       for name, (make, how) in sessions.items()]
             print("CPU ms per Bot API call: " + ", ".join(figures), flush=True)
     finally:
         child.stdin.close()

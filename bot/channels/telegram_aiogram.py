@@ -254,9 +254,21 @@ class AiogramChannel:
 
     async def _settle_press(self, callback: CallbackQuery) -> None:
         """Stop the button's spinner and remove the pressed keyboard (a choice is pressed once)."""
-        await self._quietly(callback.answer())
-        if isinstance(callback.message, Message) and callback.message.reply_markup:
-            await self._quietly(callback.message.edit_reply_markup(reply_markup=None))
+        await self._quietly(self._fire(methods.AnswerCallbackQuery(callback_query_id=callback.id)))
+        message = callback.message
+        if isinstance(message, Message) and message.reply_markup:
+            await self._quietly(self._fire(methods.EditMessageReplyMarkup(
+                chat_id=message.chat.id, message_id=message.message_id,
+                business_connection_id=message.business_connection_id, reply_markup=None)))
+
+    async def _fire(self, method: "methods.TelegramMethod[Any]") -> None:  # a string: pydantic would make a class
+        """A call whose result is not read: the session only checks that it succeeded
+        (bot/channels/aiogram_session.py); errors are aiogram's own, as for any call."""
+        session = self.bot.session
+        if isinstance(session, JsonSession):
+            await session.send(self.bot, method)
+        else:
+            await self.bot(method)
 
     async def _quietly(self, call: Awaitable[Any]) -> None:
         """A cosmetic call whose failure must not stop the conversation."""
@@ -284,7 +296,8 @@ class AiogramChannel:
         for index, piece in enumerate(pieces):
             markup = _markup(reply) if index == len(pieces) - 1 else None
             await call_with_retry(
-                lambda piece=piece, markup=markup: self.bot.send_message(chat_id, piece, reply_markup=markup),
+                lambda piece=piece, markup=markup: self._fire(
+                    methods.SendMessage(chat_id=chat_id, text=piece, reply_markup=markup)),
                 **paced,
             )
         for attachment in reply.attachments:

@@ -156,3 +156,26 @@ async def test_a_value_json_cannot_carry_goes_as_aiograms_form(api: FakeTelegram
         await json_bot.session.close()
     assert outcomes[0] == outcomes[1] == 10**20
     assert [call.params["chat_id"] for call in api.calls_to("sendMessage")] == [10**20, 10**20]
+
+
+async def test_send_checks_success_and_raises_aiograms_errors_without_reading_the_result(
+        api: FakeTelegramAPI) -> None:
+    """`send` (for calls whose result is not read) reaches the server with the same parameters
+    and fails as aiogram fails."""
+    from aiogram.methods import SendMessage
+
+    _, bot = await _bots(api)
+    session = bot.session
+    assert isinstance(session, JsonSession)
+    try:
+        assert await session.send(bot, SendMessage(chat_id=21, text="Chào bạn", reply_markup=KEYBOARD)) is None
+        [sent] = api.sent_messages(21)
+        assert sent["text"] == "Chào bạn" and sent["reply_markup"]["inline_keyboard"][1][0]["text"] == "Không"
+        api.fail_next("sendMessage", 429, retry_after=2)
+        with pytest.raises(TelegramRetryAfter):
+            await session.send(bot, SendMessage(chat_id=21, text="x"))
+        api.block_chat(22)
+        with pytest.raises(TelegramForbiddenError):
+            await session.send(bot, SendMessage(chat_id=22, text="x"))
+    finally:
+        await bot.session.close()
