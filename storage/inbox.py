@@ -10,7 +10,6 @@ from storage.clock import to_db
 from storage.models_channels import PolledUpdate
 from storage.statements import Statement
 
-_KEEP = Statement(insert(PolledUpdate), keys=("channel", "update_id", "body", "received_at"))
 _FORGET = Statement(delete(PolledUpdate).where(
     PolledUpdate.channel == bindparam("channel"),  # type: ignore[arg-type]
     PolledUpdate.update_id.in_(bindparam("ids", expanding=True))))  # type: ignore[attr-defined]
@@ -30,9 +29,13 @@ class InboxRepo:
         """Store received updates (id, JSON body). The poller keeps only updates past its offset,
         which it never received before (after a restart, the kept ones are handled first and the
         offset moved past them), so the key never clashes."""
-        for update_id, body in updates:
-            await _KEEP.run(self._session, {"channel": channel, "update_id": update_id, "body": body,
-                                            "received_at": to_db(now)})
+        if not updates:
+            return
+        received = to_db(now)
+        # One executemany (one round trip on PostgreSQL) rather than a statement per update.
+        await self._session.exec(insert(PolledUpdate), params=[  # type: ignore[call-overload]
+            {"channel": channel, "update_id": update_id, "body": body, "received_at": received}
+            for update_id, body in updates])
 
     async def forget(self, channel: str, update_ids: Iterable[int]) -> None:
         """Drop handled updates."""

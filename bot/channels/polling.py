@@ -35,7 +35,7 @@ U = TypeVar("U")
 RETRY_SECONDS = 1.0  # after a failed getUpdates (not the send backoff: tests skip that one)
 CONFIRM_SECONDS = 5  # a stop waits this long at most to confirm the last batch
 MAX_IN_FLIGHT = 100  # updates being handled at once (Telegram's own limit per getUpdates and per webhook)
-GATHER_SECONDS = 0.02  # while updates are being handled, ask for the next batch at most this often
+GATHER_SECONDS = 0.05  # while updates are in hand, ask for the next batch at most this often (bench: 0.02 gave p99 0.95-1.19 s at 500/s, 0.05 and 0.1 under 250 ms)
 FORGET_SECONDS = 1.0  # once idle, drop the handled updates from the inbox after this long
 
 Fetch = Callable[[int | None], Awaitable[Sequence[U]]]  # getUpdates from this offset (long poll)
