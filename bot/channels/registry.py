@@ -73,6 +73,7 @@ def build_zalo(wiring: Wiring) -> ZaloChannel | None:
         webhook_secret=_secret(zc.webhook_secret),
     )
     channel.files = wiring.files
+    channel.inbox = StoreInbox(wiring.store, wiring.clock)  # polled events kept until handled
     return channel
 
 

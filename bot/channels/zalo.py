@@ -10,6 +10,7 @@ import asyncio
 import hashlib
 import json
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import Any, Literal
@@ -17,6 +18,7 @@ from typing import Any, Literal
 from aiohttp import web
 
 from bot.channels.base import secret_matches, webhook_json
+from bot.channels.polling import Inbox
 from bot.channels.retry import Sleep, with_retry
 from bot.channels.textsplit import split_text
 from bot.channels.web import parse_text
@@ -132,6 +134,11 @@ class ZaloChannel:
         self._poller: asyncio.Task[None] | None = None
         self._handling: set[asyncio.Task[None]] = set()
         self.files: FileLinks | None = None  # where attachments are kept and linked from (bot/files.py)
+        # Polled events kept until handled (the app sets it; bot/channels/polling.py). Zalo's
+        # getUpdates hands over one event and forgets it: without this a crash lost every event
+        # being handled; now only one that arrives in the instant before it is written.
+        self.inbox: Inbox | None = None
+        self._last_number = 0
 
     def __repr__(self) -> str:
         return f"ZaloChannel(mode={self.mode!r}, api={self.api!r})"
@@ -173,6 +180,7 @@ class ZaloChannel:
 
     async def run_polling(self) -> None:
         """Long-poll getUpdates until cancelled; each event is handled in its own task."""
+        await self._replay()
         delay = 1.0
         while True:
             try:
@@ -192,9 +200,60 @@ class ZaloChannel:
                 continue
             delay = 1.0
             if event is not None:
-                task = asyncio.create_task(self._process_logged(event))
+                number = await self._keep(event)
+                task = asyncio.create_task(self._process_kept(event, number))
                 self._handling.add(task)
                 task.add_done_callback(self._handling.discard)
+
+    def _number(self) -> int:
+        """An increasing key for a kept event (Zalo's events carry no update number)."""
+        self._last_number = max(self._last_number + 1, time.time_ns())
+        return self._last_number
+
+    async def _keep(self, event: dict[str, Any]) -> int | None:
+        """Write the event to the inbox before handling it; its key, or None when not kept."""
+        if self.inbox is None:
+            return None
+        number = self._number()
+        try:
+            await self.inbox.keep(CHANNEL, [(number, json.dumps(event, ensure_ascii=False))], [])
+        except Exception as exc:  # noqa: BLE001 - not kept: handled all the same
+            log.error("zalo event not kept (%s): handled without a copy", type(exc).__name__)
+            return None
+        return number
+
+    async def _process_kept(self, event: dict[str, Any], number: int | None) -> None:
+        await self._process_logged(event)
+        if number is None or self.inbox is None:
+            return
+        try:
+            await self.inbox.forget(CHANNEL, [number])
+        except Exception as exc:  # noqa: BLE001 - left in the inbox: a restart replays its stored replies
+            log.warning("zalo handled event not dropped from the inbox (%s)", type(exc).__name__)
+
+    async def _replay(self) -> None:
+        """Handle, in order, the events a stopped process kept and did not finish."""
+        if self.inbox is None:
+            return
+        while True:
+            try:
+                rows = await self.inbox.pending(CHANNEL)
+                break
+            except Exception as exc:  # noqa: BLE001 - the database may be starting
+                log.error("zalo inbox not read (%s); trying again", type(exc).__name__)
+                await self._sleep(1.0)
+        if not rows:
+            return
+        log.warning("zalo: %d events received before a restart and not handled: handling them first", len(rows))
+        for number, body in rows:
+            try:
+                event = json.loads(body)
+            except ValueError:
+                log.error("zalo kept event %s unreadable: dropped", number)
+            else:
+                await self._process_logged(event)
+            self._last_number = max(self._last_number, number)
+        await self.inbox.forget(CHANNEL, [number for number, _ in rows])
 
     async def _process_logged(self, event: dict[str, Any]) -> None:
         try:

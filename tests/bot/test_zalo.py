@@ -1,5 +1,6 @@
 """The Zalo adapter and client against the fake Zalo Bot API on 127.0.0.1."""
 
+import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -200,3 +201,59 @@ async def test_typed_numbers_answer_the_choices(tmp_path: Path, clock: FakeClock
         assert "Huyện Kế Sách" in ask_name.text and texts.ASK_NAME in ask_name.text
     finally:
         await app.stop()
+
+
+class MemoryInbox:
+    """bot/channels/polling.py's Inbox in a dict (the store's own is tested in test_polling_inbox.py)."""
+
+    def __init__(self) -> None:
+        self.rows: dict[int, str] = {}
+
+    async def keep(self, channel: str, updates: list[tuple[int, str]], forget: list[int]) -> None:
+        assert channel == "zalo"
+        self.rows.update(updates)
+
+    async def forget(self, channel: str, update_ids: list[int]) -> None:
+        for number in update_ids:
+            self.rows.pop(number, None)
+
+    async def pending(self, channel: str) -> list[tuple[int, str]]:
+        return sorted(self.rows.items())
+
+
+async def test_a_polled_event_in_hand_at_a_crash_is_handled_after_the_restart(
+        api: FakeZaloAPI, client: ZaloBotAPI) -> None:
+    """Zalo's getUpdates forgets an event once it has handed it over: the event is kept until
+    handled, and a restarted channel handles what a crashed one left, before polling."""
+    inbox = MemoryInbox()
+    stuck = asyncio.Event()
+
+    class Stuck(Recorder):
+        async def __call__(self, msg: IncomingMessage) -> list[Reply]:
+            self.seen.append(msg)
+            await stuck.wait()  # the process dies while handling this
+            return []
+
+    first = ZaloChannel(client, Stuck(), poll_timeout=1, sleep=no_sleep)
+    first.inbox = inbox
+    await first.start()
+    api.push_text("u1", "Xin hỏi về vốn vay khởi nghiệp?")
+    await api.wait_until(lambda: bool(inbox.rows) and bool(first._handling))
+    assert "vốn vay" in next(iter(inbox.rows.values()))
+    assert first._poller is not None
+    first._poller.cancel()  # the crash: polling and the handler die without finishing
+    for task in list(first._handling):
+        task.cancel()
+    await asyncio.gather(first._poller, *first._handling, return_exceptions=True)
+    assert len(inbox.rows) == 1  # still kept: Zalo will not send it again
+
+    convo = Recorder()
+    second = ZaloChannel(ZaloBotAPI(ZALO_TOKEN, base_url=api.base_url), convo, poll_timeout=1, sleep=no_sleep)
+    second.inbox = inbox
+    await second.start()
+    try:
+        api.push_text("u1", "câu sau")
+        assert await api.wait_for_messages("u1", 2) == ["echo Xin hỏi về vốn vay khởi nghiệp?", "echo câu sau"]
+        await api.wait_until(lambda: not inbox.rows)  # each dropped once handled
+    finally:
+        await second.stop()
