@@ -230,6 +230,12 @@ class ConfirmingPoller(Generic[U]):
             return
         self._drop_handled(forget)
 
+    async def replay(self) -> None:
+        """Handle what a stopped process kept and did not finish, without polling afterwards: for
+        a bot that restarts in webhook mode after polling (its inbox is read only here)."""
+        if self._kept is not None:
+            await self._replay(self._kept)
+
     async def _replay(self, kept: Kept[U]) -> None:
         """Handle what a stopped process kept and did not finish, before polling again."""
         while True:

@@ -382,7 +382,10 @@ class AiogramChannel:
         if self.mode == "polling":
             self.poller = self._confirming_poller()
             self.poller.start()
-        elif self.webhook_url:
+            return
+        if self.inbox is not None:
+            await self._confirming_poller().replay()  # what polling kept before a switch to webhooks
+        if self.webhook_url:
             await self.set_webhook(self.webhook_url, self._secret)
 
     async def stop(self) -> None:

@@ -387,7 +387,10 @@ class PtbChannel:
         if self.mode == "polling":
             self.poller = self._confirming_poller()
             self.poller.start()
-        elif self.webhook_url:
+            return
+        if self.inbox is not None:
+            await self._confirming_poller().replay()  # what polling kept before a switch to webhooks
+        if self.webhook_url:
             await call_with_retry(
                 lambda: self.application.bot.set_webhook(
                     self.webhook_url or "", secret_token=self._secret, max_connections=TELEGRAM_WEBHOOK_CONNECTIONS

@@ -265,7 +265,9 @@ class ZaloChannel:
         """Start polling, or register the webhook when its public URL is configured."""
         if self.mode == "polling":
             self._poller = asyncio.create_task(self.run_polling(), name="zalo-polling")
-        elif self.webhook_url and self._secret:
+            return
+        await self._replay()  # what polling kept before a switch to webhooks
+        if self.webhook_url and self._secret:
             await with_retry(lambda: self.api.set_webhook(self.webhook_url or "", self._secret or ""), sleep=self._sleep)
             log.info("zalo webhook set")
 

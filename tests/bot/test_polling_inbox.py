@@ -218,3 +218,37 @@ async def test_the_store_inbox_keeps_forgets_and_lists(store: Store, clock: Fake
     assert await inbox.pending("zalo") == []
     await inbox.forget("telegram", [6, 7])
     assert await inbox.pending("telegram") == []
+
+
+@pytest.mark.parametrize("library", ["aiogram", "ptb"])
+async def test_a_telegram_bot_restarted_in_webhook_mode_handles_what_polling_kept(library: str) -> None:
+    """A crash in polling mode, then a restart with TELEGRAM_MODE=webhook: the kept update is
+    handled at start (only polling reads the inbox otherwise), then dropped."""
+    from handlers.types import IncomingMessage, Reply
+    from tests.fakes import telegram_updates as build
+    from tests.fakes.telegram_api import FAKE_TOKEN, FakeTelegramAPI
+
+    seen: list[str | None] = []
+
+    async def handle(msg: IncomingMessage) -> list[Reply]:
+        seen.append(msg.text)
+        return [Reply(f"đã nhận: {msg.text}")]
+
+    update = {"update_id": 900, "message": build.message(
+        1, build.chat(77), build.user(77), **build.text_content("câu hỏi còn dở"))}
+    inbox = MemoryInbox({900: json.dumps(update, ensure_ascii=False)})
+    async with FakeTelegramAPI(FAKE_TOKEN) as api:
+        options: dict[str, Any] = {"api_base": api.base_url, "mode": "webhook", "webhook_secret": "s3cret-token"}
+        if library == "ptb":
+            from bot.channels.telegram_ptb import PtbChannel
+            channel: Any = PtbChannel(FAKE_TOKEN, handle, **options)
+        else:
+            from bot.channels.telegram_aiogram import AiogramChannel
+            channel = AiogramChannel(FAKE_TOKEN, handle, **options)
+        channel.inbox = inbox
+        await channel.start()
+        try:
+            assert seen == ["câu hỏi còn dở"] and inbox.rows == {}
+            assert [m["text"] for m in api.sent_messages(77)] == ["đã nhận: câu hỏi còn dở"]
+        finally:
+            await channel.stop()

@@ -1,6 +1,7 @@
 """The Zalo adapter and client against the fake Zalo Bot API on 127.0.0.1."""
 
 import asyncio
+import json
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -257,3 +258,18 @@ async def test_a_polled_event_in_hand_at_a_crash_is_handled_after_the_restart(
         await api.wait_until(lambda: not inbox.rows)  # each dropped once handled
     finally:
         await second.stop()
+
+
+async def test_a_bot_restarted_in_webhook_mode_handles_what_polling_kept(api: FakeZaloAPI, client: ZaloBotAPI) -> None:
+    inbox = MemoryInbox()
+    event = api.event("u7", "message.text.received", text="câu hỏi còn dở")  # kept, never handled
+    inbox.rows[5] = json.dumps(event, ensure_ascii=False)
+    convo = Recorder()
+    channel = ZaloChannel(client, convo, mode="webhook", webhook_secret=SECRET, webhook_path="/zalo/webhook")
+    channel.inbox = inbox
+    await channel.start()
+    try:
+        assert [m.text for m in convo.seen] == ["câu hỏi còn dở"] and inbox.rows == {}
+        assert await api.wait_for_messages("u7", 1) == ["echo câu hỏi còn dở"]
+    finally:
+        await channel.stop()
