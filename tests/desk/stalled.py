@@ -81,3 +81,22 @@ async def sent_part_way(api: StallingTelegram) -> None:
     await api.wait_until(lambda: all(api.announcements(c) == 1 for c in DELIVERED), timeout=30)
     await api.wait_until(lambda: any(c.status == 403 for c in api.calls), timeout=30)
     await api.wait_until(lambda: api.hanging >= set(api.held), timeout=30)
+
+
+async def outcomes_recorded(app: App, timeout: float = 30.0) -> None:
+    """Until the announcer has stored what it knows: DELIVERED sent, BLOCKED unreachable. A crash
+    before that leaves those claims open too (a send Telegram took, not yet marked), and a resume
+    would rightly send them again: the tests crash the run after this point."""
+    from sqlmodel import select
+
+    from storage.deliveries import RUN_MARKER, SENT, UNREACHABLE
+    from storage.models_coordination import Delivery
+
+    async with asyncio.timeout(timeout):
+        while True:
+            async with app.store.unit() as uow:
+                rows = (await uow.session.exec(select(Delivery))).all()
+            statuses = [d.status for d in rows if not d.recipient.startswith(RUN_MARKER)]
+            if statuses.count(SENT) >= len(DELIVERED) and statuses.count(UNREACHABLE) >= 1:
+                return
+            await asyncio.sleep(0.02)

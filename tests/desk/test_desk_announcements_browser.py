@@ -8,7 +8,9 @@ from handlers.admin import texts as admin_texts
 from handlers.desk import texts
 from tests.bot.conftest import page  # noqa: F401 - the phone-sized Chromium page
 from tests.desk.conftest import ADMIN_ID, login_link
-from tests.desk.stalled import HELD, TEXT, StallingTelegram, add_youth, crash, release, sent_part_way, stall
+from tests.desk.stalled import (
+    HELD, TEXT, StallingTelegram, add_youth, crash, outcomes_recorded, release, sent_part_way, stall,
+)
 from tests.desk.stalled import api  # noqa: F401 - the fake Telegram that holds sends
 from tests.desk.test_desk_browser import SCREENSHOTS
 from tests.support import FakeClock
@@ -32,6 +34,7 @@ async def test_an_admin_follows_and_resumes_an_announcement_in_the_browser(
     await page.get_by_role("link", name=texts.ANN_LINK).first.click()
     await expect(page.get_by_role("heading", level=1)).to_have_text(texts.ANN_TITLE)
     await sent_part_way(api)
+    await outcomes_recorded(app)  # as the other desk test waits for the page to show them
 
     await crash(app.announcer)  # the run died with two sends in flight ...
     clock.advance(minutes=11)  # ... and its claims passed their lease
