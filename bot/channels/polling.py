@@ -87,6 +87,42 @@ class Kept(Generic[U]):
     chat_of: Callable[[U], Hashable | None]  # updates of one chat are handled in order
 
 
+async def replay_kept(
+    inbox: Inbox, channel: str, load: Callable[[str], U], handle: Callable[[U], Awaitable[None]], name: str,
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+) -> list[int]:
+    """Handle, one at a time and in order, what a stopped process kept and did not finish, then drop
+    it; the kept numbers (none: nothing was left). For every channel that keeps what it polls
+    (Telegram's poller here, Zalo's in bot/channels/zalo.py). Nothing is polled before the inbox is
+    read: a kept update would be overtaken by a newer one of its chat."""
+    while True:
+        try:
+            rows = await inbox.pending(channel)
+            break
+        except Exception as exc:  # noqa: BLE001 - the database may be starting
+            log.error("%s inbox not read (%s); trying again", name, type(exc).__name__)
+            await sleep(RETRY_SECONDS)
+    if not rows:
+        return []
+    log.warning("%s: %d updates received before a restart and not handled: handling them first", name, len(rows))
+    for number, body in rows:
+        try:
+            update = load(body)
+        except Exception as exc:  # noqa: BLE001 - a row the library cannot read is dropped, not retried forever
+            log.error("%s kept update %s unreadable (%s): dropped", name, number, type(exc).__name__)
+            continue
+        try:
+            await handle(update)
+        except Exception as exc:  # noqa: BLE001 - one update's failure is logged; the rest go on
+            log.error("%s update %s failed: %s", name, number, type(exc).__name__)
+    numbers = [number for number, _ in rows]
+    try:
+        await inbox.forget(channel, numbers)
+    except Exception as exc:  # noqa: BLE001 - left in the inbox: the next start replays their stored replies
+        log.warning("%s replayed updates not dropped from the inbox (%s)", name, type(exc).__name__)
+    return numbers
+
+
 class ConfirmingPoller(Generic[U]):
     """Fetch a batch, keep it (or handle all of it), then move the offset past it; confirm at stop."""
 
@@ -237,29 +273,10 @@ class ConfirmingPoller(Generic[U]):
             await self._replay(self._kept)
 
     async def _replay(self, kept: Kept[U]) -> None:
-        """Handle what a stopped process kept and did not finish, before polling again."""
-        while True:
-            try:
-                rows = await kept.inbox.pending(kept.channel)
-                break
-            except Exception as exc:  # noqa: BLE001 - no polling before the inbox is read: a kept update would be overtaken
-                log.error("%s inbox not read (%s); trying again", self._name, type(exc).__name__)
-                await asyncio.sleep(RETRY_SECONDS)
-        if not rows:
-            return
-        log.warning("%s: %d updates received before a restart and not handled: handling them first",
-                    self._name, len(rows))
-        for number, body in rows:
-            try:
-                update = kept.load(body)
-            except Exception as exc:  # noqa: BLE001 - a row the library cannot read is dropped, not retried forever
-                log.error("%s kept update %s unreadable (%s): dropped", self._name, number, type(exc).__name__)
-                self._handled.append(number)
-                continue
-            self._start(kept, update)
-        await self._settle()
-        await self._forget()
-        self.offset = max(number for number, _ in rows) + 1
+        """Handle what a stopped process kept, then poll from past it."""
+        numbers = await replay_kept(kept.inbox, kept.channel, kept.load, self._handle, self._name)
+        if numbers:
+            self.offset = max(numbers) + 1
 
     async def _settle(self) -> None:
         """Wait for every update being handled."""

@@ -18,7 +18,7 @@ from typing import Any, Literal
 from aiohttp import web
 
 from bot.channels.base import secret_matches, webhook_json
-from bot.channels.polling import Inbox
+from bot.channels.polling import Inbox, replay_kept
 from bot.channels.retry import Sleep, with_retry
 from bot.channels.textsplit import split_text
 from bot.channels.web import parse_text
@@ -233,27 +233,9 @@ class ZaloChannel:
 
     async def _replay(self) -> None:
         """Handle, in order, the events a stopped process kept and did not finish."""
-        if self.inbox is None:
-            return
-        while True:
-            try:
-                rows = await self.inbox.pending(CHANNEL)
-                break
-            except Exception as exc:  # noqa: BLE001 - the database may be starting
-                log.error("zalo inbox not read (%s); trying again", type(exc).__name__)
-                await self._sleep(1.0)
-        if not rows:
-            return
-        log.warning("zalo: %d events received before a restart and not handled: handling them first", len(rows))
-        for number, body in rows:
-            try:
-                event = json.loads(body)
-            except ValueError:
-                log.error("zalo kept event %s unreadable: dropped", number)
-            else:
-                await self._process_logged(event)
-            self._last_number = max(self._last_number, number)
-        await self.inbox.forget(CHANNEL, [number for number, _ in rows])
+        if self.inbox is not None:
+            numbers = await replay_kept(self.inbox, CHANNEL, json.loads, self._process_logged, CHANNEL, self._sleep)
+            self._last_number = max([self._last_number, *numbers])
 
     async def _process_logged(self, event: dict[str, Any]) -> None:
         try:
