@@ -179,8 +179,8 @@ class AiogramChannel:
         self.poller: ConfirmingPoller[Update] | None = None
         self.inbox: Inbox | None = None  # polled updates kept until handled (the app sets it; bot/channels/polling.py)
         api = TelegramAPIServer.from_base(api_base) if api_base else None
-        session = JsonSession(api=api) if api else JsonSession()  # JSON bodies (bot/channels/aiogram_session.py)
-        self.bot = Bot(token, session=session)
+        self.session = JsonSession(api=api) if api else JsonSession()  # JSON bodies (bot/channels/aiogram_session.py)
+        self.bot = Bot(token, session=self.session)
         self.handle = handle
         self._sleep = sleep
         # No FSM: our state is in the database. aiogram's FSM would keep a record per chat in memory
@@ -264,11 +264,7 @@ class AiogramChannel:
     async def _fire(self, method: "methods.TelegramMethod[Any]") -> None:  # a string: pydantic would make a class
         """A call whose result is not read: the session only checks that it succeeded
         (bot/channels/aiogram_session.py); errors are aiogram's own, as for any call."""
-        session = self.bot.session
-        if isinstance(session, JsonSession):
-            await session.send(self.bot, method)
-        else:
-            await self.bot(method)
+        await self.session.send(self.bot, method)
 
     async def _quietly(self, call: Awaitable[Any]) -> None:
         """A cosmetic call whose failure must not stop the conversation."""
