@@ -61,8 +61,6 @@ def config(config: AppConfig) -> AppConfig:
     return config.model_copy(update={"roles": roles})
 
 
-
-
 @pytest.fixture
 def dispatcher(
     store: Store, config: AppConfig, clock: FakeClock, tagger: ScriptedTagger, outbox: Outbox,

@@ -14,34 +14,10 @@ import pytest
 from bot.channels import polling
 from bot.channels.polling import ConfirmingPoller, Kept, StoreInbox
 from storage import Store
+from tests.fakes.inbox import MemoryInbox
 from tests.support import FakeClock
 
 Update = dict[str, Any]
-
-
-class MemoryInbox:
-    """An inbox in a dict, recording what happened in which order."""
-
-    def __init__(self, rows: dict[int, str] | None = None, fail_keep: bool = False) -> None:
-        self.rows: dict[int, str] = dict(rows or {})
-        self.fail_keep = fail_keep
-        self.events: list[tuple[str, Any]] = []
-
-    async def keep(self, channel: str, updates: list[tuple[int, str]], forget: list[int]) -> None:
-        if self.fail_keep:
-            raise RuntimeError("database is locked")
-        for number in forget:
-            self.rows.pop(number, None)
-        self.rows.update(updates)
-        self.events.append(("keep", [n for n, _ in updates]))
-
-    async def forget(self, channel: str, update_ids: list[int]) -> None:
-        for number in update_ids:
-            self.rows.pop(number, None)
-        self.events.append(("forget", sorted(update_ids)))
-
-    async def pending(self, channel: str) -> list[tuple[int, str]]:
-        return sorted(self.rows.items())
 
 
 class Telegram:
@@ -146,7 +122,7 @@ async def test_one_chats_updates_stay_in_order_across_batches() -> None:
 
 
 async def test_after_a_restart_the_kept_updates_are_handled_before_polling() -> None:
-    inbox = MemoryInbox({7: json.dumps({"update_id": 7, "chat": 10, "text": "câu hỏi"}),
+    inbox = MemoryInbox(rows={7: json.dumps({"update_id": 7, "chat": 10, "text": "câu hỏi"}),
                          8: json.dumps({"update_id": 8, "chat": 10, "text": "/cauhoi"})})
     telegram = Telegram(inbox)
     telegram.push(7, chat=10, text="câu hỏi")  # not confirmed before the crash: Telegram still has it
@@ -236,7 +212,7 @@ async def test_a_telegram_bot_restarted_in_webhook_mode_handles_what_polling_kep
 
     update = {"update_id": 900, "message": build.message(
         1, build.chat(77), build.user(77), **build.text_content("câu hỏi còn dở"))}
-    inbox = MemoryInbox({900: json.dumps(update, ensure_ascii=False)})
+    inbox = MemoryInbox(rows={900: json.dumps(update, ensure_ascii=False)})
     async with FakeTelegramAPI(FAKE_TOKEN) as api:
         options: dict[str, Any] = {"api_base": api.base_url, "mode": "webhook", "webhook_secret": "s3cret-token"}
         if library == "ptb":

@@ -16,6 +16,7 @@ from handlers import texts
 from handlers.types import Address, Button, IncomingMessage, Kind, Reply
 from tests.bot.channel_users import ZALO_TOKEN, ZaloChatUser
 from tests.conftest import ROOT
+from tests.fakes.inbox import MemoryInbox
 from tests.fakes.zalo_api import FakeZaloAPI
 from tests.support import FakeClock
 
@@ -204,29 +205,11 @@ async def test_typed_numbers_answer_the_choices(tmp_path: Path, clock: FakeClock
         await app.stop()
 
 
-class MemoryInbox:
-    """bot/channels/polling.py's Inbox in a dict (the store's own is tested in test_polling_inbox.py)."""
-
-    def __init__(self) -> None:
-        self.rows: dict[int, str] = {}
-
-    async def keep(self, channel: str, updates: list[tuple[int, str]], forget: list[int]) -> None:
-        assert channel == "zalo"
-        self.rows.update(updates)
-
-    async def forget(self, channel: str, update_ids: list[int]) -> None:
-        for number in update_ids:
-            self.rows.pop(number, None)
-
-    async def pending(self, channel: str) -> list[tuple[int, str]]:
-        return sorted(self.rows.items())
-
-
 async def test_a_polled_event_in_hand_at_a_crash_is_handled_after_the_restart(
         api: FakeZaloAPI, client: ZaloBotAPI) -> None:
     """Zalo's getUpdates forgets an event once it has handed it over: the event is kept until
     handled, and a restarted channel handles what a crashed one left, before polling."""
-    inbox = MemoryInbox()
+    inbox = MemoryInbox("zalo")
     stuck = asyncio.Event()
 
     class Stuck(Recorder):
@@ -261,7 +244,7 @@ async def test_a_polled_event_in_hand_at_a_crash_is_handled_after_the_restart(
 
 
 async def test_a_bot_restarted_in_webhook_mode_handles_what_polling_kept(api: FakeZaloAPI, client: ZaloBotAPI) -> None:
-    inbox = MemoryInbox()
+    inbox = MemoryInbox("zalo")
     event = api.event("u7", "message.text.received", text="câu hỏi còn dở")  # kept, never handled
     inbox.rows[5] = json.dumps(event, ensure_ascii=False)
     convo = Recorder()

@@ -30,8 +30,6 @@ def staffed(two_campaigns: AppConfig) -> AppConfig:
     return two_campaigns.model_copy(update={"roles": roles})
 
 
-
-
 @pytest.fixture
 def heard() -> list:
     """The campaigns the scheduler's listener was told about."""

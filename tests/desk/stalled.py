@@ -6,10 +6,13 @@ from datetime import datetime, timezone
 from typing import Any
 
 import pytest
+from sqlmodel import select
 
 from bot.app import App
 from bot.announce import BroadcastAnnouncer
 from storage import Youth
+from storage.deliveries import RUN_MARKER, SENT, UNREACHABLE
+from storage.models_coordination import Delivery
 from tests.admin.telegram_files import FakeTelegramWithFiles
 from tests.bot.test_telegram_aiogram import TOKEN
 from tests.fakes.telegram_api import JsonDict
@@ -87,11 +90,6 @@ async def outcomes_recorded(app: App, timeout: float = 30.0) -> None:
     """Until the announcer has stored what it knows: DELIVERED sent, BLOCKED unreachable. A crash
     before that leaves those claims open too (a send Telegram took, not yet marked), and a resume
     would rightly send them again: the tests crash the run after this point."""
-    from sqlmodel import select
-
-    from storage.deliveries import RUN_MARKER, SENT, UNREACHABLE
-    from storage.models_coordination import Delivery
-
     async with asyncio.timeout(timeout):
         while True:
             async with app.store.unit() as uow:

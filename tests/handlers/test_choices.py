@@ -33,8 +33,6 @@ def config(config: AppConfig) -> AppConfig:
     return config.model_copy(update={"roles": roles})
 
 
-
-
 @pytest.fixture
 def dispatcher(store: Store, config: AppConfig, clock: FakeClock, tagger: ScriptedTagger,
                announcer: RecordingAnnouncer, outbox: Outbox) -> Dispatcher:
