@@ -36,9 +36,10 @@ async def update(store: Store, round_: int, chat: int) -> None:
     """One intake update's storage work."""
     async with store.unit() as uow:
         await lock_chat(uow.session, "telegram", str(chat))
-        await uow.updates.replies_for("telegram", f"{round_}-{chat}")
+        await uow.open_chat("telegram", str(chat), f"{round_}-{chat}")  # redelivery, youth, state, pending
         await uow.youth.get("telegram", str(chat))
         await uow.states.get(f"telegram:{chat}")
+        await uow.admin.pending(f"telegram:{chat}")
         await uow.states.put(f"telegram:{chat}", "idle", {"round": round_}, NOW)
         await uow.updates.record("telegram", f"{round_}-{chat}", f"telegram:{chat}", REPLY, NOW)
 

@@ -93,11 +93,10 @@ class Dispatcher:
         channel = msg.address.channel
         async with self.store.unit() as uow:
             await lock_chat(uow.session, msg.address)  # orders one chat's updates across processes
-            if msg.update_id is not None:
-                cached = await uow.updates.replies_for(channel, msg.update_id)
-                if cached is not None:
-                    log.info("redelivered update on %s dropped", channel)
-                    return [reply_from_dict(r) for r in cached]
+            cached = await uow.open_chat(channel, msg.address.chat_id, msg.update_id)  # + the chat's rows
+            if cached is not None:
+                log.info("redelivered update on %s dropped", channel)
+                return [reply_from_dict(r) for r in cached]
             # After the redelivery check: a platform re-sending an update is not the youth flooding.
             verdict = await self.flood.verdict(msg.address)
             if verdict is not Verdict.PASS:

@@ -10,6 +10,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.clock import to_db
 from storage.lookups import LookupCache
+from storage.opening import pending_key
+from storage.primed import take
 from storage.secret import blocked_key, secret_of
 from storage.statements import Statement, columns, detached
 from storage.models import Question, StoredCampaign, Youth
@@ -110,6 +112,9 @@ class AdminRepo:
 
     async def pending(self, chat_key: str) -> PendingInput | None:
         """What this chat's next message is awaited for, if anything (read it: `set_pending` changes it)."""
+        primed, pending = take(self._session.info, pending_key(chat_key))
+        if primed:
+            return pending  # type: ignore[no-any-return]
         row = await _PENDING.first(self._session, {"chat_key": chat_key})
         return None if row is None else detached(PendingInput, _PENDING_NAMES, row)
 

@@ -28,6 +28,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.db import LoopThreadConnection
 from storage.postgres import Direct
+from storage.primed import wrote
 
 T = TypeVar("T")
 Processor = Callable[[Any], Any] | None
@@ -87,9 +88,15 @@ class Statement:
         self.statement = statement
         self._keys = keys
         self._compiled: dict[str, _Compiled] = {}
+        self._writes = bool(getattr(statement, "is_dml", False))  # INSERT … RETURNING returns rows too
 
     async def all(self, session: AsyncSession, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
         """Every row the statement returns."""
+        if self._writes:
+            wrote(session.info)
+        return await self._rows(session, params)
+
+    async def _rows(self, session: AsyncSession, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
         connection, dialect = await _connection(session)
         if isinstance(connection, sqlite3.Connection):
             compiled = self._for(dialect)
@@ -112,6 +119,7 @@ class Statement:
 
     async def run(self, session: AsyncSession, params: Mapping[str, Any]) -> int:
         """Execute a statement that returns no rows; how many rows it changed."""
+        wrote(session.info)
         connection, dialect = await _connection(session)
         if isinstance(connection, sqlite3.Connection):
             return int(_execute(connection, self._for(dialect), params).rowcount)

@@ -25,6 +25,11 @@ _COLUMNS = ("chat_key", "step", "data", "updated_at")
 _KNOWN = "doithoai.states"  # session.info: the states this unit read or wrote, by chat key
 
 
+def known(session: AsyncSession) -> dict[str, ConversationState | None]:
+    """The states this unit read or wrote, by chat key (storage/opening.py fills it ahead)."""
+    return session.info.setdefault(_KNOWN, {})  # type: ignore[no-any-return]
+
+
 def forget(session: AsyncSession, chat_key: str) -> None:
     """Read this chat's state from the database again next time (its lock was just taken)."""
     session.info.get(_KNOWN, {}).pop(chat_key, None)
@@ -68,7 +73,7 @@ class StateRepo:
 
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
-        self._known: dict[str, ConversationState | None] = session.info.setdefault(_KNOWN, {})
+        self._known = known(session)
 
     async def get(self, chat_key: str) -> ConversationState | None:
         """The stored state, if any."""

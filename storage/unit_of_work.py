@@ -19,10 +19,11 @@ from storage.lookups import LookupCache
 from storage.questions import QuestionRepo
 from storage.erasure import ERASED
 from storage.inbox import InboxRepo
+from storage.opening import open_chat
 from storage.secret import SESSION_KEY
 from storage.states import StateRepo
 from storage.statements import DIRECT
-from storage.updates import UpdateRepo
+from storage.updates import UpdateRepo, digest
 from storage.youth import YouthRepo
 
 log = logging.getLogger(__name__)
@@ -41,6 +42,13 @@ class UnitOfWork:
         self.desk = DeskRepo(session)
         self.inbox = InboxRepo(session)
         self.committed: list[Callable[[], None]] = []  # run once this unit's transaction has committed
+
+    async def open_chat(self, channel: str, chat_id: str, update_id: str | None) -> list[Any] | None:
+        """The replies `update_id` got when it was handled before (a redelivery), else None; reads
+        the chat's youth, state and awaited input in the same statement (storage/opening.py).
+        Call it right after taking the chat's lock."""
+        key = None if update_id is None else digest(channel, update_id)
+        return await open_chat(self.session, channel, chat_id, key)
 
     def after_commit(self, callback: Callable[[], None]) -> None:
         """Run `callback` once the transaction has committed (never if it rolls back).

@@ -10,6 +10,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from storage.clock import to_db
 from storage.erasure import erase_chat, erase_youth
 from storage.models import PRIMARY_CAMPAIGN, Youth
+from storage.opening import youth_key
+from storage.primed import take
 from storage.statements import Statement, attached, changes, columns, detached, saved
 
 # Every message looks its sender up, and a conversation creates and changes the row: plain
@@ -36,6 +38,9 @@ class YouthRepo:
 
     async def get(self, channel: str, chat_id: str) -> Youth | None:
         """The youth behind a channel address, if they consented."""
+        primed, youth = take(self._session.info, youth_key(channel, chat_id))
+        if primed:
+            return youth  # type: ignore[no-any-return]
         row = await _BY_ADDRESS.first(self._session, {"channel": channel, "chat_id": chat_id})
         return None if row is None else detached(Youth, _NAMES, row)
 

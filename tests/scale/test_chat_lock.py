@@ -7,13 +7,14 @@ read (simulated) hits the ProcessedUpdate primary key and answers nothing.
 import asyncio
 
 import pytest
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.config import AppConfig
 from bot.dispatcher import Dispatcher
 from bot.locks import chat_lock_key, lock_chat
 from handlers.conversation import Conversation
 from handlers.types import Address
-from storage import Store
+from storage import Store, unit_of_work
 from tests.support import FakeClock, MemoryChannel, ScriptedTagger, local, texts_of
 
 QUESTION = "Tỉnh có hỗ trợ vốn vay cho thanh niên khởi nghiệp không?"
@@ -55,10 +56,13 @@ async def test_a_twin_past_the_dedupe_read_answers_nothing(
     await _to_question(one, "u2")
     assert "ST2023-0001" in texts_of(await one.text("u2", QUESTION, update_id="u2-q"))
 
-    async def not_seen(self: object, channel: str, update_id: str) -> None:
+    read = unit_of_work.open_chat
+
+    async def not_seen(session: AsyncSession, channel: str, chat_id: str, update_key: str | None) -> None:
+        await read(session, channel, chat_id, update_key)
         return None  # as if the twin had read before the first one committed
 
-    monkeypatch.setattr("storage.updates.UpdateRepo.replies_for", not_seen)
+    monkeypatch.setattr(unit_of_work, "open_chat", not_seen)
     await two.text("u2", "/start", update_id="u2-start")  # the IntegrityError path
     assert await two.text("u2", QUESTION, update_id="u2-q") == []
     assert await count_questions(stores[0]) == 1

@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage import create_engine
+from storage.migrate import upgrade
 from tests.pg import throwaway_database
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -21,3 +22,13 @@ async def engine(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterato
         engine = create_engine(url)
         yield engine
         await engine.dispose()
+
+
+@pytest.fixture
+async def pg_url() -> AsyncIterator[str]:
+    """A throw-away PostgreSQL database, migrated."""
+    async with throwaway_database("doithoai_test") as url:
+        engine = create_engine(url)
+        await upgrade(engine)
+        await engine.dispose()
+        yield url

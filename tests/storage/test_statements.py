@@ -1,7 +1,6 @@
 """Statements run without the ORM (storage/statements.py) read and write what the ORM would, on each backend."""
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import datetime, timezone
 
 import pytest
@@ -18,7 +17,6 @@ from storage.migrate import upgrade
 from storage.models_admin import Answer
 from storage.postgres import Direct
 from storage.statements import _CONNECTION, Statement, _connection
-from tests.pg import throwaway_database
 
 NOW = datetime(2023, 5, 10, 2, 0, tzinfo=timezone.utc)
 
@@ -184,16 +182,6 @@ async def test_taking_a_chats_lock_reads_its_state_again(engine: AsyncEngine) ->
         assert (await uow.states.get("telegram:15")).step == "idle"  # type: ignore[union-attr]  # read once
         await lock_chat(uow.session, "telegram", "15")
         assert (await uow.states.get("telegram:15")).step == "followup"  # type: ignore[union-attr]
-
-
-@pytest.fixture
-async def pg_url() -> AsyncIterator[str]:
-    """A throw-away PostgreSQL database, migrated."""
-    async with throwaway_database("doithoai_test") as url:
-        engine = create_engine(url)
-        await upgrade(engine)
-        await engine.dispose()
-        yield url
 
 
 async def test_on_postgresql_statements_run_on_the_asyncpg_connection_of_the_transaction(pg_url: str) -> None:

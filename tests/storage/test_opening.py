@@ -1,0 +1,135 @@
+"""An update's opening read (storage/opening.py): one statement, the same rows as the reads it replaces,
+and never a stale row once the unit has written."""
+
+from collections.abc import Iterator
+from datetime import datetime, timezone
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlmodel import col, select
+
+from storage import Store, Youth
+from storage.migrate import upgrade
+from storage.statements import Statement
+
+NOW = datetime(2023, 5, 10, 2, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def statements(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """The SQL of every statement the repositories run from here on."""
+    ran: list[str] = []
+    rows, run = Statement._rows, Statement.run
+
+    async def counted_rows(self: Statement, session: object, params: object) -> object:
+        ran.append(str(self.statement).split()[0])
+        return await rows(self, session, params)  # type: ignore[arg-type]
+
+    async def counted_run(self: Statement, session: object, params: object) -> object:
+        ran.append(str(self.statement).split()[0])
+        return await run(self, session, params)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Statement, "_rows", counted_rows)
+    monkeypatch.setattr(Statement, "run", counted_run)
+    yield ran
+
+
+async def _youth_with_state(store: Store) -> None:
+    async with store.unit() as uow:
+        youth = await uow.youth.create("telegram", "7", NOW)
+        youth.unit_code = "TPST"
+        await uow.youth.save(youth)
+        await uow.states.put("telegram:7", "ask", {"draft": "xin chào"}, NOW)
+        await uow.admin.set_pending("telegram:7", "comment", {"answer_id": 3}, NOW)
+        await uow.updates.record("telegram", "u1", "telegram:7", [{"text": "Đã nhận"}], NOW)
+
+
+async def test_one_statement_reads_what_the_four_reads_would(engine: AsyncEngine, statements: list[str]) -> None:
+    await upgrade(engine)
+    store = Store(engine)
+    await _youth_with_state(store)
+    async with store.unit() as uow:  # what the repositories read on their own
+        expected = (await uow.youth.get("telegram", "7"), await uow.states.get("telegram:7"),
+                    await uow.admin.pending("telegram:7"), await uow.updates.replies_for("telegram", "u1"))
+    statements.clear()
+    async with store.unit() as uow:
+        replies = await uow.open_chat("telegram", "7", "u1")
+        youth, state = await uow.youth.get("telegram", "7"), await uow.states.get("telegram:7")
+        pending = await uow.admin.pending("telegram:7")
+        assert statements == ["SELECT"]  # the opening read, nothing after it
+    assert replies == expected[3] == [{"text": "Đã nhận"}]
+    assert youth is not None and expected[0] is not None
+    assert youth.model_dump() == expected[0].model_dump() and youth.unit_code == "TPST"
+    assert state is not None and expected[1] is not None and state.model_dump() == expected[1].model_dump()
+    assert pending is not None and expected[2] is not None and pending.model_dump() == expected[2].model_dump()
+    await store.close()
+
+
+async def test_a_new_chat_opens_with_nothing(engine: AsyncEngine, statements: list[str]) -> None:
+    await upgrade(engine)
+    store = Store(engine)
+    await _youth_with_state(store)
+    statements.clear()
+    async with store.unit() as uow:
+        assert await uow.open_chat("zalo", "7", "u1") is None  # another channel's update and chat
+        assert await uow.open_chat("zalo", "8", None) is None  # no update id (the web chat's first page)
+        assert await uow.youth.get("zalo", "8") is None
+        assert await uow.states.get("zalo:8") is None
+        assert await uow.admin.pending("zalo:8") is None
+        assert statements == ["SELECT", "SELECT"]
+    await store.close()
+
+
+async def test_a_row_read_ahead_is_handed_out_once(engine: AsyncEngine, statements: list[str]) -> None:
+    await upgrade(engine)
+    store = Store(engine)
+    await _youth_with_state(store)
+    statements.clear()
+    async with store.unit() as uow:
+        await uow.open_chat("telegram", "7", None)
+        first, second = await uow.youth.get("telegram", "7"), await uow.youth.get("telegram", "7")
+        assert statements == ["SELECT", "SELECT"]  # the second get reads again
+        assert first is not None and second is not None and first is not second
+    await store.close()
+
+
+async def test_a_write_through_the_orm_drops_what_was_read_ahead(engine: AsyncEngine) -> None:
+    await upgrade(engine)
+    store = Store(engine)
+    await _youth_with_state(store)
+    async with store.unit() as uow:
+        await uow.open_chat("telegram", "7", None)
+        await uow.admin.clear_pending("telegram:7")  # an ORM delete
+        assert await uow.admin.pending("telegram:7") is None
+    async with store.unit() as uow:
+        await uow.open_chat("telegram", "7", None)
+        await uow.admin.set_pending("telegram:7", "answer", {"ids": [1]}, NOW)  # an ORM flush
+        pending = await uow.admin.pending("telegram:7")
+        assert pending is not None and pending.kind == "answer"
+    async with store.unit() as uow:
+        await uow.open_chat("telegram", "7", None)
+        loaded = (await uow.session.exec(select(Youth).where(col(Youth.chat_id) == "7"))).one()  # a read keeps them
+        await uow.youth.erase(loaded)  # ORM deletes
+        assert await uow.youth.get("telegram", "7") is None
+        assert await uow.states.get("telegram:7") is None
+    await store.close()
+
+
+async def test_a_direct_write_drops_what_was_read_ahead(engine: AsyncEngine, statements: list[str]) -> None:
+    await upgrade(engine)
+    store = Store(engine)
+    await _youth_with_state(store)
+    async with store.unit() as uow:
+        await uow.open_chat("telegram", "7", None)
+        await uow.states.put("telegram:7", "idle", {}, NOW)  # an upsert through a plain statement
+        youth = await uow.youth.get("telegram", "7")
+        assert statements[-3:] == ["SELECT", "INSERT", "SELECT"] and youth is not None  # read again
+        youth.name = "Lan"
+        await uow.youth.save(youth)
+    async with store.unit() as uow:
+        await uow.open_chat("telegram", "7", None)
+        await uow.youth.create("telegram", "9", NOW)  # INSERT … RETURNING: a write that returns rows
+        statements.clear()
+        youth = await uow.youth.get("telegram", "7")
+        assert statements == ["SELECT"] and youth is not None and youth.name == "Lan"
+    await store.close()
