@@ -2,6 +2,10 @@
 
 SQLAlchemy's asyncpg adapter begins PostgreSQL's transaction on the first statement it runs (a
 BEGIN of its own) and commits or rolls back that same asyncpg transaction when the session ends.
+A Store's unit of work (storage/unit_of_work.py) holds its pooled connection itself and binds its
+session to it: a unit whose statements all ran here is committed with `commit`, without the
+session's machinery; one that used the ORM too is committed by the session, which ends both; a
+unit that fails is rolled back when the connection goes back to the pool (its reset on return).
 `Direct` runs compiled SQL ($1-style parameters) straight on the raw asyncpg connection inside that
 transaction: it begins it the way the adapter would when nothing ran yet, so the ORM, if a unit
 uses it too, runs in the same transaction and the session's commit or rollback ends both. asyncpg
@@ -71,6 +75,18 @@ class Direct:
             await self._fail(error, sql, ())
             raise
         self._adopt(transaction)
+
+    async def commit(self) -> None:
+        """Commit the transaction if one began (as the adapter's own commit does, awaited here
+        instead of through SQLAlchemy's session: a unit that used no ORM needs none of it)."""
+        transaction = self.adapter._transaction
+        if transaction is None:
+            return
+        try:
+            await self.adapter._call_and_discard(transaction.commit)
+        except Exception as error:
+            await self._fail(error, "COMMIT", ())
+            raise
 
     def _plain_transaction(self) -> bool:
         """Whether the adapter would begin with a plain BEGIN (no isolation level or read-only mode)."""

@@ -33,7 +33,7 @@ from storage.primed import wrote
 T = TypeVar("T")
 Processor = Callable[[Any], Any] | None
 _CONNECTION = "doithoai.statement_connection"  # session.info: (transaction, connection, dialect) of this unit
-DIRECT = "doithoai.direct_sqlite"  # session.info: (sqlite3 connection, dialect) a Store's unit commits itself
+DIRECT = "doithoai.direct"  # session.info: (sqlite3 connection or Direct, dialect) a Store's unit commits itself
 
 
 class _Compiled:

@@ -20,6 +20,7 @@ from storage.questions import QuestionRepo
 from storage.erasure import ERASED
 from storage.inbox import InboxRepo
 from storage.opening import open_chat
+from storage.postgres import Direct
 from storage.secret import SESSION_KEY
 from storage.states import StateRepo
 from storage.statements import DIRECT
@@ -79,7 +80,9 @@ class Store:
     one after another on one connection, handed on rather than checked into the pool and out again
     (that cost about a fifth of an empty unit's CPU); the last of a queue gives it back. A unit
     opened inside another takes a connection of its own, as before. PostgreSQL runs units
-    concurrently, each on a pooled connection.
+    concurrently, each on a pooled connection that the unit takes and gives back itself, its
+    session bound to it, so statements run on it directly and a unit without ORM work commits
+    without the session's machinery (storage/postgres.py).
 
     `secret` keys every pseudonym the repositories store (storage/secret.py): the app passes its
     server secret; without one (tests, tools that write no pseudonym) a random one is used.
@@ -94,6 +97,7 @@ class Store:
         self._kept: AsyncConnection | None = None  # SQLite: the connection handed from turn to turn
         self._queued = 0  # SQLite: units waiting for their turn
         self._direct: sqlite3.Connection | None = None  # its sqlite3 connection, for storage/statements.py
+        self._asyncpg = engine.dialect.driver == "asyncpg"  # each unit holds its connection (below)
 
     @asynccontextmanager
     async def unit(self) -> AsyncIterator[UnitOfWork]:
@@ -108,12 +112,18 @@ class Store:
                     self._queued -= 1
                 stack.push_async_callback(self._hand_on)
                 bind = await self._kept_connection()
+            direct: Direct | None = None
+            if self._asyncpg:  # statements run on its asyncpg connection, committed without the session
+                bind = await stack.enter_async_context(self.engine.connect())
+                direct = Direct(bind, (await bind.get_raw_connection()).dbapi_connection)
             token = _inside_unit.set(asyncio.current_task())
             uow: UnitOfWork | None = None
             try:
                 async with (self._sessions() if bind is None else self._sessions(bind=bind)) as session:
                     session.info[SESSION_KEY] = self.secret
-                    if bind is not None and self._direct is not None:
+                    if direct is not None:
+                        session.info[DIRECT] = (direct, self.engine.dialect)
+                    elif bind is not None and self._direct is not None:
                         session.info[DIRECT] = (self._direct, self.engine.dialect)
                     uow = UnitOfWork(session, self.lookups)
                     try:
@@ -132,11 +142,15 @@ class Store:
 
     @staticmethod
     async def _commit(session: AsyncSession) -> None:
-        """Commit what the session began (it begins on first use) and what ran directly on SQLite."""
+        """Commit what the session began (it begins on first use) and what ran directly on the connection."""
         if session.in_transaction():
             await session.commit()
         direct = session.info.get(DIRECT)
-        if direct is not None and direct[0].in_transaction:
+        if direct is None:
+            return
+        if isinstance(direct[0], Direct):
+            await direct[0].commit()
+        elif direct[0].in_transaction:
             direct[0].commit()
 
     async def _kept_connection(self) -> AsyncConnection:
@@ -170,9 +184,10 @@ class Store:
 
 
 def _rollback_direct(session: AsyncSession) -> None:
-    """Undo what ran directly on SQLite (storage/statements.py) in a unit that failed."""
+    """Undo what ran directly on SQLite (storage/statements.py) in a unit that failed. (On
+    PostgreSQL the pool rolls the connection back when the unit gives it back.)"""
     direct = session.info.get(DIRECT)
-    if direct is not None and direct[0].in_transaction:
+    if direct is not None and isinstance(direct[0], sqlite3.Connection) and direct[0].in_transaction:
         direct[0].rollback()
 
 

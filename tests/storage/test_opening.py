@@ -5,12 +5,12 @@ from collections.abc import Iterator
 from datetime import datetime, timezone
 
 import pytest
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlmodel import col, select
 
 from storage import Store, Youth
 from storage.migrate import upgrade
-from storage.statements import Statement
+from storage.statements import DIRECT, Statement
 
 NOW = datetime(2023, 5, 10, 2, 0, tzinfo=timezone.utc)
 
@@ -133,3 +133,35 @@ async def test_a_direct_write_drops_what_was_read_ahead(engine: AsyncEngine, sta
         youth = await uow.youth.get("telegram", "7")
         assert statements == ["SELECT"] and youth is not None and youth.name == "Lan"
     await store.close()
+
+
+async def test_on_postgresql_a_unit_gives_its_connection_back_clean(pg_url: str) -> None:
+    """The unit commits statements it ran on the connection itself, commits the ORM's with them, and a
+    failed unit's work is rolled back by the pool: one pooled connection, used over and over."""
+    engine = create_async_engine(pg_url, pool_size=1, max_overflow=0)
+    await upgrade(engine)
+    store = Store(engine)
+    try:
+        async with store.unit() as uow:  # plain statements only: committed without the session
+            await uow.youth.create("telegram", "1", NOW)
+            assert not uow.session.in_transaction()
+        async with store.unit() as uow:  # plain statements and the ORM: one transaction
+            await uow.youth.create("telegram", "2", NOW)
+            await uow.admin.set_pending("telegram:2", "comment", {}, NOW)
+        with pytest.raises(RuntimeError):
+            async with store.unit() as uow:
+                await uow.youth.create("telegram", "3", NOW)
+                await uow.admin.set_pending("telegram:3", "comment", {}, NOW)
+                raise RuntimeError("the handler failed")
+        with pytest.raises(RuntimeError):
+            async with store.unit() as uow:
+                await uow.youth.create("telegram", "4", NOW)
+                raise RuntimeError("the handler failed")
+        async with store.unit() as uow:
+            direct = uow.session.info[DIRECT][0]
+            assert not direct.driver.is_in_transaction()  # the pool rolled the failed ones back
+            assert [await uow.youth.get("telegram", c) is not None for c in "1234"] == [True, True, False, False]
+            assert await uow.admin.pending("telegram:2") is not None
+            assert await uow.admin.pending("telegram:3") is None
+    finally:
+        await store.close()

@@ -16,7 +16,7 @@ from storage.locks import chat_lock_key, lock_chat
 from storage.migrate import upgrade
 from storage.models_admin import Answer
 from storage.postgres import Direct
-from storage.statements import _CONNECTION, Statement, _connection
+from storage.statements import DIRECT, Statement, _connection
 
 NOW = datetime(2023, 5, 10, 2, 0, tzinfo=timezone.utc)
 
@@ -232,7 +232,7 @@ async def test_on_postgresql_the_chat_lock_goes_with_begin_and_holds_until_the_u
     try:
         async with store.unit() as uow:
             await lock_chat(uow.session, "telegram", "21")
-            assert uow.session.info[_CONNECTION][1].adapter._transaction is not None
+            assert uow.session.info[DIRECT][0].adapter._transaction is not None
             assert not await free()
             await uow.youth.create("telegram", "21", NOW)
         assert await free()
