@@ -16,7 +16,8 @@ latency percentiles, start-up time, the bot's peak RSS and its resident memory a
 conversations accumulate, and the load average around each run (the machine may be shared:
 compare ratios within one run). `--databases sqlite postgres` runs doithoai on both, back to
 back in the same closed loop (PostgreSQL: a scratch database on the local server, dropped after),
-and prints the ratio with the CPU per update of the bot and of that database's server backends.
+and prints the ratio with the CPU per update of the bot and of that database's server backends;
+`--pairs N` repeats the two N times, alternating, and gives the median of the N ratios.
 `--rate` runs the open loop instead (bench/openloop.py): a steady offered rate, not paced by the
 replies.
 
@@ -24,7 +25,7 @@ replies.
     .venv/bin/python bench/pipeline.py --youth 1000 --concurrency 1000   # throughput, then latency at a person's pace
     .venv/bin/python bench/pipeline.py --youth 10000 --concurrency 1000 --no-latency --bots doithoai   # memory, 10k
     .venv/bin/python bench/pipeline.py --youth 600 --concurrency 300 --no-latency --bots doithoai \
-        --databases sqlite postgres --warmup 100   # one worker: PostgreSQL against SQLite
+        --databases sqlite postgres --warmup 100 --pairs 5   # one worker: PostgreSQL against SQLite, 5 pairs
     .venv/bin/python bench/pipeline.py --youth 1000 --rate 100 200 300 500   # open loop, 1,000 youth at once
     .venv/bin/python bench/pipeline.py --youth 600 --concurrency 300 --no-latency --bots doithoai \
         --databases postgres --profile /tmp/prof && .venv/bin/python bench/profile.py /tmp/prof/*.txt   # py-spy
@@ -252,6 +253,9 @@ def arguments() -> argparse.Namespace:
                         help="doithoai's databases in the closed loop, run back to back (postgres: a scratch "
                              "database on the local server, see tests/pg.py)")
     parser.add_argument("--warmup", type=int, default=0, help="youth run before each counted closed loop")
+    parser.add_argument("--pairs", type=int, default=1, help="with --databases sqlite postgres: run the two "
+                        "back to back this many times, alternating, and give each pair's ratio and the median "
+                        "(the machine's speed drifts between runs; a pair's two runs are minutes apart)")
     parser.add_argument("--profile", type=Path, metavar="DIR", help="py-spy (installed in the venv) records "
                         "doithoai during each counted closed loop into DIR/<bot>.txt, collapsed stacks")
     parser.add_argument("--rate", type=float, nargs="+", help="open loop instead: doithoai at these offered "
@@ -273,19 +277,30 @@ async def main() -> None:
     print("1) throughput: every youth sends its next message as soon as the last reply arrives "
           "(closed loop, so latency here is just concurrency / throughput)")
     results: dict[str, dict[str, float]] = {}
-    for bot in args.bots:
-        for database in args.databases if bot == "doithoai" else ["sqlite"]:
-            name = bot if database == "sqlite" else f"{bot}/pg"
-            profile = args.profile / f"{name.replace('/', '-')}.txt" if args.profile else None
-            if database == "postgres":
-                async with scratch_database() as scratch:
-                    results[name] = await run(bot, args.youth, args.concurrency, args.paced, None, scratch,
+    ratios: list[float] = []
+    for pair in range(max(1, args.pairs)):
+        for bot in args.bots if pair == 0 else ["doithoai"]:
+            for database in args.databases if bot == "doithoai" else ["sqlite"]:
+                name = bot if database == "sqlite" else f"{bot}/pg"
+                profile = args.profile / f"{name.replace('/', '-')}.txt" if args.profile and pair == 0 else None
+                if database == "postgres":
+                    async with scratch_database() as scratch:
+                        results[name] = await run(bot, args.youth, args.concurrency, args.paced, None, scratch,
+                                                  args.warmup, profile)
+                else:
+                    paced = args.paced and bot == "doithoai"
+                    results[name] = await run(bot, args.youth, args.concurrency, paced, None, None,
                                               args.warmup, profile)
-            else:
-                paced = args.paced and bot == "doithoai"
-                results[name] = await run(bot, args.youth, args.concurrency, paced, None, None, args.warmup, profile)
-            show(name, results[name])
-    summarise(results)
+                show(name, results[name])
+        if pair == 0:
+            summarise(results)
+        elif "doithoai/pg" in results:
+            compare_databases(results["doithoai"], results["doithoai/pg"])
+        if "doithoai/pg" in results and "doithoai" in results:
+            ratios.append(results["doithoai/pg"]["conversations"] / results["doithoai"]["conversations"])
+    if len(ratios) > 1:
+        print(f"PostgreSQL/SQLite over {len(ratios)} pairs: {', '.join(f'{r:.2f}' for r in ratios)}; "
+              f"median {statistics.median(ratios):.2f} (target >= 0.8)")
     if args.no_latency:
         return
     low, high = args.think

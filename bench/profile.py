@@ -39,8 +39,8 @@ def summarise(path: Path) -> None:
     total = 0
     for line in path.read_text(encoding="utf-8").splitlines():
         stack, _, count = line.rpartition(" ")
-        if not stack:
-            continue
+        if not stack or not count.isdigit():
+            continue  # a frame name holding a line break (a thread or task named with text) splits a line
         n = int(count)
         total += n
         frames = stack.split(";")
