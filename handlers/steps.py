@@ -230,11 +230,13 @@ async def mine(turn: Turn, _data: str = "") -> None:
     if turn.youth is None or turn.youth.id is None:  # never consented, or erased
         turn.say(texts.MY_QUESTIONS_NONE_STORED)
         return
-    questions = await turn.uow.questions.of_youth(turn.youth.id, limit=10)
+    shown = 10
+    questions = await turn.uow.questions.of_youth(turn.youth.id, limit=shown)
     if not questions:
         turn.say(texts.MY_QUESTIONS_NONE)
         return
-    total = await turn.uow.questions.count_of_youth(turn.youth.id)
+    # Fewer than a full page is all of them: no count to ask the database for.
+    total = len(questions) if len(questions) < shown else await turn.uow.questions.count_of_youth(turn.youth.id)
     lines = [texts.MY_QUESTIONS_HEAD.format(count=total)]
     answers = await answers_for_youth(turn.uow, questions)  # kept here when delivery failed
     named = await _campaign_names(turn, questions)

@@ -207,6 +207,21 @@ async def test_my_questions_lists_status(chat: MemoryChannel) -> None:
     assert "ST2023-0001" in texts_of(replies)
 
 
+async def test_my_questions_counts_them_all_and_lists_the_latest_ten(chat: MemoryChannel, store: Store) -> None:
+    await consent_and_reach_question(chat)
+    await chat.text("u1", QUESTION)
+    assert texts.MY_QUESTIONS_HEAD.format(count=1) in texts_of(await chat.text("u1", "/cauhoi"))
+    async with store.unit() as uow:
+        youth = await uow.youth.get("memory", "u1")
+        assert youth is not None
+        for n in range(11):
+            await uow.questions.add(Question(youth_id=youth.id, channel="memory", text_raw=f"Câu hỏi số {n}",
+                                             text_norm=f"cau hoi so {n}", created_at=local(2023, 5, 10)), "ST2023")
+    listed = texts_of(await chat.text("u1", "/cauhoi"))
+    assert texts.MY_QUESTIONS_HEAD.format(count=12) in listed
+    assert "ST2023-0012" in listed and "ST2023-0003" in listed and "ST2023-0002" not in listed
+
+
 async def test_delete_requires_confirmation_then_erases_everything(chat: MemoryChannel, store: Store) -> None:
     assert texts.DELETE_NOTHING in texts_of(await chat.text("u1", "/xoa"))
     await consent_and_reach_question(chat)
