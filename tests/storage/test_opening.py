@@ -1,7 +1,7 @@
 """An update's opening read (storage/opening.py): one statement, the same rows as the reads it replaces,
 and never a stale row once the unit has written."""
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import datetime, timezone
 
 import pytest
@@ -44,10 +44,16 @@ async def _youth_with_state(store: Store) -> None:
         await uow.updates.record("telegram", "u1", "telegram:7", [{"text": "Đã nhận"}], NOW)
 
 
-async def test_one_statement_reads_what_the_four_reads_would(engine: AsyncEngine, statements: list[str]) -> None:
+@pytest.fixture
+async def store(engine: AsyncEngine) -> AsyncIterator[Store]:
+    """A youth with a unit, a state, an awaited comment and a handled update, on each backend."""
     await upgrade(engine)
     store = Store(engine)
     await _youth_with_state(store)
+    yield store
+
+
+async def test_one_statement_reads_what_the_four_reads_would(store: Store, statements: list[str]) -> None:
     async with store.unit() as uow:  # what the repositories read on their own
         expected = (await uow.youth.get("telegram", "7"), await uow.states.get("telegram:7"),
                     await uow.admin.pending("telegram:7"), await uow.updates.replies_for("telegram", "u1"))
@@ -62,13 +68,9 @@ async def test_one_statement_reads_what_the_four_reads_would(engine: AsyncEngine
     assert youth.model_dump() == expected[0].model_dump() and youth.unit_code == "TPST"
     assert state is not None and expected[1] is not None and state.model_dump() == expected[1].model_dump()
     assert pending is not None and expected[2] is not None and pending.model_dump() == expected[2].model_dump()
-    await store.close()
 
 
-async def test_a_new_chat_opens_with_nothing(engine: AsyncEngine, statements: list[str]) -> None:
-    await upgrade(engine)
-    store = Store(engine)
-    await _youth_with_state(store)
+async def test_a_new_chat_opens_with_nothing(store: Store, statements: list[str]) -> None:
     statements.clear()
     async with store.unit() as uow:
         assert await uow.open_chat("zalo", "7", "u1") is None  # another channel's update and chat
@@ -77,26 +79,18 @@ async def test_a_new_chat_opens_with_nothing(engine: AsyncEngine, statements: li
         assert await uow.states.get("zalo:8") is None
         assert await uow.admin.pending("zalo:8") is None
         assert statements == ["SELECT", "SELECT"]
-    await store.close()
 
 
-async def test_a_row_read_ahead_is_handed_out_once(engine: AsyncEngine, statements: list[str]) -> None:
-    await upgrade(engine)
-    store = Store(engine)
-    await _youth_with_state(store)
+async def test_a_row_read_ahead_is_handed_out_once(store: Store, statements: list[str]) -> None:
     statements.clear()
     async with store.unit() as uow:
         await uow.open_chat("telegram", "7", None)
         first, second = await uow.youth.get("telegram", "7"), await uow.youth.get("telegram", "7")
         assert statements == ["SELECT", "SELECT"]  # the second get reads again
         assert first is not None and second is not None and first is not second
-    await store.close()
 
 
-async def test_a_write_through_the_orm_drops_what_was_read_ahead(engine: AsyncEngine) -> None:
-    await upgrade(engine)
-    store = Store(engine)
-    await _youth_with_state(store)
+async def test_a_write_through_the_orm_drops_what_was_read_ahead(store: Store) -> None:
     async with store.unit() as uow:
         await uow.open_chat("telegram", "7", None)
         await uow.admin.clear_pending("telegram:7")  # an ORM delete
@@ -112,13 +106,9 @@ async def test_a_write_through_the_orm_drops_what_was_read_ahead(engine: AsyncEn
         await uow.youth.erase(loaded)  # ORM deletes
         assert await uow.youth.get("telegram", "7") is None
         assert await uow.states.get("telegram:7") is None
-    await store.close()
 
 
-async def test_a_direct_write_drops_what_was_read_ahead(engine: AsyncEngine, statements: list[str]) -> None:
-    await upgrade(engine)
-    store = Store(engine)
-    await _youth_with_state(store)
+async def test_a_direct_write_drops_what_was_read_ahead(store: Store, statements: list[str]) -> None:
     async with store.unit() as uow:
         await uow.open_chat("telegram", "7", None)
         await uow.states.put("telegram:7", "idle", {}, NOW)  # an upsert through a plain statement
@@ -132,7 +122,6 @@ async def test_a_direct_write_drops_what_was_read_ahead(engine: AsyncEngine, sta
         statements.clear()
         youth = await uow.youth.get("telegram", "7")
         assert statements == ["SELECT"] and youth is not None and youth.name == "Lan"
-    await store.close()
 
 
 async def test_on_postgresql_a_unit_gives_its_connection_back_clean(pg_url: str) -> None:
