@@ -10,8 +10,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.clock import to_db
 from storage.lookups import LookupCache
-from storage.opening import pending_key
-from storage.primed import take
+from storage.primed import pending_key, take
 from storage.secret import blocked_key, secret_of
 from storage.statements import Statement, columns, detached
 from storage.models import Question, StoredCampaign, Youth
@@ -34,6 +33,11 @@ _PENDING = Statement(select(*_PENDING_COLUMNS).where(col(PendingInput.chat_key) 
 _ANSWER_NAMES = [c.key for c in columns(Answer)]
 _ANSWERS_OF = Statement(select(*columns(Answer)).where(col(Answer.question_id).in_(bindparam("ids", expanding=True)))
                         .order_by(col(Answer.id)))
+
+
+def pending_of(row: Sequence[Any]) -> PendingInput:
+    """The PendingInput of a row of every column, in table order (also read by storage/opening.py)."""
+    return detached(PendingInput, _PENDING_NAMES, row)
 
 
 class AdminRepo:
@@ -116,7 +120,7 @@ class AdminRepo:
         if primed:
             return pending  # type: ignore[no-any-return]
         row = await _PENDING.first(self._session, {"chat_key": chat_key})
-        return None if row is None else detached(PendingInput, _PENDING_NAMES, row)
+        return None if row is None else pending_of(row)
 
     async def set_pending(self, chat_key: str, kind: str, payload: dict[str, Any], now: datetime) -> None:
         """Await a message of `kind` from this chat (replaces what was awaited)."""

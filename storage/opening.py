@@ -15,18 +15,18 @@ from typing import Any
 from sqlalchemy import and_, bindparam, literal_column, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage.admin import pending_of
 from storage.models import ConversationState, ProcessedUpdate, Youth
 from storage.models_admin import PendingInput
-from storage.primed import prime
-from storage.statements import Statement, columns, detached
-from storage.states import known
+from storage.primed import pending_key, prime, youth_key
+from storage.statements import Statement
+from storage.states import known, state_of
+from storage.youth import youth_of
 
 _UPDATES = ProcessedUpdate.__table__  # type: ignore[attr-defined]
 _YOUTH = Youth.__table__  # type: ignore[attr-defined]
 _STATES = ConversationState.__table__  # type: ignore[attr-defined]
 _PENDING = PendingInput.__table__  # type: ignore[attr-defined]
-_YOUTH_NAMES = [c.key for c in columns(Youth)]
-_PENDING_NAMES = [c.key for c in columns(PendingInput)]
 _ONE = select(literal_column("1").label("one")).subquery("one")
 _OPEN = Statement(
     select(_UPDATES.c.replies, *_YOUTH.c, _STATES.c.step, _STATES.c.data, _STATES.c.updated_at, *_PENDING.c)
@@ -37,19 +37,9 @@ _OPEN = Statement(
         .outerjoin(_PENDING, _PENDING.c.chat_key == bindparam("chat_key"))
     )
 )
-_Y = slice(1, 1 + len(_YOUTH_NAMES))
+_Y = slice(1, 1 + len(_YOUTH.c))
 _S = slice(_Y.stop, _Y.stop + 3)
-_P = slice(_S.stop, _S.stop + len(_PENDING_NAMES))
-
-
-def youth_key(channel: str, chat_id: str) -> tuple[str, str, str]:
-    """The primed key of a youth row (storage/youth.py)."""
-    return ("youth", channel, chat_id)
-
-
-def pending_key(chat_key: str) -> tuple[str, str]:
-    """The primed key of a chat's pending input (storage/admin.py)."""
-    return ("pending", chat_key)
+_P = slice(_S.stop, _S.stop + len(_PENDING.c))
 
 
 async def open_chat(session: AsyncSession, channel: str, chat_id: str, update_key: str | None) -> list[Any] | None:
@@ -60,11 +50,9 @@ async def open_chat(session: AsyncSession, channel: str, chat_id: str, update_ke
                                       "chat_key": chat_key})
     assert row is not None  # the one-row table: always a row
     youth = row[_Y]
-    prime(session.info, youth_key(channel, chat_id), None if youth[0] is None else detached(Youth, _YOUTH_NAMES, youth))
-    step, data, updated_at = row[_S]
-    known(session)[chat_key] = None if step is None else ConversationState.model_construct(
-        chat_key=chat_key, step=step, data=data, updated_at=updated_at)
+    prime(session.info, youth_key(channel, chat_id), None if youth[0] is None else youth_of(youth))
+    state = row[_S]
+    known(session)[chat_key] = None if state[0] is None else state_of(chat_key, state)
     pending = row[_P]
-    prime(session.info, pending_key(chat_key),
-          None if pending[0] is None else detached(PendingInput, _PENDING_NAMES, pending))
+    prime(session.info, pending_key(chat_key), None if pending[0] is None else pending_of(pending))
     return None if row[0] is None else list(row[0])

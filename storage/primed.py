@@ -17,6 +17,16 @@ PRIMED = "doithoai.primed"  # session.info: key -> row read ahead (None: read, a
 _MISSING = object()
 
 
+def youth_key(channel: str, chat_id: str) -> tuple[str, str, str]:
+    """The primed key of a youth row (storage/youth.py)."""
+    return ("youth", channel, chat_id)
+
+
+def pending_key(chat_key: str) -> tuple[str, str]:
+    """The primed key of a chat's pending input (storage/admin.py)."""
+    return ("pending", chat_key)
+
+
 def prime(info: dict[str, Any], key: tuple[Any, ...], row: Any) -> None:
     """Keep `row` (or None: there is none) for the first `take` of `key` in this unit."""
     info.setdefault(PRIMED, {})[key] = row

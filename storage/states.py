@@ -1,5 +1,6 @@
 """Repository of conversation states."""
 
+from collections.abc import Sequence
 from datetime import datetime
 from functools import cache
 from typing import Any
@@ -28,6 +29,11 @@ _KNOWN = "doithoai.states"  # session.info: the states this unit read or wrote, 
 def known(session: AsyncSession) -> dict[str, ConversationState | None]:
     """The states this unit read or wrote, by chat key (storage/opening.py fills it ahead)."""
     return session.info.setdefault(_KNOWN, {})  # type: ignore[no-any-return]
+
+
+def state_of(chat_key: str, row: Sequence[Any]) -> ConversationState:
+    """The state of a row of (step, data, updated_at) (also read by storage/opening.py)."""
+    return ConversationState.model_construct(chat_key=chat_key, step=row[0], data=row[1], updated_at=row[2])
 
 
 def forget(session: AsyncSession, chat_key: str) -> None:
@@ -80,8 +86,7 @@ class StateRepo:
         if chat_key in self._known and not self._session.info.get(ERASED):
             return self._known[chat_key]
         row = await _GET.first(self._session, {"chat_key": chat_key})
-        state = None if row is None else ConversationState.model_construct(
-            chat_key=chat_key, step=row[0], data=row[1], updated_at=row[2])
+        state = None if row is None else state_of(chat_key, row)
         self._known[chat_key] = state
         return state
 

@@ -1,7 +1,9 @@
 """Repository of consented youth."""
 
+from collections.abc import Sequence
 from datetime import datetime
 from functools import cache
+from typing import Any
 
 from sqlalchemy import bindparam, insert, select, update
 from sqlmodel import col
@@ -10,8 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from storage.clock import to_db
 from storage.erasure import erase_chat, erase_youth
 from storage.models import PRIMARY_CAMPAIGN, Youth
-from storage.opening import youth_key
-from storage.primed import take
+from storage.primed import take, youth_key
 from storage.statements import Statement, attached, changes, columns, detached, saved
 
 # Every message looks its sender up, and a conversation creates and changes the row: plain
@@ -22,6 +23,11 @@ _NAMES = [c.key for c in _COLUMNS]
 _BY_ADDRESS = Statement(select(*_COLUMNS).where(
     col(Youth.channel) == bindparam("channel"), col(Youth.chat_id) == bindparam("chat_id")))
 _CREATE = Statement(insert(Youth).returning(col(Youth.id)), keys=_NAMES[1:])
+
+
+def youth_of(row: Sequence[Any]) -> Youth:
+    """The Youth of a row of every column, in table order (also read by storage/opening.py)."""
+    return detached(Youth, _NAMES, row)
 
 
 @cache
@@ -42,7 +48,7 @@ class YouthRepo:
         if primed:
             return youth  # type: ignore[no-any-return]
         row = await _BY_ADDRESS.first(self._session, {"channel": channel, "chat_id": chat_id})
-        return None if row is None else detached(Youth, _NAMES, row)
+        return None if row is None else youth_of(row)
 
     async def create(self, channel: str, chat_id: str, now: datetime, campaign: str = PRIMARY_CAMPAIGN) -> Youth:
         """Record consent for a new youth, taking part in `campaign`."""
