@@ -254,8 +254,8 @@ def arguments() -> argparse.Namespace:
                              "database on the local server, see tests/pg.py)")
     parser.add_argument("--warmup", type=int, default=0, help="youth run before each counted closed loop")
     parser.add_argument("--pairs", type=int, default=1, help="with --databases sqlite postgres: run the two "
-                        "back to back this many times, alternating, and give each pair's ratio and the median "
-                        "(the machine's speed drifts between runs; a pair's two runs are minutes apart)")
+                        "back to back this many times, every other pair in the other order (ABBA), and give each "
+                        "pair's ratio and the median (the machine's speed drifts between runs)")
     parser.add_argument("--profile", type=Path, metavar="DIR", help="py-spy (installed in the venv) records "
                         "doithoai during each counted closed loop into DIR/<bot>.txt, collapsed stacks")
     parser.add_argument("--rate", type=float, nargs="+", help="open loop instead: doithoai at these offered "
@@ -280,7 +280,10 @@ async def main() -> None:
     ratios: list[float] = []
     for pair in range(max(1, args.pairs)):
         for bot in args.bots if pair == 0 else ["doithoai"]:
-            for database in args.databases if bot == "doithoai" else ["sqlite"]:
+            # Every other pair runs the databases in the other order: a drift of the machine's speed
+            # across a pair then favours neither (ABBA), and neither always runs second.
+            order = args.databases if pair % 2 == 0 else args.databases[::-1]
+            for database in order if bot == "doithoai" else ["sqlite"]:
                 name = bot if database == "sqlite" else f"{bot}/pg"
                 profile = args.profile / f"{name.replace('/', '-')}.txt" if args.profile and pair == 0 else None
                 if database == "postgres":
