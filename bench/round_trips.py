@@ -24,7 +24,8 @@ import json
 import os
 import sys
 import tempfile
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -68,66 +69,70 @@ async def cpu_per_update(update: Update, chats: int, rounds: int, tag: str, data
     return own * 1000 / count, server * 1000 / count
 
 
-async def asyncpg_updates(url: str) -> tuple[Update, Callable[[], Awaitable[None]]]:
+class Connections:
+    """`CONNECTIONS` driver connections, each lent to one update at a time (a pool without SQLAlchemy)."""
+
+    def __init__(self) -> None:
+        self._all: list[Any] = []
+        self._free: asyncio.Queue[Any] = asyncio.Queue()
+
+    async def open(self, connect: Callable[[], Awaitable[Any]]) -> "Connections":
+        for _ in range(CONNECTIONS):
+            self._all.append(await connect())
+            self._free.put_nowait(self._all[-1])
+        return self
+
+    @asynccontextmanager
+    async def lend(self) -> AsyncIterator[Any]:
+        connection = await self._free.get()
+        try:
+            yield connection
+        finally:
+            self._free.put_nowait(connection)
+
+    async def close(self) -> None:
+        for connection in self._all:
+            await connection.close()
+
+
+async def asyncpg_updates(url: str) -> tuple[Update, Connections]:
     """An update on raw asyncpg: five round trips (lock with BEGIN, read, write, mark, COMMIT)."""
     import asyncpg
 
-    dsn = url.replace("postgresql+asyncpg://", "postgresql://")
-    connections = [await asyncpg.connect(dsn) for _ in range(CONNECTIONS)]
-    free: asyncio.Queue[Any] = asyncio.Queue()
-    for connection in connections:
-        free.put_nowait(connection)
+    pool = await Connections().open(lambda: asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://")))
     read, put, mark = OPEN.format("$1", "$2"), PUT.format("$1", "$2", "$3"), MARK.format("$1", "$2", "$3")
 
     async def update(round_: str, chat: int) -> None:
-        connection = await free.get()
-        try:
+        async with pool.lend() as connection:
             await connection.execute(f"BEGIN; SELECT pg_advisory_xact_lock({chat})")
             await connection.fetchrow(read, f"{round_}-{chat}", f"t:{chat}")
             await connection.execute(put, f"t:{chat}", "idle", json.dumps({"round": round_}))
             await connection.execute(mark, f"{round_}-{chat}", f"t:{chat}", REPLY)
             await connection.execute("COMMIT")
-        finally:
-            free.put_nowait(connection)
 
-    async def close() -> None:
-        for connection in connections:
-            await connection.close()
-
-    return update, close
+    return update, pool
 
 
-async def psycopg_updates(url: str) -> tuple[Update, Callable[[], Awaitable[None]]]:
+async def psycopg_updates(url: str) -> tuple[Update, Connections]:
     """The same update in psycopg 3's pipeline mode: two round trips."""
     import psycopg
 
     dsn = url.replace("postgresql+asyncpg://", "postgresql://")
-    connections = [await psycopg.AsyncConnection.connect(dsn, autocommit=True) for _ in range(CONNECTIONS)]
-    free: asyncio.Queue[Any] = asyncio.Queue()
-    for connection in connections:
-        free.put_nowait(connection)
+    pool = await Connections().open(lambda: psycopg.AsyncConnection.connect(dsn, autocommit=True))
     read, put, mark = OPEN.format("%s", "%s"), PUT.format("%s", "%s", "%s"), MARK.format("%s", "%s", "%s")
 
     async def update(round_: str, chat: int) -> None:
-        connection = await free.get()
-        try:
-            async with connection.pipeline() as pipeline:
-                await connection.execute("BEGIN")
-                await connection.execute("SELECT pg_advisory_xact_lock(%s)", (chat,))
-                cursor = await connection.execute(read, (f"{round_}-{chat}", f"t:{chat}"))
-                await pipeline.sync()  # the read's snapshot is taken once the lock is granted
-                await cursor.fetchone()
-                await connection.execute(put, (f"t:{chat}", "idle", json.dumps({"round": round_})))
-                await connection.execute(mark, (f"{round_}-{chat}", f"t:{chat}", REPLY))
-                await connection.execute("COMMIT")
-        finally:
-            free.put_nowait(connection)
+        async with pool.lend() as connection, connection.pipeline() as pipeline:
+            await connection.execute("BEGIN")
+            await connection.execute("SELECT pg_advisory_xact_lock(%s)", (chat,))
+            cursor = await connection.execute(read, (f"{round_}-{chat}", f"t:{chat}"))
+            await pipeline.sync()  # the read's snapshot is taken once the lock is granted
+            await cursor.fetchone()
+            await connection.execute(put, (f"t:{chat}", "idle", json.dumps({"round": round_})))
+            await connection.execute(mark, (f"{round_}-{chat}", f"t:{chat}", REPLY))
+            await connection.execute("COMMIT")
 
-    async def close() -> None:
-        for connection in connections:
-            await connection.close()
-
-    return update, close
+    return update, pool
 
 
 def unit_updates(store: Store, locked: bool) -> Update:
@@ -156,11 +161,11 @@ async def drivers(chats: int, rounds: int, repeat: int) -> None:
         await setup.close()
         for run in range(repeat):
             for name in names if run % 2 == 0 else names[::-1]:
-                update, close = await (asyncpg_updates if name == "asyncpg" else psycopg_updates)(url)
+                update, pool = await (asyncpg_updates if name == "asyncpg" else psycopg_updates)(url)
                 try:
                     own, server = await cpu_per_update(update, chats, rounds, f"{name[0]}{run}:", database)
                 finally:
-                    await close()
+                    await pool.close()
                 print(f"driver only, {name:17s} worker {own:.3f} ms per update, backends {server:.3f}", flush=True)
 
 
