@@ -17,7 +17,8 @@ conversations accumulate, and the load average around each run (the machine may 
 compare ratios within one run). `--databases sqlite postgres` runs doithoai on both, back to
 back in the same closed loop (PostgreSQL: a scratch database on the local server, dropped after),
 and prints the ratio with the CPU per update of the bot and of that database's server backends;
-`--pairs N` repeats the two N times, alternating, and gives the median of the N ratios.
+`--pairs N` repeats the two N times, every other pair in the other order, and gives the median of
+the N ratios.
 `--rate` runs the open loop instead (bench/openloop.py): a steady offered rate, not paced by the
 replies.
 

@@ -69,6 +69,11 @@ async def cpu_per_update(update: Update, chats: int, rounds: int, tag: str, data
     return own * 1000 / count, server * 1000 / count
 
 
+def dsn(url: str) -> str:
+    """The plain libpq URL of a SQLAlchemy asyncpg URL, for the drivers themselves."""
+    return url.replace("postgresql+asyncpg://", "postgresql://")
+
+
 class Connections:
     """`CONNECTIONS` driver connections, each lent to one update at a time (a pool without SQLAlchemy)."""
 
@@ -99,7 +104,7 @@ async def asyncpg_updates(url: str) -> tuple[Update, Connections]:
     """An update on raw asyncpg: five round trips (lock with BEGIN, read, write, mark, COMMIT)."""
     import asyncpg
 
-    pool = await Connections().open(lambda: asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://")))
+    pool = await Connections().open(lambda: asyncpg.connect(dsn(url)))
     read, put, mark = OPEN.format("$1", "$2"), PUT.format("$1", "$2", "$3"), MARK.format("$1", "$2", "$3")
 
     async def update(round_: str, chat: int) -> None:
@@ -117,8 +122,7 @@ async def psycopg_updates(url: str) -> tuple[Update, Connections]:
     """The same update in psycopg 3's pipeline mode: two round trips."""
     import psycopg
 
-    dsn = url.replace("postgresql+asyncpg://", "postgresql://")
-    pool = await Connections().open(lambda: psycopg.AsyncConnection.connect(dsn, autocommit=True))
+    pool = await Connections().open(lambda: psycopg.AsyncConnection.connect(dsn(url), autocommit=True))
     read, put, mark = OPEN.format("%s", "%s"), PUT.format("%s", "%s", "%s"), MARK.format("%s", "%s", "%s")
 
     async def update(round_: str, chat: int) -> None:
@@ -155,7 +159,7 @@ async def drivers(chats: int, rounds: int, repeat: int) -> None:
     async with scratch_database() as (database, url):
         import asyncpg
 
-        setup = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://"))
+        setup = await asyncpg.connect(dsn(url))
         for table in TABLES:
             await setup.execute(table)
         await setup.close()

@@ -1,7 +1,7 @@
 """An update's opening read (storage/opening.py): one statement, the same rows as the reads it replaces,
 and never a stale row once the unit has written."""
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from datetime import datetime, timezone
 
 import pytest
@@ -19,18 +19,15 @@ NOW = datetime(2023, 5, 10, 2, 0, tzinfo=timezone.utc)
 def statements(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     """The SQL of every statement the repositories run from here on."""
     ran: list[str] = []
-    rows, run = Statement._rows, Statement.run
 
-    async def counted_rows(self: Statement, session: object, params: object) -> object:
-        ran.append(str(self.statement).split()[0])
-        return await rows(self, session, params)  # type: ignore[arg-type]
+    def counted(method: Callable[..., Awaitable[object]]) -> Callable[..., Awaitable[object]]:
+        async def counting(self: Statement, session: object, params: object) -> object:
+            ran.append(str(self.statement).split()[0])
+            return await method(self, session, params)
+        return counting
 
-    async def counted_run(self: Statement, session: object, params: object) -> object:
-        ran.append(str(self.statement).split()[0])
-        return await run(self, session, params)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(Statement, "_rows", counted_rows)
-    monkeypatch.setattr(Statement, "run", counted_run)
+    monkeypatch.setattr(Statement, "_rows", counted(Statement._rows))
+    monkeypatch.setattr(Statement, "run", counted(Statement.run))
     yield ran
 
 
